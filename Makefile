@@ -1,0 +1,74 @@
+# Jintan Reader: set-up, translation cycle, serving and tests. `make help` lists targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PYBABEL := PYTHONPATH=. $(BIN)/pybabel
+CHROMIUM ?= /usr/bin/chromium
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test install install-dev extract update compile translations check-catalogs \
+        browser unit clean
+
+help:
+	@echo "make run          venv + install + compile catalogs + gunicorn on 127.0.0.1:8000"
+	@echo "make test         everything: unit tests and browser tests (installs Chromium if root)"
+	@echo "make translations extract -> update -> compile, both domains"
+	@echo "make check-catalogs  fail if any article block lacks an English translation or is fuzzy"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# --- translations (the pybabel cycle; see README "Translating") ---------------------------
+extract: install
+	$(PYBABEL) extract -F babel.cfg --no-wrap --sort-by-file -c TRANSLATORS: \
+	  --project="Jintan Reader" --copyright-holder="Jintan Reader" \
+	  -o translations/article.pot content
+	$(PYBABEL) extract -F babel.cfg --no-wrap --sort-by-file -c TRANSLATORS: -k lazy_gettext \
+	  --project="Jintan Reader" --copyright-holder="Jintan Reader" \
+	  -o translations/messages.pot webapp templates
+
+update: extract
+	$(PYBABEL) update --no-wrap --previous -D article -i translations/article.pot -d translations -l en
+	$(PYBABEL) update --no-wrap --previous -D messages -i translations/messages.pot -d translations -l zh
+
+compile: install
+	@# fuzzy entries are left out (no -f): a changed source paragraph shows its Chinese until reviewed
+	$(PYBABEL) compile -D article -d translations
+	$(PYBABEL) compile -D messages -d translations
+
+translations: update compile
+
+check-catalogs: install
+	$(BIN)/python -m webapp.catalogs
+
+# --- serving ----------------------------------------------------------------------------------
+run: compile
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# --- tests ------------------------------------------------------------------------------------
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Chromium missing at $(CHROMIUM): install Debian's chromium package" >&2; fi; fi
+
+unit: install-dev compile
+	$(BIN)/python -m pytest -m "not browser" -q
+
+test: install-dev compile browser
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build translations/*.pot translations/*/LC_MESSAGES/*.mo .pytest_cache
