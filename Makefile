@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test install install-dev extract update compile translations check-catalogs \
-        browser unit clean
+        browser unit clean screenshots
 
 help:
 	@echo "make run          venv + install + compile catalogs + gunicorn on 127.0.0.1:8000"
@@ -72,3 +72,6 @@ test: install-dev compile browser
 
 clean:
 	rm -rf build translations/*.pot translations/*/LC_MESSAGES/*.mo .pytest_cache
+
+screenshots: install-dev compile browser
+	$(BIN)/python scripts/screenshots.py

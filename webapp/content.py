@@ -22,7 +22,8 @@ import yaml
 from markdown_it import MarkdownIt
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MD = MarkdownIt("commonmark", {"html": False})
+_MD = MarkdownIt("commonmark", {"html": False})        # renders text: raw HTML is escaped
+_MD_BLOCKS = MarkdownIt("commonmark", {"html": True})  # finds blocks: raw HTML is reported
 
 
 class ContentError(ValueError):
@@ -226,7 +227,8 @@ def parse_article(path: Path | str, text: str | None = None) -> Article:
         if not isinstance(byline, dict):
             raise b.error(line_of(meta, "byline"), "byline must have 'label' and 'authors'")
         if byline.get("label") is not None:
-            byline_label = b.block("byline", byline["label"], line_of(byline, "label"), "byline label")
+            byline_label = b.block("byline", byline["label"], line_of(byline, "label"),
+                                       "byline label", block_id="byline-label")
         names = byline.get("authors")
         if not isinstance(names, list) or not names:
             raise b.error(line_of(byline, "authors"), "byline needs a non-empty 'authors' list")
@@ -280,7 +282,7 @@ def _list(mapping: dict, key: str, b: _Builder, line_of) -> list[dict]:
 def _parse_body(body_text: str, first_line: int, b: _Builder) -> list[Block]:
     """Turn the Markdown body into heading and paragraph blocks; reject anything else."""
     blocks: list[Block] = []
-    tokens = _MD.parse(body_text)
+    tokens = _MD_BLOCKS.parse(body_text)
     i = 0
     while i < len(tokens):
         tok = tokens[i]

@@ -122,10 +122,9 @@ def author_list(authors: tuple[Block, ...], tr: dict[str, Rendered]) -> Markup:
     Input: author blocks and the page's rendered blocks by id; output: HTML (Markup), each
     name in a ``span.author`` carrying its own ``lang`` when it fell back to the source.
     """
-    names = [tr[a.id] for a in authors]
-    spans = [Markup('<span class="author"{}>{}</span>').format(
-        Markup(' lang="{}"').format(n.fallback_lang) if n.fallback_lang else "", n.html)
-        for n in names]
+    spans = [Markup('<span class="author" id="{}"{}>{}</span>').format(
+        a.id, Markup(' lang="{}"').format(tr[a.id].fallback_lang) if tr[a.id].fallback_lang else "",
+        tr[a.id].html) for a in authors]
     locale = current_locale()
     if locale == SOURCE_LOCALE:
         return Markup(" ").join(spans)

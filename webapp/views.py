@@ -88,7 +88,9 @@ def healthz():
 
 def handle_http_error(exc: HTTPException):
     """Every 4xx/5xx as a page in the reader's language, with a way home."""
-    lang = g.get("lang_code") or i18n.preferred_locale()
+    first_segment = request.path.lstrip("/").split("/", 1)[0]
+    lang = g.get("lang_code") or (first_segment if first_segment in LOCALES else None) \
+        or i18n.preferred_locale()
     g.lang_code = lang
     titles = {404: _("Page not found"), 405: _("Method not allowed"), 400: _("Bad request")}
     title = titles.get(exc.code, exc.name)

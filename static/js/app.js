@@ -3,12 +3,13 @@
 const COOKIE = "locale";
 const YEAR = 60 * 60 * 24 * 365;
 
-/** Id of the first block whose top is in the viewport, or "" near the top of the page. */
+/** Id of the first block visible below the sticky header, or "" near the top of the page. */
 function currentBlockId() {
   if (window.scrollY < 80) return "";
-  const blocks = document.querySelectorAll("main [id]");
-  for (const el of blocks) {
-    if (el.getBoundingClientRect().bottom > 0) return el.id;
+  const header = document.querySelector(".site-header");
+  const top = header ? header.getBoundingClientRect().bottom : 0;
+  for (const el of document.querySelectorAll("main [id]")) {
+    if (el.getBoundingClientRect().bottom > top + 8) return el.id;
   }
   return "";
 }
