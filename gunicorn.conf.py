@@ -33,7 +33,8 @@ limit_request_field_size = int(os.environ.get("GUNICORN_LIMIT_REQUEST_FIELD_SIZE
 
 # --- Proxy -----------------------------------------------------------------------------------
 # Trust X-Forwarded-* only from these addresses (comma-separated); see README "Deploying".
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Empty by default: the app decides what to trust (JINTAN_PROXY_FIX_HOPS, werkzeug ProxyFix).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 
 # --- Logging ---------------------------------------------------------------------------------
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")   # stdout

@@ -6,7 +6,9 @@ from flask import Flask
 from flask_babel import Babel
 from whitenoise import WhiteNoise
 
-from webapp import assets, i18n
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp import assets, http, i18n
 from webapp.config import ROOT, Defaults
 from webapp.content import load_articles
 
@@ -34,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["articles"] = load_articles(app.config["CONTENT_DIR"])
     app.extensions["assets"] = assets.build(app.config["STATIC_DIR"], app.config["BUILD_DIR"])
 
+    http.init_app(app)
     from webapp import views
     app.register_blueprint(views.bp)
     views.init_app(app)
@@ -45,5 +48,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         # hashed names never change content: cache for a year, immutable
         immutable_file_test=lambda path, url: bool(assets.HASHED_RE.search(url)),
         max_age=60,
+        add_headers_function=lambda headers, path, url: http.security_headers(
+            headers, secure=False, hsts=""),
     )
+    hops = int(app.config["PROXY_FIX_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_prefix=hops)
     return app

@@ -17,3 +17,11 @@ class Defaults:
     # while revalidating (RFC 5861); the ETag makes revalidation a cheap 304.
     PAGE_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
     SITE_NAME = "Jintan Reader"
+    PAGE_MEMO_SIZE = 256             # rendered pages kept per process (LRU)
+    # HSTS is sent only over HTTPS; set JINTAN_HSTS="" to turn it off.
+    HSTS = "max-age=63072000; includeSubDomains"
+    # Number of proxies in front that set X-Forwarded-For/-Proto/-Host/-Prefix (werkzeug
+    # ProxyFix). 0 = trust none: the default, since a spoofed header must not change URLs.
+    PROXY_FIX_HOPS = 0
+    # Methods: OPTIONS is not answered automatically, so it gets 405 with Allow.
+    PROVIDE_AUTOMATIC_OPTIONS = False

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from webapp import i18n
+from webapp.http import page
 from webapp.i18n import LOCALES
 
 bp = Blueprint("reader", __name__)
@@ -41,15 +42,6 @@ def asset_url(path: str) -> str:
     return "/static/" + current_app.extensions["assets"][path]
 
 
-def cacheable(html: str) -> Response:
-    """Wrap a rendered page with the page Cache-Control and a strong ETag; answer 304 when the
-    request's ``If-None-Match`` matches (RFC 9110 §13.1.2, via werkzeug)."""
-    resp = Response(html, mimetype="text/html")
-    resp.headers["Cache-Control"] = current_app.config["PAGE_CACHE_CONTROL"]
-    resp.add_etag()
-    return resp.make_conditional(request)
-
-
 @bp.route("/")
 def root():
     """Send the reader to their language: saved choice, then Accept-Language, then Chinese."""
@@ -60,24 +52,25 @@ def root():
 
 
 @bp.route("/<lang_code>/")
+@page
 def index():
     """Front page: every article, newest first."""
     items = [(a, i18n.translate_block(a.title, g.lang_code),
               i18n.translate_block(a.subtitle, g.lang_code) if a.subtitle else None)
              for a in articles().values()]
-    return cacheable(render_template("index.html", items=items,
-                                     page=("reader.index", {}), indexable=True))
+    return render_template("index.html", items=items, page=("reader.index", {}), indexable=True)
 
 
 @bp.route("/<lang_code>/<slug>/")
+@page
 def article(slug: str):
     """One article in the URL's locale; every block shown, untranslated ones in the source."""
     art = articles().get(slug)
     if art is None:
         abort(404)
     tr = {b.id: i18n.translate_block(b, g.lang_code) for b in art.blocks}
-    return cacheable(render_template("article.html", article=art, tr=tr,
-                                     page=("reader.article", {"slug": slug}), indexable=True))
+    return render_template("article.html", article=art, tr=tr,
+                           page=("reader.article", {"slug": slug}), indexable=True)
 
 
 @bp.route("/healthz")
