@@ -1,0 +1,135 @@
+// Quotes carousel: enhances templates/_quotes.html following the WAI-ARIA Authoring Practices
+// carousel pattern (https://www.w3.org/WAI/ARIA/apg/patterns/carousel/), previous/next variant
+// with a slide picker. No auto-rotation.
+//
+// The server renders the region, the slides ("n of N" labels) and the controls (hidden), all
+// labels translated through the catalogs; this script never writes user-visible words. The
+// finger moves the slides through native CSS scroll snapping; the buttons, the picker and the
+// arrow keys scroll the row by one slide. Whichever way the row moved, the current slide is
+// read back from the scroll position, so state, picker and status always agree.
+
+const SETTLE_MS = 120; // fallback for browsers without `scrollend`
+
+export class QuoteCarousel {
+  /** @param {HTMLElement} root the element marked `data-carousel` */
+  constructor(root) {
+    // DOM properties (all looked up inside this carousel's own root)
+    this.root = root;
+    this.row = root.querySelector("[data-carousel-slides]"); // the scroll-snapping row
+    this.slides = [...root.querySelectorAll(".carousel-slide")]; // role="group" slides
+    this.buttons = root.querySelector("[data-carousel-buttons]"); // previous/next wrapper
+    this.prevButton = root.querySelector("[data-carousel-prev]");
+    this.nextButton = root.querySelector("[data-carousel-next]");
+    this.picker = root.querySelector("[data-carousel-picker]"); // one dot per slide
+    this.dots = [...this.picker.querySelectorAll("button")];
+    this.status = root.querySelector("[data-carousel-status]"); // polite live region
+
+    // State properties
+    this.current = -1; // index of the current slide
+    this.target = null; // index a button/dot/key scrolls to, until the scroll settles
+    this.settleTimer = 0; // id of the SETTLE_MS fallback timer
+    this.announce = false; // set by a control: say the new slide's label once settled
+
+    this.prevButton.addEventListener("click", () => this.step(-1));
+    this.nextButton.addEventListener("click", () => this.step(1));
+    this.dots.forEach((dot, i) => dot.addEventListener("click", () => this.show(i)));
+    this.root.addEventListener("keydown", (event) => this.onKeydown(event));
+    this.row.addEventListener("scroll", () => this.onScroll(), { passive: true });
+    this.row.addEventListener("scrollend", () => this.onScrollEnd());
+
+    this.update(this.nearestIndex());
+    this.buttons.hidden = false;
+    this.picker.hidden = false;
+    this.root.classList.add("carousel--ready");
+  }
+
+  // --- Slide movement ---------------------------------------------------------------------
+
+  /** Move by `delta` slides (-1 or 1), stopping at either end. */
+  step(delta) {
+    const from = this.target ?? this.current;
+    this.show(Math.min(this.slides.length - 1, Math.max(0, from + delta)));
+  }
+
+  /** Scroll the row so that slide `index` is current; the state follows at once. */
+  show(index) {
+    const slide = this.slides[index];
+    if (!slide) return;
+    this.target = index;
+    this.announce = true;
+    this.update(index);
+    // scroll-behavior comes from the stylesheet: smooth, or instant under reduced motion
+    this.row.scrollTo({ left: this.row.scrollLeft + this.offsetOf(slide) });
+    this.scheduleSettle();
+  }
+
+  /** Horizontal distance from the row's snap edge to `slide`'s start, in CSS pixels. */
+  offsetOf(slide) {
+    const pad = parseFloat(getComputedStyle(this.row).scrollPaddingLeft) || 0;
+    return slide.getBoundingClientRect().left - this.row.getBoundingClientRect().left - pad;
+  }
+
+  /** Index of the slide whose start is nearest the row's snap edge. */
+  nearestIndex() {
+    let best = 0;
+    let bestDistance = Infinity;
+    this.slides.forEach((slide, i) => {
+      const distance = Math.abs(this.offsetOf(slide));
+      if (distance < bestDistance) [best, bestDistance] = [i, distance];
+    });
+    // at the far end of the row the last slide may not reach the snap edge
+    const max = this.row.scrollWidth - this.row.clientWidth;
+    return this.row.scrollLeft >= max - 1 && max > 0 ? this.slides.length - 1 : best;
+  }
+
+  /** Reflect slide `index` as current in the slides, picker, buttons and status. */
+  update(index) {
+    if (index === this.current) return;
+    this.current = index;
+    this.slides.forEach((slide, i) => slide.classList.toggle("is-current", i === index));
+    this.dots.forEach((dot, i) => {
+      if (i === index) dot.setAttribute("aria-current", "true");
+      else dot.removeAttribute("aria-current");
+    });
+    this.prevButton.setAttribute("aria-disabled", String(index === 0));
+    this.nextButton.setAttribute("aria-disabled", String(index === this.slides.length - 1));
+    this.root.dataset.current = String(index + 1);
+  }
+
+  scheduleSettle() {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.onScrollEnd(), SETTLE_MS);
+  }
+
+  // --- Event handlers ---------------------------------------------------------------------
+
+  onScroll() {
+    // a finger swipe: follow the row live; a control's scroll: keep its target until settled
+    if (this.target === null) this.update(this.nearestIndex());
+    this.scheduleSettle();
+  }
+
+  onScrollEnd() {
+    clearTimeout(this.settleTimer);
+    this.target = null;
+    this.update(this.nearestIndex());
+    if (this.announce) {
+      this.announce = false;
+      this.status.textContent = this.slides[this.current].getAttribute("aria-label");
+    }
+  }
+
+  onKeydown(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const from = this.target ?? this.current;
+    const last = this.slides.length - 1;
+    const index = { ArrowLeft: from - 1, ArrowRight: from + 1, Home: 0, End: last }[event.key];
+    if (index === undefined) return;
+    event.preventDefault();
+    this.show(Math.min(last, Math.max(0, index)));
+    // on the picker, focus follows the current dot (like a radio group)
+    if (this.dots.includes(event.target)) this.dots[this.target].focus();
+  }
+}
+
+for (const root of document.querySelectorAll("[data-carousel]")) new QuoteCarousel(root);
