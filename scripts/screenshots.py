@@ -1,11 +1,13 @@
 """Take the README's screenshots: the article in each locale at phone size, and desktop.
 
 Usage: ``make screenshots`` (starts gunicorn on a free port, drives Debian's Chromium).
-Writes PNG files to docs/screenshots/ (or the folder given as the first argument).
+Writes PNG files to docs/screenshots/ (or the folder given as the first argument), and copies
+the two phone pictures to static/screenshots/ for the web app manifest's install UI.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -47,6 +49,10 @@ def main(out: Path) -> None:
             browser.close()
     finally:
         server.stop()
+    # the web app manifest's install screenshots (form_factor "narrow") are the phone pictures
+    for name in ("phone-zh.png", "phone-en.png"):
+        (ROOT / "static" / "screenshots").mkdir(exist_ok=True)
+        shutil.copyfile(out / name, ROOT / "static" / "screenshots" / name)
 
 
 if __name__ == "__main__":

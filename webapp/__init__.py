@@ -37,9 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["assets"] = assets.build(app.config["STATIC_DIR"], app.config["BUILD_DIR"])
 
     http.init_app(app)
-    from webapp import views
+    from webapp import pwa, views  # pwa adds its routes to views.bp before it is registered
     app.register_blueprint(views.bp)
     views.init_app(app)
+    pwa.init_app(app)
 
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,

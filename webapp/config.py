@@ -17,6 +17,9 @@ class Defaults:
     # while revalidating (RFC 5861); the ETag makes revalidation a cheap 304.
     PAGE_CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
     SITE_NAME = "Jintan Reader"
+    # Base URL used only to render pages for the service worker's precache revisions, so a
+    # revision depends on the page's content, never on the Host a request came in with.
+    SITE_URL = "http://localhost"
     PAGE_MEMO_SIZE = 256             # rendered pages kept per process (LRU)
     # HSTS is sent only over HTTPS; set JINTAN_HSTS="" to turn it off.
     HSTS = "max-age=63072000; includeSubDomains"
