@@ -8,13 +8,14 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test install install-dev extract update compile translations check-catalogs \
-        browser unit clean screenshots
+        browser unit clean screenshots bench icons
 
 help:
 	@echo "make run          venv + install + compile catalogs + gunicorn on 127.0.0.1:8000"
 	@echo "make test         everything: unit tests and browser tests (installs Chromium if root)"
 	@echo "make translations extract -> update -> compile, both domains"
 	@echo "make check-catalogs  fail if any article block lacks an English translation or is fuzzy"
+	@echo "make icons        render the PNG app icons from static/icons/icon.svg"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +42,8 @@ extract: install
 	  -o translations/messages.pot webapp templates
 
 update: extract
-	$(PYBABEL) update --no-wrap --previous -D article -i translations/article.pot -d translations -l en
-	$(PYBABEL) update --no-wrap --previous -D messages -i translations/messages.pot -d translations -l zh
+	$(PYBABEL) update --no-wrap --previous --ignore-pot-creation-date -D article -i translations/article.pot -d translations -l en
+	$(PYBABEL) update --no-wrap --previous --ignore-pot-creation-date -D messages -i translations/messages.pot -d translations -l zh
 
 compile: install
 	@# fuzzy entries are left out (no -f): a changed source paragraph shows its Chinese until reviewed
@@ -75,3 +76,13 @@ clean:
 
 screenshots: install-dev compile browser
 	$(BIN)/python scripts/screenshots.py
+
+# cairosvg needs the cairo library (Debian's chromium pulls it in; else apt-get install libcairo2)
+icons: install-dev
+	$(BIN)/python scripts/make_icons.py
+
+bench: install-dev compile browser
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk nginx-light; }
+	@[ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm i -E --ignore-scripts --no-audit --no-fund)
+	$(BIN)/python scripts/bench.py

@@ -12,7 +12,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:" + os.environ.get("PORT", "80
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 
 # --- Worker processes ------------------------------------------------------------------------
-wsgi_app = "wsgi:app"
+wsgi_app = os.environ.get("GUNICORN_WSGI_APP", "wsgi:app")
 # 2-4 x cores is gunicorn's advice; async workers need fewer, since each holds many connections.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 # gevent: one worker holds thousands of connections, so phones on slow networks (and clients

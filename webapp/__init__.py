@@ -49,11 +49,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         # hashed names never change content: cache for a year, immutable
         immutable_file_test=lambda path, url: bool(assets.HASHED_RE.search(url)),
         max_age=60,
-        add_headers_function=lambda headers, path, url: http.security_headers(
-            headers, secure=False, hsts=""),
     )
+    app.wsgi_app = http.PageCache(app.wsgi_app, app.extensions["page_memo"],
+                                  app.config["PAGE_CACHE_CONTROL"])
     hops = int(app.config["PROXY_FIX_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
                                 x_prefix=hops)
+    app.wsgi_app = http.SecurityHeaders(app.wsgi_app, hsts=app.config["HSTS"])
     return app
