@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test install install-dev extract update compile translations check-catalogs \
-        browser unit clean screenshots bench icons
+        browser unit clean screenshots bench icons export
 
 help:
 	@echo "make run          venv + install + compile catalogs + gunicorn on 127.0.0.1:8000"
@@ -86,3 +86,7 @@ bench: install-dev compile browser
 	  { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk nginx-light; }
 	@[ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm i -E --ignore-scripts --no-audit --no-fund)
 	$(BIN)/python scripts/bench.py
+
+# Static export for a CDN (see README "Scaling out"): the whole site as files in build/site.
+export: compile
+	$(BIN)/python -m webapp.export build/site
