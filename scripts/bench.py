@@ -137,6 +137,15 @@ def lighthouse(url: str, out: Path) -> dict:
                        and a.get("scoreDisplayMode") in ("binary", "numeric")][:12]}
 
 
+def observatory(host: str) -> dict:
+    """MDN HTTP Observatory (npm @mdn/mdn-http-observatory 1.4.8) scan of ``host`` (host:port)."""
+    cli = ROOT / "bench" / "node_modules" / ".bin" / "mdn-http-observatory-scan"
+    out = subprocess.run([str(cli), host], capture_output=True, text=True, check=True, timeout=120)
+    report = json.loads(out.stdout)
+    failed = [f"{name} ({t['scoreModifier']:+d})" for name, t in report["tests"].items() if not t["pass"]]
+    return {"grade": report["scan"]["grade"], "score": report["scan"]["score"], "failed": failed}
+
+
 def main() -> int:
     import faulthandler
     faulthandler.dump_traceback_later(int(os.environ.get("BENCH_WATCHDOG", "900")), exit=True)
@@ -190,6 +199,12 @@ def main() -> int:
     print(f"## 304 path (If-None-Match): {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}")
     print(f"## RSS per worker: {', '.join(f'{x:.1f} MB' for x in rss)}")
     print(f"\n## Bytes: article HTML {html_br} B brotli (target < 14336); first view {first_view} B (target < 51200)")
+
+    if (ROOT / "bench/node_modules/.bin/mdn-http-observatory-scan").exists():
+        obs = observatory(f"127.0.0.1:{app.port}")
+        print(f"\n## MDN HTTP Observatory: {obs['grade']} ({obs['score']}/100); failed: "
+              f"{', '.join(obs['failed']) or 'none'} (plain-HTTP loopback: HTTPS redirect and "
+              "HSTS cannot pass; behind the README's TLS proxy they do)")
 
     if shutil.which("node") and (ROOT / "bench/node_modules/.bin/lighthouse").exists() and Path(CHROMIUM).exists():
         print("\n## Lighthouse 12.8.2, mobile, simulated throttling")

@@ -83,7 +83,7 @@ def test_static_files_support_byte_ranges(client, app):
 def test_security_headers_on_every_response(client, path):
     resp = client.get(path)
     csp = resp.headers["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'",
+    for directive in ("default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'",
                       "object-src 'none'"):
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
