@@ -89,3 +89,28 @@ def test_a_redirect_or_a_missing_page_aborts_the_export(tmp_path, make_app, monk
     monkeypatch.setattr(export_module, "site_wide_urls", lambda app: [url])
     with pytest.raises(Exception, match="(?i)redirect|302|404|not found"):
         export(tmp_path / "site", make_app())
+
+
+def test_every_same_origin_link_in_the_export_resolves_to_a_file(site):
+    """What Frozen-Flask's link following would catch: no exported page links to nothing."""
+    root = site[0]
+    missing = set()
+    for html in root.rglob("*.html"):
+        if html.name == "404.html":
+            continue
+        for link in re.findall(r'(?:href|src)="(/[^"#?]*)', html.read_text("utf-8")):
+            target = root / link.lstrip("/")
+            if link.endswith("/"):
+                target = target / "index.html"
+            if not target.is_file():
+                missing.add((str(html.relative_to(root)), link))
+    assert not missing, sorted(missing)[:10]
+
+
+def test_exported_pages_keep_their_own_language(site):
+    """Each page is rendered in its own locale even though one process renders them all."""
+    root = site[0]
+    en = (root / "en" / SEED_SLUG / "index.html").read_text("utf-8")
+    zh = (root / "zh" / SEED_SLUG / "index.html").read_text("utf-8")
+    assert '<html lang="en">' in en and "Skip to content" in en and "跳到正文" not in en
+    assert '<html lang="zh-Hans">' in zh and "跳到正文" in zh and "Skip to content" not in zh

@@ -1,9 +1,9 @@
 """Static export for a CDN: the whole site as files, servable by any static server.
 
-``python -m webapp.export DEST`` (``make export``) freezes, with Frozen-Flask, every page of
-every locale (the service worker's precache list), every URL those pages link to through
-``url_for`` (manifests, feeds, other pages), the site-wide files (``/sw.js`` and any other
-argument-free route such as ``/sitemap.xml``), then adds:
+``python -m webapp.export DEST`` (``make export``) freezes, with Frozen-Flask, every route of
+every locale (pages, manifests, feeds, offline pages: see :func:`locale_urls`) and the
+site-wide files (``/sw.js`` and any other argument-free route such as ``/sitemap.xml``),
+then adds:
 
 - ``static/``: the hashed, pre-compressed assets (``.br``/``.gz`` beside each file);
 - ``<locale>/404.html`` and ``404.html``: the not-found page in each language (point the
@@ -13,7 +13,8 @@ argument-free route such as ``/sitemap.xml``), then adds:
   without JavaScript.
 
 Freezing fails loudly: a page that answers anything but 200, or a redirect, aborts it
-(Frozen-Flask ``FREEZER_REDIRECT_POLICY="error"``, 404s not ignored).
+(Frozen-Flask ``FREEZER_REDIRECT_POLICY="error"``, 404s not ignored); the tests also check
+that every same-origin link in the exported pages resolves to an exported file.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import sys
 import warnings
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from flask_frozen import Freezer
 
 from webapp import create_app
+from webapp.i18n import LOCALES
 from webapp.pwa import page_urls
 
 # Python's table lacks these; Frozen-Flask checks each response's type against the file name.
@@ -45,6 +47,30 @@ def site_wide_urls(app: Flask) -> list[str]:
                   and rule.endpoint != "static")
 
 
+def locale_urls(app: Flask) -> list[str]:
+    """Every GET route of every locale: routes taking ``lang_code`` (front page, manifest,
+    feed, offline page, ...) and, for routes also taking ``slug``, every article.
+
+    Enumerated from the URL map rather than crawled: Frozen-Flask's ``log_url_for`` replays
+    ``url_for`` calls outside the request, where the locale (a URL-processor default, the
+    Flask urlprocessors pattern) is not known.
+    """
+    urls = []
+    with app.test_request_context(base_url=app.config["SITE_URL"]):
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or "lang_code" not in rule.arguments:
+                continue
+            extra = rule.arguments - {"lang_code"}
+            if extra - {"slug"}:
+                raise ValueError(f"export: cannot enumerate {rule.rule} ({sorted(extra)})")
+            slugs = list(app.extensions["articles"]) if extra else [None]
+            for code in LOCALES:
+                for slug in slugs:
+                    values = {"slug": slug} if slug else {}
+                    urls.append(url_for(rule.endpoint, lang_code=code, **values))
+    return sorted(set(urls))
+
+
 def export(dest: Path | str, app: Flask | None = None) -> list[str]:
     """Write the static site into ``dest`` (replaced); return the frozen URLs.
 
@@ -57,11 +83,12 @@ def export(dest: Path | str, app: Flask | None = None) -> list[str]:
                       FREEZER_REDIRECT_POLICY="error", FREEZER_IGNORE_404_NOT_FOUND=False,
                       FREEZER_REMOVE_EXTRA_FILES=True, FREEZER_DEFAULT_MIMETYPE="text/html",
                       FREEZER_STATIC_IGNORE=["*"])
-    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=True)
+    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False,
+                      log_url_for=False)
 
     @freezer.register_generator
     def urls():
-        yield from page_urls(app)
+        yield from locale_urls(app)
         yield from site_wide_urls(app)
 
     with warnings.catch_warnings():

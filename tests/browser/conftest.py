@@ -51,8 +51,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": PHONE, "device_scale_factor": 1}
+def browser_context_args(base_url):
+    """Every test's context: phone viewport and our server. Built here rather than on
+    pytest-playwright's session-scoped args, so a module can override ``base_url`` (the
+    static export runs the same tests against another server)."""
+    return {"base_url": base_url, "viewport": PHONE, "device_scale_factor": 1}
 
 
 @pytest.fixture
