@@ -8,12 +8,13 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test install install-dev extract update compile translations check-catalogs \
-        browser unit clean screenshots bench icons export
+        browser unit clean screenshots bench icons export zh-hant
 
 help:
 	@echo "make run          venv + install + compile catalogs + gunicorn on 127.0.0.1:8000"
 	@echo "make test         everything: unit tests and browser tests (installs Chromium if root)"
-	@echo "make translations extract -> update -> compile, both domains"
+	@echo "make translations extract -> update -> zh-hant -> compile, both domains"
+	@echo "make zh-hant      refresh the Traditional Chinese catalogs from the Simplified source (OpenCC)"
 	@echo "make check-catalogs  fail if any article block lacks an English translation or is fuzzy"
 	@echo "make icons        render the PNG app icons from static/icons/icon.svg"
 
@@ -45,12 +46,19 @@ update: extract
 	$(PYBABEL) update --no-wrap --previous --ignore-pot-creation-date -D article -i translations/article.pot -d translations -l en
 	$(PYBABEL) update --no-wrap --previous --ignore-pot-creation-date -D messages -i translations/messages.pot -d translations -l zh
 
+# zh_Hant/LC_MESSAGES/{article,messages}.po from the Simplified source with OpenCC (s2twp);
+# entries corrected by hand are kept (rule: webapp/hant.py). Needs the .pot files: after update.
+zh-hant: update
+	$(BIN)/python -m webapp.hant translations
+
 compile: install
+	@# every locale folder holding the domain's .po (en, zh, zh_Hant ...) is compiled.
 	@# fuzzy entries are left out (no -f): a changed source paragraph shows its Chinese until reviewed
 	$(PYBABEL) compile -D article -d translations
 	$(PYBABEL) compile -D messages -d translations
 
-translations: update compile
+translations: zh-hant
+	@$(MAKE) --no-print-directory compile
 
 check-catalogs: install
 	$(BIN)/python -m webapp.catalogs
@@ -61,9 +69,12 @@ run: compile
 
 # --- tests ------------------------------------------------------------------------------------
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "Chromium missing at $(CHROMIUM): install Debian's chromium package" >&2; fi; fi
+	@# Debian's Chromium for the browser tests, and CJK fonts so Chinese renders (not tofu)
+	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
+	  fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	    else echo "missing Debian packages:$$missing (install them, or run as root)" >&2; fi; fi
 
 unit: install-dev compile
 	$(BIN)/python -m pytest -m "not browser" -q

@@ -2,7 +2,8 @@
 
 Usage: ``make screenshots`` (starts gunicorn on a free port, drives Debian's Chromium).
 Writes PNG files to docs/screenshots/ (or the folder given as the first argument), and copies
-the two phone pictures to static/screenshots/ for the web app manifest's install UI.
+the phone pictures to static/screenshots/ for the web app manifest's install UI. Further
+arguments take only the pictures whose names contain them (``... docs/screenshots parallel``).
 """
 
 from __future__ import annotations
@@ -21,14 +22,25 @@ from webapp.config import ROOT  # noqa: E402
 SHOTS = [  # (file name, path, viewport, full page)
     ("phone-zh.png", "/zh/jintan-new-energy/", {"width": 390, "height": 844}, False),
     ("phone-en.png", "/en/jintan-new-energy/", {"width": 390, "height": 844}, False),
+    ("phone-zh_Hant.png", "/zh-hant/jintan-new-energy/", {"width": 390, "height": 844}, False),
     ("phone-zh-quotes.png", "/zh/jintan-new-energy/#quotes", {"width": 390, "height": 844}, False),
     ("phone-en-quotes.png", "/en/jintan-new-energy/#quotes", {"width": 390, "height": 844}, False),
     ("desktop-zh.png", "/zh/jintan-new-energy/", {"width": 1280, "height": 900}, False),
     ("desktop-en.png", "/en/jintan-new-energy/", {"width": 1280, "height": 900}, False),
+    # parallel text (中英对照) and the reading controls
+    ("phone-zh-parallel.png", "/zh/jintan-new-energy/parallel/", {"width": 390, "height": 844}, False),
+    ("desktop-zh-parallel.png", "/zh/jintan-new-energy/parallel/", {"width": 1280, "height": 900}, False),
+    ("phone-en-controls.png", "/en/jintan-new-energy/", {"width": 390, "height": 844}, False),
 ]
+DARK = ("phone-en.png", "desktop-zh-parallel.png")  # also taken in dark mode (<name>-dark.png)
+ACTIONS = {  # what to do before the picture, by file name
+    "phone-en-controls.png": lambda page: page.click("[data-comfort-toggle]"),
+}
 
 
-def main(out: Path) -> None:
+def main(out: Path, only: list[str] | None = None) -> None:
+    """Take the pictures into ``out``; ``only``: take just those whose file name contains one
+    of these words (then the manifest copies are left as they are)."""
     out.mkdir(parents=True, exist_ok=True)
     server = GunicornServer(Path(tempfile.mkdtemp())).start()
     try:
@@ -36,12 +48,16 @@ def main(out: Path) -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for scheme in ("light", "dark"):
                 for name, path, viewport, full in SHOTS:
-                    if scheme == "dark" and not name.startswith("phone-en.png"):
+                    if scheme == "dark" and name not in DARK:
+                        continue
+                    if only and not any(word in name for word in only):
                         continue
                     ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
                     page = ctx.new_page()
                     page.goto(server.url + path)
                     page.wait_for_load_state("networkidle")
+                    if name in ACTIONS:
+                        ACTIONS[name](page)
                     file = name if scheme == "light" else name.replace(".png", "-dark.png")
                     page.screenshot(path=str(out / file), full_page=full)
                     ctx.close()
@@ -50,10 +66,10 @@ def main(out: Path) -> None:
     finally:
         server.stop()
     # the web app manifest's install screenshots (form_factor "narrow") are the phone pictures
-    for name in ("phone-zh.png", "phone-en.png"):
+    for name in () if only else ("phone-zh.png", "phone-en.png", "phone-zh_Hant.png"):  # phone-<locale id>.png
         (ROOT / "static" / "screenshots").mkdir(exist_ok=True)
         shutil.copyfile(out / name, ROOT / "static" / "screenshots" / name)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots", sys.argv[2:])

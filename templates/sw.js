@@ -16,7 +16,7 @@
 
 const VERSION = {{ version | tojson }};
 const PRECACHE = {{ precache | tojson }};
-const LOCALES = {{ locales | tojson }};
+const LOCALES = {{ locales | tojson }};  // URL segments
 const DEFAULT_LOCALE = {{ default_locale | tojson }};
 const PRECACHE_NAME = `reader-precache-${VERSION}`;
 const PAGES_NAME = "reader-pages";  // pages the reader visited that the manifest lacks
@@ -122,7 +122,10 @@ function offlinePage(url) {
 
 function preferredLocale() {
   for (const tag of self.navigator.languages || []) {
-    const primary = tag.split("-")[0].toLowerCase();
+    const lower = tag.toLowerCase();
+    // Traditional Chinese: script Hant, or a region that writes it (as webapp/i18n.py match_tag)
+    if (/^zh-(hant|tw|hk|mo)\b/.test(lower) && LOCALES.includes("zh-hant")) return "zh-hant";
+    const primary = lower.split("-")[0];
     if (LOCALES.includes(primary)) return primary;
   }
   return DEFAULT_LOCALE;

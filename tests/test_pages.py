@@ -44,13 +44,14 @@ def test_structure_is_semantic(client):
     assert "<img" not in page  # the seed has no photos: captions only, never a broken image
 
 
-@pytest.mark.parametrize("locale, other", [("zh", "en"), ("en", "zh")])
+@pytest.mark.parametrize("locale, other", [("zh", "en"), ("en", "zh"), ("zh-hant", "zh")])
 def test_switcher_hreflang_and_canonical(client, locale, other):
     page = client.get(ARTICLE.format(locale)).get_data(as_text=True)
     base = "http://localhost"
     assert f'<link rel="canonical" href="{base}/{locale}/{SEED_SLUG}/">' in page
     assert f'<link rel="alternate" hreflang="zh-Hans" href="{base}/zh/{SEED_SLUG}/">' in page
     assert f'<link rel="alternate" hreflang="en" href="{base}/en/{SEED_SLUG}/">' in page
+    assert f'<link rel="alternate" hreflang="zh-Hant" href="{base}/zh-hant/{SEED_SLUG}/">' in page
     assert f'<link rel="alternate" hreflang="x-default" href="{base}/zh/{SEED_SLUG}/">' in page
     assert f'href="/{other}/{SEED_SLUG}/"' in page  # the switcher leads to the same article
     assert f'href="/{locale}/{SEED_SLUG}/" hreflang' in page and 'aria-current="page"' in page
@@ -68,9 +69,9 @@ def test_front_page_lists_the_article_in_each_locale(client):
     ("en", None, "/en/"),
     ("en-GB,en;q=0.9", None, "/en/"),
     ("zh-CN,zh;q=0.9,en;q=0.8", None, "/zh/"),
-    ("zh-TW", None, "/zh/"),
+    ("zh-TW", None, "/zh-hant/"),
     ("zh-Hans", None, "/zh/"),
-    ("zh-Hant-HK", None, "/zh/"),
+    ("zh-Hant-HK", None, "/zh-hant/"),
     ("fr-FR,en;q=0.5", None, "/en/"),
     ("fr, de", None, "/zh/"),
     ("en;q=0.1, zh;q=0.9", None, "/zh/"),
@@ -80,6 +81,8 @@ def test_front_page_lists_the_article_in_each_locale(client):
     ("zh-CN", "klingon", "/zh/"),     # an unknown cookie value is ignored
     ("en", "EN", "/en/"),
     ("en", "%%%\x7f", "/en/"),
+    ("en", "zh_Hant", "/zh-hant/"),   # the switcher saves the locale id
+    ("zh-TW", "zh", "/zh/"),
 ])
 def test_root_redirects_to_the_readers_language(client, accept, cookie, expected):
     headers = {"Accept-Language": accept} if accept else {}
@@ -98,7 +101,7 @@ def test_root_redirects_to_the_readers_language(client, accept, cookie, expected
 def test_malformed_accept_language_never_breaks_the_redirect(client, accept):
     resp = client.get("/", headers={"Accept-Language": accept})
     assert resp.status_code == 302
-    assert resp.headers["Location"] in ("/zh/", "/en/")
+    assert resp.headers["Location"] in ("/zh/", "/en/", "/zh-hant/")
 
 
 @pytest.mark.parametrize("path, accept, lang, marker", [

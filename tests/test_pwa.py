@@ -56,9 +56,10 @@ def test_precache_lists_every_page_in_every_locale_and_the_static_files(app, cli
     urls = [e["url"] for e in entries]
     assert len(urls) == len(set(urls))
     pages = set()
-    for code in LOCALES:
+    for code in (info.segment for info in LOCALES.values()):  # zh, en, zh-hant
         pages |= {f"/{code}/", f"/{code}/offline/"}
         pages |= {f"/{code}/{slug}/" for slug in app.extensions["articles"]}
+        pages |= {f"/{code}/{slug}/parallel/" for slug in app.extensions["articles"]}
     statics = {"/static/" + hashed for src, hashed in app.extensions["assets"].items()
                if not src.startswith("screenshots/")}
     assert set(urls) == pages | statics
@@ -112,7 +113,9 @@ def test_one_changed_translation_changes_only_its_page(make_app, translations_co
     after, after_version = precache_of(after_client), version_of(after_client)
     assert [e["url"] for e in after] == [e["url"] for e in before]
     changed = [b["url"] for b, a in zip(before, after) if b != a]
-    assert changed == [f"/en/{SEED_SLUG}/"]
+    # the English page, and the parallel text (which shows the English) in every UI locale
+    parallel = [f"/{info.segment}/{SEED_SLUG}/parallel/" for info in LOCALES.values()]
+    assert sorted(changed) == sorted([f"/en/{SEED_SLUG}/", *parallel])
     assert after_version != before_version
 
 
@@ -126,11 +129,12 @@ def test_an_edited_stylesheet_changes_its_url_and_every_page(make_app, tmp_path)
     changed = {b["url"] for b, a in zip(before, after) if b != a}
     css = [e["url"] for e in before if "/css/site." in e["url"]]
     assert css[0] in changed  # its hashed URL moved
-    assert {f"/{c}/" for c in LOCALES} <= changed  # the pages link the new URL
+    assert {f"/{info.segment}/" for info in LOCALES.values()} <= changed  # the pages link the new URL
 
 
-@pytest.mark.parametrize("code", list(LOCALES))
-def test_manifest_per_locale(app, client, code):
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_manifest_per_locale(app, client, locale):
+    code = LOCALES[locale].segment  # the URL segment: zh, en, zh-hant
     resp = client.get(f"/{code}/manifest.webmanifest")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/manifest+json"
@@ -140,11 +144,11 @@ def test_manifest_per_locale(app, client, code):
                 "display", "theme_color", "background_color", "icons", "screenshots"):
         assert m.get(key), key
     assert m["id"] == "/" and m["scope"] == "/" and m["start_url"] == f"/{code}/"
-    assert m["lang"] == LOCALES[code].tag and m["display"] == "standalone"
+    assert m["lang"] == LOCALES[locale].tag and m["display"] == "standalone"
     assert m["theme_color"] == THEME_COLOR
     assert len(m["short_name"]) <= 12
-    names = {"zh": "金坛阅读", "en": "Jintan Reader"}
-    assert m["name"] == names[code]
+    names = {"zh": "金坛阅读", "en": "Jintan Reader", "zh_Hant": "金壇閱讀"}
+    assert m["name"] == names[locale]
     assert status(client, m["start_url"]) == 200  # no redirect, in scope
     by_purpose = {}
     for icon in m["icons"] + m["screenshots"]:
@@ -167,10 +171,16 @@ def test_manifests_differ_only_in_language(client):
     en = json.loads(client.get("/en/manifest.webmanifest").get_data())
     assert zh["id"] == en["id"] and zh["icons"] == en["icons"]
     assert zh["description"] != en["description"]
+    hant = json.loads(client.get("/zh-hant/manifest.webmanifest").get_data())
+    assert hant["id"] == zh["id"] and hant["icons"] == zh["icons"]
+    assert hant["lang"] == "zh-Hant" and hant["start_url"] == "/zh-hant/"
+    assert hant["description"] == "常州金壇的專題報道，中英雙語，安裝後可離線閱讀。"
     assert client.get("/fr/manifest.webmanifest").status_code == 404
+    assert client.get("/zh_Hant/manifest.webmanifest").status_code == 404  # one URL per page
 
 
-@pytest.mark.parametrize("path", ["/zh/", f"/en/{SEED_SLUG}/", "/en/offline/", "/zh/missing/"])
+@pytest.mark.parametrize("path", ["/zh/", f"/en/{SEED_SLUG}/", "/en/offline/", "/zh/missing/",
+                                  f"/zh-hant/{SEED_SLUG}/", "/zh-hant/offline/"])
 def test_every_page_links_its_manifest_icons_and_the_module(app, client, path):
     page = client.get(path).get_data(as_text=True)
     code = path.split("/")[1]
@@ -193,7 +203,8 @@ def test_apple_touch_icon_is_opaque_180(app):
         assert img.size == (180, 180) and img.mode == "RGB"
 
 
-@pytest.mark.parametrize("code, heading", [("zh", "当前处于离线状态"), ("en", "You are offline")])
+@pytest.mark.parametrize("code, heading", [("zh", "当前处于离线状态"), ("en", "You are offline"),
+                                           ("zh-hant", "當前處於離線狀態")])
 def test_offline_page_in_each_locale(client, code, heading):
     resp = client.get(f"/{code}/offline/")
     assert resp.status_code == 200 and resp.headers["Cache-Control"].startswith("public")

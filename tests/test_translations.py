@@ -50,11 +50,12 @@ def test_ui_strings_go_to_their_own_domain_and_are_all_translated(tmp_path):
         pot = read_po(fh)
     ids = {m.id for m in pot if m.id}
     assert "Skip to content" in ids and not any("小城市" in i for i in ids)
-    with (ROOT / "translations/zh/LC_MESSAGES/messages.po").open("rb") as fh:
-        zh = read_po(fh)
-    for msgid in ids:
-        msg = zh.get(msgid)
-        assert msg and msg.string and not msg.fuzzy, f"zh UI string missing: {msgid!r}"
+    for locale in ("zh", "zh_Hant"):
+        with (ROOT / f"translations/{locale}/LC_MESSAGES/messages.po").open("rb") as fh:
+            catalog = read_po(fh)
+        for msgid in ids:
+            msg = catalog.get(msgid)
+            assert msg and msg.string and not msg.fuzzy, f"{locale} UI string missing: {msgid!r}"
 
 
 def test_the_english_catalog_is_complete_and_not_fuzzy():

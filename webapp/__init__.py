@@ -31,16 +31,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
     app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LOCALE
     babel.init_app(app, locale_selector=i18n.locale_selector)
+
     i18n.init_app(app)
 
     app.extensions["articles"] = load_articles(app.config["CONTENT_DIR"])
     app.extensions["assets"] = assets.build(app.config["STATIC_DIR"], app.config["BUILD_DIR"])
 
     http.init_app(app)
-    from webapp import pwa, views  # pwa adds its routes to views.bp before it is registered
+    # these modules add their routes to views.bp, so import them before registering it
+    from webapp import discovery, parallel, pwa, views  # noqa: F401
     app.register_blueprint(views.bp)
     views.init_app(app)
     pwa.init_app(app)
+    parallel.init_app(app)
+    discovery.init_app(app)
 
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,

@@ -1,4 +1,5 @@
-"""Catalog coverage check: every article block translated, nothing fuzzy, in every locale.
+"""Catalog coverage check: every article block translated, nothing fuzzy, in every locale
+(``en`` and ``zh_Hant``), and every UI string of the ``zh`` catalog present in ``zh_Hant``.
 
 Run as ``python -m webapp.catalogs`` (``make check-catalogs``); exits 1 and lists each
 problem as ``<po file>:<line>: <message>`` so an editor can jump to it. It reads the ``.po``
@@ -50,11 +51,51 @@ def article_catalog_problems(content_dir: str | Path, translations_dir: str | Pa
     return problems
 
 
+UI_SOURCE_LOCALE = "en"   # msgid language of the ``messages`` domain: it needs no catalog
+UI_REFERENCE = "zh"       # the UI catalog kept up to date by ``pybabel update``
+
+
+def ui_catalog_problems(translations_dir: str | Path) -> list[str]:
+    """List the gaps in the UI (``messages``) catalogs of the locales other than ``zh``.
+
+    The reference set of UI strings is ``zh/LC_MESSAGES/messages.po`` (updated from the
+    template by ``make update``; its own completeness is checked against a fresh extraction
+    in tests/test_translations.py). :returns: ``path:line: message`` per missing, empty or
+    fuzzy entry and per missing catalog; ``[]`` when complete.
+    """
+    root = Path(translations_dir)
+    with (root / UI_REFERENCE / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        reference = read_po(fh, locale=UI_REFERENCE)
+    problems: list[str] = []
+    for locale in LOCALES:
+        if locale in (UI_SOURCE_LOCALE, UI_REFERENCE):
+            continue
+        po = root / locale / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            problems.append(f"{po}: missing catalog")
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale, abort_invalid=True)
+        for ref in reference:
+            if not ref.id:
+                continue
+            msg = catalog.get(ref.id, context=ref.context)
+            key = ref.id[0] if isinstance(ref.id, (tuple, list)) else ref.id
+            if msg is None:
+                problems.append(f"{po}: no entry for UI string {key!r}")
+            elif not msg.string or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
+                problems.append(f"{po}:{msg.lineno}: empty translation for UI string {key!r}")
+            elif msg.fuzzy:
+                problems.append(f"{po}:{msg.lineno}: fuzzy translation for UI string {key!r}")
+    return problems
+
+
 def main() -> int:
     problems = article_catalog_problems(Defaults.CONTENT_DIR, Defaults.TRANSLATIONS_DIR)
+    problems += ui_catalog_problems(Defaults.TRANSLATIONS_DIR)
     for p in problems:
         print(p, file=sys.stderr)
-    print(f"article catalogs: {len(problems)} problem(s)")
+    print(f"catalogs: {len(problems)} problem(s)")
     return 1 if problems else 0
 
 

@@ -87,6 +87,7 @@ class Article:
     quotes_heading: Block | None
     quotes: tuple[Quote, ...]
     published: dt.date | None = None
+    updated: dt.date | None = None   # when our copy was last edited (feeds, dateModified)
     blocks: tuple[Block, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -204,7 +205,7 @@ def parse_article(path: Path | str, text: str | None = None) -> Article:
     def line_of(mapping: dict, key: str) -> int:  # YAML lines are relative to line 2 of the file
         return _field(mapping, key, mapping.get("__line__", 0))[1] + 1
 
-    known = {"title", "subtitle", "byline", "note", "figures", "quotes", "published",
+    known = {"title", "subtitle", "byline", "note", "figures", "quotes", "published", "updated",
              "__line__", "__lines__"}
     for key in meta:
         if key not in known:
@@ -220,6 +221,9 @@ def parse_article(path: Path | str, text: str | None = None) -> Article:
     published = meta.get("published")
     if published is not None and not isinstance(published, dt.date):
         raise b.error(line_of(meta, "published"), "published must be a date like 2023-01-30")
+    updated = meta.get("updated")
+    if updated is not None and not isinstance(updated, dt.date):
+        raise b.error(line_of(meta, "updated"), "updated must be a date like 2026-11-29")
 
     byline_label, authors = None, ()
     if meta.get("byline") is not None:
@@ -267,7 +271,7 @@ def parse_article(path: Path | str, text: str | None = None) -> Article:
     return Article(slug=slug, path=path, title=title, subtitle=subtitle,
                    byline_label=byline_label, authors=authors, note=note,
                    figures=tuple(figures), body=tuple(body), quotes_heading=quotes_heading,
-                   quotes=tuple(quotes), published=published)
+                   quotes=tuple(quotes), published=published, updated=updated)
 
 
 def _list(mapping: dict, key: str, b: _Builder, line_of) -> list[dict]:

@@ -1,18 +1,29 @@
 """Locales: the supported table, negotiation for ``/``, and translation of article blocks.
 
-Locale ids (``zh``, ``en``) name the catalog folders, the URL segment and everything in Python;
-language tags (``zh-Hans``, ``en``) appear only in markup (``lang``, ``hreflang``, manifest).
+Three names per locale, each used in one place only:
+
+- the **id** (``zh``, ``en``, ``zh_Hant``): Babel/Flask-Babel locale id, catalog folder name
+  (``translations/<id>/``), everything in Python, the ``locale`` cookie;
+- the **URL segment** (``zh``, ``en``, ``zh-hant``): the first path segment of its pages.
+  ``url_for(..., lang_code=<id>)`` writes it (``views.add_lang_code``) and the URL value
+  preprocessor turns it back into the id, so views and templates only ever see ids;
+- the **BCP 47 tag** (``zh-Hans``, ``en``, ``zh-Hant``): markup only (``lang``, ``hreflang``,
+  manifest ``lang``, JSON-LD ``inLanguage``).
+
+``zh_Hant`` has its own catalog folder, so Flask-Babel and :func:`load_article_catalogs` find
+``translations/zh_Hant/`` before they would fall back to ``translations/zh/`` (gettext expands
+``zh_Hant`` to ``[zh_Hant, zh]``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel import negotiate_locale
 from babel.lists import format_list
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, request
-from flask_babel import get_locale
+import flask_babel
+from flask_babel import format_date, get_locale
 from markupsafe import Markup
 
 from webapp.content import Block, render_inline
@@ -20,18 +31,30 @@ from webapp.content import Block, render_inline
 
 @dataclass(frozen=True)
 class LocaleInfo:
-    """One supported locale: id (catalog folder, URL), BCP 47 tag for markup, own-name label."""
+    """One supported locale: id (catalog folder, Python), BCP 47 tag for markup, own-name
+    label, Open Graph locale (``ll_TT``) and URL segment."""
 
     id: str
     tag: str
     name: str          # the language's name in itself, for the switcher
     og: str            # Open Graph locale
+    url: str = ""      # first path segment of its pages; the id when empty
+
+    @property
+    def segment(self) -> str:
+        return self.url or self.id
 
 
 LOCALES: dict[str, LocaleInfo] = {
     "zh": LocaleInfo("zh", "zh-Hans", "中文", "zh_CN"),
     "en": LocaleInfo("en", "en", "English", "en_GB"),
+    "zh_Hant": LocaleInfo("zh_Hant", "zh-Hant", "繁體", "zh_TW", "zh-hant"),
 }
+# URL segment -> locale id
+SEGMENTS: dict[str, str] = {info.segment: code for code, info in LOCALES.items()}
+# Regions whose Chinese is written in Traditional characters when the tag names no script
+# (CLDR likelySubtags: zh-TW -> zh-Hant-TW, zh-HK -> zh-Hant-HK, zh-MO -> zh-Hant-MO).
+HANT_REGIONS = frozenset({"tw", "hk", "mo"})
 SOURCE_LOCALE = "zh"          # the language the newsroom writes in (article msgids)
 DEFAULT_LOCALE = "zh"         # where negotiation lands when nothing matches
 COOKIE_NAME = "locale"        # the reader's saved choice, set by the language switcher
@@ -41,16 +64,56 @@ ARTICLE_DOMAIN = "article"    # catalog domain of article text (Chinese msgids)
 
 def current_locale() -> str:
     """The locale id of the current request: the URL's ``lang_code``, else the negotiated one."""
-    return g.get("lang_code") or str(get_locale().language)
+    lang = g.get("lang_code")
+    if lang:
+        return lang
+    loc = get_locale()
+    return str(loc) if str(loc) in LOCALES else str(loc.language)
+
+
+def locale_from_segment(segment: str | None) -> str | None:
+    """The locale id whose URL segment is ``segment`` (``zh-hant`` -> ``zh_Hant``), or None."""
+    return SEGMENTS.get(segment or "")
 
 
 def locale_from_cookie(value: str | None) -> str | None:
     """Return the saved locale id from the cookie ``value`` (text), or None if absent or unknown.
 
-    A malformed or foreign value is ignored, never an error.
+    The cookie holds a locale id (``zh``, ``en``, ``zh_Hant``); the comparison ignores case and
+    also accepts a URL segment or tag (``zh-hant``, ``zh-Hant``). A malformed or foreign value
+    is ignored, never an error.
     """
-    value = (value or "").strip().lower()
-    return value if value in LOCALES else None
+    value = (value or "").strip().lower().replace("-", "_")
+    for code in LOCALES:
+        if code.lower() == value:
+            return code
+    return None
+
+
+def match_tag(tag: str) -> str | None:
+    """The supported locale id for one BCP 47 language tag, or None.
+
+    Rules (BCP 47 subtags, case-insensitive; ``_`` accepted for ``-``):
+
+    - ``zh`` with an explicit script subtag: ``Hant`` -> ``zh_Hant``, ``Hans`` -> ``zh``;
+    - ``zh`` without one: the script is inferred from the region as CLDR's likely subtags do
+      (``TW``, ``HK``, ``MO`` -> ``zh_Hant``; ``CN``, ``SG``, none or any other -> ``zh``);
+    - any other tag: its primary language subtag, if that is a supported id (``en-GB`` -> ``en``).
+
+    Babel's ``negotiate_locale`` is not used: it strips only the last subtag and so sends
+    ``zh-TW`` to ``zh`` (Simplified).
+    """
+    subtags = tag.strip().lower().replace("_", "-").split("-")
+    primary = subtags[0]
+    if primary == "zh":
+        rest = subtags[1:]
+        script = next((s for s in rest if len(s) == 4 and s.isalpha()), None)
+        if script == "hant":
+            return "zh_Hant"
+        if script is None and any(s in HANT_REGIONS for s in rest):
+            return "zh_Hant"
+        return "zh"
+    return primary if primary in LOCALES else None
 
 
 def negotiate(accept_language) -> str | None:
@@ -58,18 +121,14 @@ def negotiate(accept_language) -> str | None:
 
     :param accept_language: werkzeug ``LanguageAccept`` (already parsed, malformed items
         dropped by werkzeug), in the reader's order of preference (q values honoured).
-    Matching: Babel's ``negotiate_locale`` with ``-`` as separator, which falls back from
-    ``zh-Hant-HK`` or ``en-GB`` to the language part (RFC 4647 lookup, simplified).
+    Matching: RFC 4647 §3.4 lookup over the tags in preference order, each tag mapped by
+    :func:`match_tag` (Chinese script inferred from the region); the first match wins.
     """
-    preferred = [tag for tag, q in accept_language if q > 0 and tag != "*"]
-    found = negotiate_locale(preferred, list(LOCALES), sep="-")
-    if found:
-        return found
-    # Babel only strips the last subtag; try each tag's primary language too.
-    for tag in preferred:
-        primary = tag.split("-")[0].lower()
-        if primary in LOCALES:
-            return primary
+    for tag, q in accept_language:
+        if q > 0 and tag != "*":
+            found = match_tag(tag)
+            if found:
+                return found
     return None
 
 
@@ -83,7 +142,9 @@ def preferred_locale() -> str:
 def locale_selector() -> str:
     """Flask-Babel's locale selector: the URL's locale, else the reader's preferred one."""
     lang = g.get("lang_code") or (request.view_args or {}).get("lang_code")
-    return lang if lang in LOCALES else preferred_locale()
+    if lang in LOCALES:
+        return lang
+    return locale_from_segment(lang) or preferred_locale()
 
 
 @dataclass(frozen=True)
@@ -109,10 +170,23 @@ def translate_block(block: Block, locale: str) -> Rendered:
     """
     if locale == SOURCE_LOCALE:
         return Rendered(Markup(render_inline(block.text)), None)
-    text = current_app.extensions["article_catalogs"][locale].pgettext(block.msgctxt, block.text)
-    if text == block.text:
+    text = catalog_entry(current_app.extensions["article_catalogs"][locale], block)
+    if not text:
         return Rendered(Markup(render_inline(block.text)), LOCALES[SOURCE_LOCALE].tag)
     return Rendered(Markup(render_inline(text)), None)
+
+
+def catalog_entry(catalog: NullTranslations, block: Block) -> str | None:
+    """The compiled translation of ``block`` in ``catalog``, or None when it has none.
+
+    Looks the ``msgctxt``/``msgid`` pair up in the ``.mo`` table itself rather than comparing
+    ``pgettext``'s answer with the source: a translation may equal its source (a Traditional
+    name such as 崔洪皓 is written the same in both scripts) and is still a translation.
+    """
+    table = getattr(catalog, "_catalog", None)  # gettext.GNUTranslations' parsed .mo
+    if table is None:
+        return None
+    return table.get(f"{block.msgctxt}\x04{block.text}") or None
 
 
 def author_list(authors: tuple[Block, ...], tr: dict[str, Rendered]) -> Markup:
@@ -126,7 +200,7 @@ def author_list(authors: tuple[Block, ...], tr: dict[str, Rendered]) -> Markup:
         a.id, Markup(' lang="{}"').format(tr[a.id].fallback_lang) if tr[a.id].fallback_lang else "",
         tr[a.id].html) for a in authors]
     locale = current_locale()
-    if locale == SOURCE_LOCALE:
+    if LOCALES[locale].tag.startswith("zh"):  # Simplified and Traditional alike
         return Markup(" ").join(spans)
     # CLDR patterns are plain text ("{0}, {1}"); the names are already escaped HTML.
     return Markup(format_list([str(s) for s in spans], locale=locale))
@@ -140,9 +214,22 @@ def load_article_catalogs(directory: str) -> dict[str, NullTranslations]:
     return {loc: Translations.load(directory, [loc], ARTICLE_DOMAIN) for loc in LOCALES}
 
 
+def fresh_locale_state(endpoint, values) -> None:
+    """App-wide URL value preprocessor, run first on every request (404s included): forget
+    the previous request's locale (``g.lang_code`` and Flask-Babel's cache, both kept on
+    ``g``). Needed when requests share one app context, as when Frozen-Flask renders every page
+    inside a single ``test_request_context``: without it, each page would get the locale of
+    the first one that asked."""
+    g.pop("lang_code", None)
+    flask_babel.refresh()
+
+
 def init_app(app) -> None:
     """Load the article catalogs and expose the locale table to templates."""
+    app.url_value_preprocessor(fresh_locale_state)
     app.extensions["article_catalogs"] = load_article_catalogs(app.config["TRANSLATIONS_DIR"])
+    # templates write `date | format_date("long")`; Flask-Babel only registers `dateformat`
+    app.jinja_env.filters["format_date"] = format_date
     app.jinja_env.globals.update(LOCALES=LOCALES, SOURCE_LOCALE=SOURCE_LOCALE,
                                  current_locale=current_locale,
                                  author_list=author_list)

@@ -10,8 +10,8 @@ Routes (on the ``reader`` blueprint, so ``url_for`` keeps the locale):
 - ``/<lang_code>/offline/`` (``reader.offline``): what the worker shows for a page it never saved.
 
 The precache manifest follows Workbox's format, ``[{"url": ..., "revision": ...}]``: each page
-(front page, every article and the offline page, in every locale) carries the 12-hex SHA-256
-of its rendered bytes; content-hashed ``/static/`` URLs carry ``revision: null`` because the
+(front page, every article, its parallel text and the offline page, in every locale) carries
+the 12-hex SHA-256 of its rendered bytes; content-hashed ``/static/`` URLs carry ``revision: null`` because the
 URL already changes with the bytes. Pages are rendered for hashing with the fixed base URL
 ``SITE_URL``, so their absolute canonical/hreflang links, and so the revisions, do not depend on
 the Host a request came in with (two servers, or a proxy, agree). The cache version is the hash
@@ -62,12 +62,15 @@ def _static_png(src: str) -> tuple[str, str]:
 
 def page_urls(app: Flask) -> list[str]:
     """Every page the worker precaches, as absolute paths: for each locale its front page,
-    every article and its offline page. Never ``/``, which redirects (workbox#173)."""
+    every article, every article's parallel text (webapp/parallel.py) and its offline page.
+    Never ``/``, which redirects (workbox#173)."""
     with app.test_request_context(base_url=app.config["SITE_URL"]):
         urls = []
         for code in LOCALES:
             urls.append(url_for("reader.index", lang_code=code))
             urls += [url_for("reader.article", lang_code=code, slug=slug)
+                     for slug in app.extensions["articles"]]
+            urls += [url_for("reader.parallel", lang_code=code, slug=slug)
                      for slug in app.extensions["articles"]]
             urls.append(url_for("reader.offline", lang_code=code))
     return urls
@@ -126,7 +129,8 @@ def service_worker():
     JavaScript MIME type), revalidated on every fetch."""
     entries = precache_manifest(current_app._get_current_object())
     js = render_template("sw.js", precache=entries, version=cache_version(entries),
-                         locales=list(LOCALES), default_locale=DEFAULT_LOCALE)
+                         locales=[info.segment for info in LOCALES.values()],
+                         default_locale=LOCALES[DEFAULT_LOCALE].segment)
     return no_cache(Response(js, mimetype="text/javascript"))
 
 

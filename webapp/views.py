@@ -16,19 +16,23 @@ bp = Blueprint("reader", __name__)
 
 @bp.url_defaults
 def add_lang_code(endpoint, values):
-    """Keep the current locale in every ``url_for`` (Flask's URL-processors pattern)."""
-    if "lang_code" in values or not g.get("lang_code"):
-        return
-    if current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+    """Keep the current locale in every ``url_for`` (Flask's URL-processors pattern), and
+    write a locale id as its URL segment (``lang_code="zh_Hant"`` -> ``/zh-hant/``)."""
+    if "lang_code" not in values and g.get("lang_code") \
+            and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
         values["lang_code"] = g.lang_code
+    if values.get("lang_code") in LOCALES:
+        values["lang_code"] = LOCALES[values["lang_code"]].segment
 
 
 @bp.url_value_preprocessor
 def pull_lang_code(endpoint, values):
-    """Move ``lang_code`` from the URL to ``g``; an unknown locale prefix is a 404."""
+    """Move ``lang_code`` from the URL to ``g`` as a locale id (``zh-hant`` -> ``zh_Hant``);
+    an unknown locale prefix is a 404 (so is an id spelled as in Python, ``/zh_Hant/``: each
+    page has one URL)."""
     if values and "lang_code" in values:
-        lang = values.pop("lang_code")
-        if lang not in LOCALES:
+        lang = i18n.locale_from_segment(values.pop("lang_code"))
+        if lang is None:
             abort(404)
         g.lang_code = lang
 
@@ -82,7 +86,7 @@ def healthz():
 def handle_http_error(exc: HTTPException):
     """Every 4xx/5xx as a page in the reader's language, with a way home."""
     first_segment = request.path.lstrip("/").split("/", 1)[0]
-    lang = g.get("lang_code") or (first_segment if first_segment in LOCALES else None) \
+    lang = g.get("lang_code") or i18n.locale_from_segment(first_segment) \
         or i18n.preferred_locale()
     g.lang_code = lang
     titles = {404: _("Page not found"), 405: _("Method not allowed"), 400: _("Bad request")}

@@ -14,9 +14,13 @@ function currentBlockId() {
   return "";
 }
 
-for (const link of document.querySelectorAll(".switcher a[data-locale]")) {
+// Every switcher link (each language, and the parallel text) keeps the place: the articles and
+// their parallel view share block ids (a parallel row carries its block's id).
+for (const link of document.querySelectorAll(".switcher a[data-locale], .switcher a[data-parallel]")) {
   link.addEventListener("click", () => {
-    document.cookie = `${COOKIE}=${link.dataset.locale}; Path=/; Max-Age=${YEAR}; SameSite=Lax`;
+    if (link.dataset.locale) {
+      document.cookie = `${COOKIE}=${link.dataset.locale}; Path=/; Max-Age=${YEAR}; SameSite=Lax`;
+    }
     const id = currentBlockId();
     const url = new URL(link.href);
     url.hash = id ? `#${id}` : "";

@@ -38,11 +38,17 @@ def wait_until_controlled(page) -> None:
 
 
 def expect_full_article(page, locale: str) -> None:
-    catalog = english_catalog()
+    """Every body block in ``locale`` (``zh``, ``en`` or ``zh-hant``) and the six quotes."""
+    catalog = hant_catalog() if locale == "zh-hant" else english_catalog()
     for block in seed_article().body:
         text = block.text if locale == "zh" else catalog.get(block.text, context=block.msgctxt).string
         expect(page.locator(f"#{block.id}")).to_have_text(text)
     expect(page.locator("blockquote")).to_have_count(6)
+
+
+def hant_catalog():
+    with open(ROOT / "translations/zh_Hant/LC_MESSAGES/article.po", "rb") as fh:
+        return read_po(fh, locale="zh_Hant")
 
 
 def watch_console(page) -> list[str]:
@@ -74,6 +80,7 @@ def test_worker_installs_activates_and_controls_the_page(page, console_errors, b
 @pytest.mark.parametrize("locale, banner", [
     ("zh", "当前离线，正在显示保存的版本。"),
     ("en", "You are offline: reading the saved copy."),
+    ("zh-hant", "當前離線，正在顯示儲存的版本。"),
 ])
 def test_offline_reload_shows_the_full_article(page, console_errors, locale, banner):
     page.goto(ARTICLE.format(locale))
@@ -101,9 +108,27 @@ def test_offline_the_other_language_opens_in_full(page, console_errors, base_url
     expect_full_article(page, "zh")
 
 
+def test_offline_traditional_pages_open_after_one_visit(page, console_errors, base_url):
+    """One online visit to a Simplified page precaches the Traditional pages too."""
+    page.goto("/zh/")
+    wait_until_controlled(page)
+    page.context.set_offline(True)
+    page.get_by_role("link", name="繁體").click()
+    page.wait_for_url(f"{base_url}/zh-hant/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.locator(".switcher")).to_have_attribute("aria-label", "語言")
+    page.locator(".article-list a").first.click()
+    page.wait_for_url(f"{base_url}/zh-hant/{SEED_SLUG}/")
+    expect_full_article(page, "zh-hant")
+    expect(page.get_by_role("button", name="分享")).to_be_visible()  # share.js came from the cache
+    page.goto("/zh-hant/offline/")
+    expect(page.locator("h1")).to_have_text("當前處於離線狀態")
+
+
 @pytest.mark.parametrize("path, lang, heading", [
     ("/en/no-such-story/", "en", "You are offline"),
     ("/zh/no-such-story/", "zh-Hans", "当前处于离线状态"),
+    ("/zh-hant/no-such-story/", "zh-Hant", "當前處於離線狀態"),
 ])
 def test_offline_an_unknown_page_shows_the_offline_page_in_its_language(
         page, console_errors, path, lang, heading):

@@ -1,0 +1,235 @@
+"""Fill the Traditional Chinese (``zh_Hant``) catalogs from the Simplified source with OpenCC.
+
+Run as ``python -m webapp.hant [TRANSLATIONS_DIR]`` (``make zh-hant``, after ``make update``).
+For both gettext domains it writes ``<dir>/zh_Hant/LC_MESSAGES/<domain>.po``, one entry per
+entry of the domain's template ``<dir>/<domain>.pot``, in the template's order:
+
+=========== ===================================== ==========================================
+domain      msgid                                 Simplified source converted
+=========== ===================================== ==========================================
+``article`` the Chinese block (Simplified)        the msgid itself
+``messages``English UI string                     the ``zh`` catalog's msgstr (if usable)
+=========== ===================================== ==========================================
+
+Conversion is ``OpenCC('s2twp')``: Simplified to Traditional, Taiwan standard, with Taiwan
+phrases (软件 -> 軟體). Punctuation is kept as OpenCC outputs it (curly quotes “”, not the
+corner brackets 「」 some Taiwan publishers prefer): a house-style choice left to editors.
+
+The files are ordinary ``.po`` catalogs: an editor corrects an entry in Poedit or a text
+editor, and the correction survives every later refresh. The rule, per entry:
+
+1. no entry yet, an empty msgstr, or a ``fuzzy`` one: convert;
+2. the Simplified source changed since the last refresh: convert again (the stored source
+   hash differs; if the old msgstr was a hand correction, it is listed on stdout so the editor
+   can redo it for the new text). For article text the msgid *is* the source and its block id
+   changes with it, so an edited paragraph is simply a new entry;
+3. the msgstr is the machine output (equal to the current conversion, or to the output
+   recorded at the last refresh, e.g. before an OpenCC upgrade): convert again;
+4. otherwise the msgstr was corrected by hand: keep it.
+
+Steps 2 and 3 read one translator comment per entry, written by this module:
+``# opencc s2twp src:<hash> out:<hash>`` (12 hex digits of SHA-256 of the Simplified source
+and of the machine output). Without that comment (deleted by an editor) an entry that differs
+from the conversion counts as corrected. Entries are never marked fuzzy: the catalogs ship as
+written. Entries whose template entry is gone are dropped. Other translator comments are kept.
+Writing is deterministic (same inputs, same bytes; the revision date moves only when an
+entry changes), so a refresh that changes nothing leaves ``git diff`` empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
+
+HANT = "zh_Hant"
+SOURCE = "zh"
+DOMAINS = ("article", "messages")
+CONFIG = "s2twp"
+MARK_RE = re.compile(r"^opencc (?P<config>\S+) src:(?P<src>[0-9a-f]{12}) out:(?P<out>[0-9a-f]{12})$")
+HEADER = """\
+# Traditional Chinese (Taiwan) catalog for Jintan Reader.
+# Filled from the Simplified source by OpenCC (s2twp) with `make zh-hant`; see webapp/hant.py.
+# Correct any entry by hand: later refreshes keep the correction."""
+
+_converter = None
+
+
+def convert(text: str) -> str:
+    """Simplified -> Traditional (Taiwan standard, Taiwan phrases) with OpenCC ``s2twp``.
+
+    :raises ImportError: if the ``opencc`` package (pinned in requirements.txt) is missing.
+    """
+    global _converter
+    if _converter is None:
+        from opencc import OpenCC  # the C++ OpenCC's own binding, from a wheel
+        _converter = OpenCC(CONFIG)
+    return _converter.convert(text)
+
+
+def _digest(value: str | tuple) -> str:
+    text = "\x00".join(value) if isinstance(value, (tuple, list)) else value
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _convert(value: str | tuple) -> str | tuple:
+    return tuple(convert(v) for v in value) if isinstance(value, (tuple, list)) else convert(value)
+
+
+def _usable(msg: Message | None) -> bool:
+    if msg is None or msg.fuzzy:
+        return False
+    strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
+    return bool(strings) and all(strings)
+
+
+@dataclass
+class Report:
+    """What a refresh did to one domain: entry keys (``msgctxt|msgid``, shortened) per outcome."""
+
+    domain: str
+    converted: list[str] = field(default_factory=list)      # machine output written
+    kept: list[str] = field(default_factory=list)           # hand corrections kept
+    superseded: list[str] = field(default_factory=list)     # corrections dropped: source changed
+    no_source: list[str] = field(default_factory=list)      # nothing to convert (zh missing)
+    changed: bool = False                                   # the .po file was rewritten
+
+    def summary(self) -> str:
+        return (f"{self.domain}: {len(self.converted)} converted, {len(self.kept)} kept "
+                f"(corrected by hand), {len(self.superseded)} re-converted after a source "
+                f"change, {len(self.no_source)} without a Simplified source")
+
+
+def _key(msg: Message) -> str:
+    msgid = msg.id[0] if isinstance(msg.id, (tuple, list)) else msg.id
+    short = msgid if len(msgid) <= 40 else msgid[:39] + "…"
+    return f"{msg.context}|{short}" if msg.context else short
+
+
+def _read(path: Path, locale: str) -> Catalog | None:
+    if not path.exists():
+        return None
+    with path.open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def decide(existing: Message | None, source, machine) -> tuple[object, str]:
+    """Apply the module's rule to one entry.
+
+    :param existing: the entry in the current zh_Hant catalog, or None.
+    :param source: the Simplified source (text, or tuple for plurals).
+    :param machine: OpenCC's conversion of ``source``.
+    :returns: (msgstr to write, outcome) with outcome ``converted``, ``kept`` or ``superseded``.
+    """
+    if existing is None or not _usable(existing):
+        return machine, "converted"
+    mark = next((m for m in map(MARK_RE.match, existing.user_comments) if m), None)
+    current = existing.string if not isinstance(existing.string, list) else tuple(existing.string)
+    is_machine = current == machine or (mark is not None and _digest(current) == mark["out"])
+    if mark is not None and mark["src"] != _digest(source):
+        return machine, "converted" if is_machine else "superseded"
+    if is_machine:
+        return machine, "converted"
+    return current, "kept"
+
+
+def refresh_domain(domain: str, template: Path, target: Path,
+                   source_catalog: Catalog | None = None) -> Report:
+    """Rewrite one zh_Hant catalog from its template.
+
+    :param domain: ``article`` (the msgid is the Simplified source) or ``messages`` (the
+        source is ``source_catalog``'s msgstr for the same msgid and context).
+    :param template: the domain's ``.pot``. :param target: the zh_Hant ``.po`` (created).
+    :raises FileNotFoundError: if the template is missing (run ``make extract`` first).
+    """
+    with template.open("rb") as fh:
+        pot = read_po(fh)
+    old = _read(target, HANT)
+    report = Report(domain)
+    new = Catalog(
+        locale=HANT, domain=domain, header_comment=HEADER,
+        project=pot.project, version=pot.version, copyright_holder=pot.copyright_holder,
+        msgid_bugs_address=pot.msgid_bugs_address,
+        creation_date=old.creation_date if old else pot.creation_date,
+        revision_date=old.revision_date if old else pot.creation_date,
+        last_translator="OpenCC s2twp (webapp/hant.py)", language_team="Jintan Reader",
+        charset="utf-8", fuzzy=False)
+    for tmpl in pot:
+        if not tmpl.id:
+            continue
+        existing = old.get(tmpl.id, context=tmpl.context) if old else None
+        if domain == "article":
+            source = tmpl.id
+        else:
+            zh = source_catalog.get(tmpl.id, context=tmpl.context) if source_catalog else None
+            source = (tuple(zh.string) if isinstance(zh.string, (tuple, list)) else zh.string) \
+                if _usable(zh) else None
+        comments = [c for c in (existing.user_comments if existing else []) if not MARK_RE.match(c)]
+        if source is None:
+            string = existing.string if _usable(existing) else ("", "") if tmpl.pluralizable else ""
+            report.no_source.append(_key(tmpl))
+        else:
+            machine = _convert(source)
+            string, outcome = decide(existing, source, machine)
+            getattr(report, outcome).append(_key(tmpl))
+            comments.append(f"opencc {CONFIG} src:{_digest(source)} out:{_digest(machine)}")
+        new.add(tmpl.id, string, locations=tmpl.locations, flags=set(tmpl.flags) - {"fuzzy"},
+                auto_comments=tmpl.auto_comments, user_comments=comments, context=tmpl.context)
+
+    def render(catalog: Catalog) -> bytes:
+        buf = io.BytesIO()
+        write_po(buf, catalog, width=0, ignore_obsolete=True)
+        return buf.getvalue()
+
+    before = target.read_bytes() if target.exists() else b""
+    if old is None or _entries(old) != _entries(new):
+        new.creation_date = pot.creation_date
+        new.revision_date = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    data = render(new)
+    if data != before:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        report.changed = True
+    return report
+
+
+def _entries(catalog: Catalog) -> list[tuple]:
+    return [(m.context, m.id, m.string, tuple(m.user_comments), tuple(m.locations))
+            for m in catalog if m.id]
+
+
+def refresh(translations_dir: Path | str) -> list[Report]:
+    """Refresh both zh_Hant catalogs under ``translations_dir`` from ``article.pot`` and
+    ``messages.pot`` (and ``zh/LC_MESSAGES/messages.po`` for UI strings). Returns a
+    :class:`Report` per domain. Compile afterwards (``make compile``)."""
+    root = Path(translations_dir)
+    zh_ui = _read(root / SOURCE / "LC_MESSAGES" / "messages.po", SOURCE)
+    return [refresh_domain(domain, root / f"{domain}.pot",
+                           root / HANT / "LC_MESSAGES" / f"{domain}.po",
+                           zh_ui if domain == "messages" else None)
+            for domain in DOMAINS]
+
+
+def main(argv: list[str]) -> int:
+    from webapp.config import Defaults
+    directory = argv[0] if argv else Defaults.TRANSLATIONS_DIR
+    for report in refresh(directory):
+        print(report.summary())
+        for key in report.kept:
+            print(f"  kept (corrected by hand): {key}")
+        for key in report.superseded:
+            print(f"  source changed, hand correction replaced, please review: {key}")
+        for key in report.no_source:
+            print(f"  no Simplified source yet (translate it in zh first): {key}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
