@@ -79,8 +79,10 @@ GOOD_HEAD = '---\ntitle: 标题\n'
     ("---\ntitle: [unclosed\n---\n", 2, "not valid YAML"),
     ("title: 标题\n\n正文。\n", 1, "must start with a '---'"),
     ("---\ntitle: 标题\n", 1, "no closing '---'"),
-    (GOOD_HEAD + "quotes:\n  items:\n    - role: 总经理\n      text: 说了话\n---\n", 6, "quote speaker"),
-    (GOOD_HEAD + "quotes:\n  items:\n    - speaker: 张三\n      text: 说了话\n---\n", 6, "quote role"),
+    (GOOD_HEAD + "quotes:\n  items:\n    - role: 总经理\n      text: 说了话\n---\n", 5, "quote speaker"),
+    (GOOD_HEAD + "quotes:\n  items:\n    - speaker: 张三\n      text: 说了话\n---\n", 5, "quote role"),
+    (GOOD_HEAD + "published: 2023-13-45\n---\n", 3, "invalid date '2023-13-45'"),
+    (GOOD_HEAD + "---\n\n段落 ![图](images/x.jpg)\n", 5, "images are not allowed in the body"),
     (GOOD_HEAD + "figures:\n  - caption: 图\n    image: a.jpg\n---\n", 5, "alt text"),
     (GOOD_HEAD + "figures:\n  - caption: 图\n    image: ../../etc/passwd\n    alt: x\n---\n", 5, "under static/"),
     (GOOD_HEAD + "colour: red\n---\n", 3, "unknown front matter key 'colour'"),
@@ -113,6 +115,13 @@ def test_a_malformed_file_stops_start_up_with_its_name(tmp_path):
     (tmp_path / "ok.md").write_text(GOOD_HEAD + "---\n\n段落。\n", "utf-8")
     (tmp_path / "broken.md").write_text("---\nsubtitle: x\n---\n", "utf-8")
     with pytest.raises(ContentError, match=r"broken\.md:1: front matter has no 'title'"):
+        create_app({"CONTENT_DIR": str(tmp_path), "BUILD_DIR": str(tmp_path / "b")})
+
+
+def test_a_figure_whose_image_file_is_missing_stops_start_up(tmp_path):
+    (tmp_path / "pic.md").write_text(GOOD_HEAD + "figures:\n  - caption: 图\n    image: images/nope.jpg\n"
+                                     "    alt: 描述\n---\n\n段落。\n", "utf-8")
+    with pytest.raises(ContentError, match=r"pic\.md:5: figure image static/images/nope\.jpg does not exist"):
         create_app({"CONTENT_DIR": str(tmp_path), "BUILD_DIR": str(tmp_path / "b")})
 
 

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import assets, http, i18n
 from webapp.config import ROOT, Defaults
-from webapp.content import load_articles
+from webapp.content import check_figure_images, load_articles
 
 babel = Babel()
 
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["articles"] = load_articles(app.config["CONTENT_DIR"])
     app.extensions["assets"] = assets.build(app.config["STATIC_DIR"], app.config["BUILD_DIR"])
+    check_figure_images(app.extensions["articles"], app.extensions["assets"])
 
     http.init_app(app)
     # these modules add their routes to views.bp, so import them before registering it

@@ -22,7 +22,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_MD = MarkdownIt("commonmark", {"html": False})        # renders text: raw HTML is escaped
+_MD = MarkdownIt("commonmark", {"html": False}).disable("image")  # renders text: raw HTML escaped, no images
 _MD_BLOCKS = MarkdownIt("commonmark", {"html": True})  # finds blocks: raw HTML is reported
 
 
@@ -59,6 +59,7 @@ class Figure:
     caption: Block
     image: str | None = None
     alt: Block | None = None
+    image_line: int = 0       # line of ``image:`` in the file, for errors about the file
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,15 @@ class Article:
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records the 1-based line of each mapping and of each of its values."""
+    """A YAML loader that records the 1-based line of each mapping and of each of its values,
+    and turns an impossible date (``2023-13-45``) into a YAML error at that date's line."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid date {node.value!r}: {exc}", node.start_mark) from exc
 
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
@@ -116,6 +125,9 @@ class _LineLoader(yaml.SafeLoader):
             k.value: v.start_mark.line + 1 for k, v in node.value if isinstance(k, yaml.ScalarNode)
         }
         return mapping
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 def _digest(text: str) -> str:
@@ -247,7 +259,7 @@ def parse_article(path: Path | str, text: str | None = None) -> Article:
                 raise b.error(line_of(fig, "image"), "figure image must be a path under static/")
             alt = b.block("alt", fig.get("alt"), line_of(fig, "alt" if "alt" in fig else "image"),
                           "figure alt text (required with an image)")
-        figures.append(Figure(cap, image, alt))
+        figures.append(Figure(cap, image, alt, line_of(fig, "image") if image else 0))
 
     quotes_heading, quotes = None, []
     if meta.get("quotes") is not None:
@@ -261,10 +273,11 @@ def parse_article(path: Path | str, text: str | None = None) -> Article:
             text = b.block("quote", item.get("text"), line_of(item, "text"), "quote text")
             qid = text.id
             speaker = b.block("speaker", item.get("speaker"),
-                              line_of(item, "speaker" if "speaker" in item else "text"),
+                              line_of(item, "speaker") if "speaker" in item else item["__line__"] + 1,
                               "quote speaker")
             role = b.block("role", item.get("role"),
-                           line_of(item, "role" if "role" in item else "text"), "quote role")
+                           line_of(item, "role") if "role" in item else item["__line__"] + 1,
+                           "quote role")
             quotes.append(Quote(qid, speaker, role, text))
 
     body = _parse_body(body_text, body_start, b)
@@ -295,6 +308,9 @@ def _parse_body(body_text: str, first_line: int, b: _Builder) -> list[Block]:
             blocks.append(b.block("heading", tokens[i + 1].content, line, "heading"))
             i += 3
         elif tok.type == "paragraph_open":
+            if any(child.type == "image" for child in tokens[i + 1].children or ()):
+                raise b.error(line, "images are not allowed in the body text; add them as "
+                              "figures in the front matter (image + alt + caption)")
             blocks.append(b.block("paragraph", tokens[i + 1].content, line, "paragraph"))
             i += 3
         else:
@@ -312,6 +328,19 @@ def render_inline(text: str) -> str:
     safe to mark as Markup. Rules: CommonMark (markdown-it-py, ``html`` disabled).
     """
     return _MD.renderInline(text)
+
+
+def check_figure_images(articles: dict[str, Article], static_files) -> None:
+    """Fail unless every figure's image is a file under ``static/``.
+
+    :param static_files: the source paths of the static files (``"images/a.jpg"``, ...).
+    :raises ContentError: naming the article file and the ``image:`` line of a missing image.
+    """
+    for article in articles.values():
+        for fig in article.figures:
+            if fig.image and fig.image not in static_files:
+                raise ContentError(article.path, fig.image_line,
+                                   f"figure image static/{fig.image} does not exist")
 
 
 def load_articles(directory: Path | str) -> dict[str, Article]:
