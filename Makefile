@@ -43,8 +43,8 @@ extract: install
 	  -o translations/messages.pot webapp templates
 
 update: extract
-	$(PYBABEL) update --no-wrap --previous --ignore-pot-creation-date -D article -i translations/article.pot -d translations -l en
-	$(PYBABEL) update --no-wrap --previous --ignore-pot-creation-date -D messages -i translations/messages.pot -d translations -l zh
+	PYTHONPATH=. $(BIN)/python -m webapp.catalogs update --no-wrap --previous --ignore-pot-creation-date -D article -i translations/article.pot -d translations -l en
+	PYTHONPATH=. $(BIN)/python -m webapp.catalogs update --no-wrap --previous --ignore-pot-creation-date -D messages -i translations/messages.pot -d translations -l zh
 
 # zh_Hant/LC_MESSAGES/{article,messages}.po from the Simplified source with OpenCC (s2twp);
 # entries corrected by hand are kept (rule: webapp/hant.py). Needs the .pot files: after update.

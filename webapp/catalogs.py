@@ -90,7 +90,85 @@ def ui_catalog_problems(translations_dir: str | Path) -> list[str]:
     return problems
 
 
+def _entries(text: str) -> list[list[str]]:
+    return [block.split("\n") for block in text.split("\n\n")]
+
+
+def _key(entry: list[str]) -> tuple[str, str]:
+    ctxt = next((l for l in entry if l.startswith("msgctxt ")), "")
+    msgid = next((l for l in entry if l.startswith("msgid ")), "")
+    return ctxt, msgid
+
+
+def _previous(entry: list[str]) -> list[str]:
+    """The entry's ``#|`` lines, joined one per field (``#| msgid "..."``)."""
+    out: list[str] = []
+    for line in entry:
+        if not line.startswith("#|"):
+            continue
+        if line.startswith(("#| msgid", "#| msgctxt")) or not out:
+            out.append(line)
+        elif line.startswith('#| "'):          # a wrapped string: continue the quoted text
+            head, piece = out[-1], line[4:-1]
+            out[-1] = head[:-1] + piece + '"' if head.endswith('"') else f'{head} "{piece}"'
+        else:                                  # a comment wrapped at a space (textwrap)
+            out[-1] = f"{out[-1]} {line[3:]}"
+    return out
+
+
+def update_keeping_previous(args: list[str], po_files: list[Path]) -> None:
+    """Run ``pybabel update args`` and keep every fuzzy entry's previous source (``#|``).
+
+    Babel 2.19 writes ``#| msgid`` (wrapped at 76 columns) when it marks an entry fuzzy, but
+    its ``read_po`` does not parse ``#|``: the next update rewrites those lines as ``# |``
+    translator comments, and Poedit and Weblate stop showing the translator what changed.
+    So: read the ``#|`` lines of each ``po_files`` entry first, run the update, then give
+    each entry that is still fuzzy its previous lines back (one line per field, as the
+    gettext manual's "PO File Format" shows) and drop the ``# |`` leftovers.
+
+    :param args: ``pybabel update`` arguments. :param po_files: the catalogs it writes.
+    :raises SystemExit: when pybabel fails.
+    """
+    from babel.messages.frontend import CommandLineInterface
+
+    kept = {}
+    for po in po_files:
+        if po.exists():
+            for entry in _entries(po.read_text("utf-8")):
+                if _previous(entry):
+                    kept[(po, _key(entry))] = _previous(entry)
+    CommandLineInterface().run(["pybabel", "update", *args])
+    for po in po_files:
+        if not po.exists():
+            continue
+        entries = []
+        for entry in _entries(po.read_text("utf-8")):
+            clean, skipping = [], False
+            for line in entry:
+                if line.startswith("# |"):
+                    skipping = True      # Babel's rewrite of an old "#|" comment, and its
+                    continue             # wrapped continuation lines below
+                if skipping and line.startswith("# ") and not line.startswith("#|"):
+                    continue
+                skipping = False
+                clean.append(line)
+            previous = _previous(clean) or kept.get((po, _key(clean)), [])
+            fuzzy = any(l.startswith("#,") and "fuzzy" in l for l in clean)
+            body = [l for l in clean if not l.startswith("#|")]
+            if fuzzy and previous:
+                at = next(i for i, l in enumerate(body) if l.startswith(("msgctxt ", "msgid ")))
+                body[at:at] = previous
+            entries.append(body)
+        po.write_text("\n\n".join("\n".join(e) for e in entries), "utf-8")
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["update"]:  # python -m webapp.catalogs update <pybabel update args>
+        args = sys.argv[2:]
+        domain, directory = args[args.index("-D") + 1], Path(args[args.index("-d") + 1])
+        locale = args[args.index("-l") + 1] if "-l" in args else "*"
+        update_keeping_previous(args, list(directory.glob(f"{locale}/LC_MESSAGES/{domain}.po")))
+        return 0
     problems = article_catalog_problems(Defaults.CONTENT_DIR, Defaults.TRANSLATIONS_DIR)
     problems += ui_catalog_problems(Defaults.TRANSLATIONS_DIR)
     for p in problems:
