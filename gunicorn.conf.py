@@ -46,3 +46,14 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 proc_name = "jintan-reader"
 # gunicorn 27 opens a control socket under ~/.gunicorn by default: nothing outside the project.
 control_socket_disable = True
+
+
+# --- Server hooks ------------------------------------------------------------------------------
+def post_request(worker, req, environ, resp):
+    """Yield to other connections after each request. A gevent greenlet serving a keep-alive
+    connection whose next request is already buffered never blocks, so without this it can
+    serve that connection for seconds while the worker's other readers wait (measured with
+    wrk at 256 connections: p99 ~3 s and timeouts)."""
+    if worker.cfg.worker_class_str == "gevent":
+        import gevent
+        gevent.sleep(0)

@@ -124,6 +124,13 @@ def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(make_app):
     assert "Strict-Transport-Security" in trusted.headers
 
 
+def test_trusted_hosts_refuse_a_spoofed_host(make_app):
+    client = make_app(TRUSTED_HOSTS=["news.example"]).test_client()
+    assert client.get(ARTICLE, base_url="http://news.example").status_code == 200
+    resp = client.get(ARTICLE, base_url="http://evil.example")
+    assert resp.status_code == 400 and "evil.example" not in resp.get_data(as_text=True)
+
+
 # --- hostile input: thousands of generated requests, never a 5xx ----------------------------
 
 HOSTILE = settings(max_examples=1500, deadline=None,

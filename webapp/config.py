@@ -26,5 +26,9 @@ class Defaults:
     # Number of proxies in front that set X-Forwarded-For/-Proto/-Host/-Prefix (werkzeug
     # ProxyFix). 0 = trust none: the default, since a spoofed header must not change URLs.
     PROXY_FIX_HOPS = 0
+    # Host names the site answers to, e.g. JINTAN_TRUSTED_HOSTS='["news.example"]' (Flask's
+    # TRUSTED_HOSTS): any other Host header gets 400, so no page links to a spoofed host.
+    # None accepts any host (development, or a proxy that already checks it).
+    TRUSTED_HOSTS = None
     # Methods: OPTIONS is not answered automatically, so it gets 405 with Allow.
     PROVIDE_AUTOMATIC_OPTIONS = False

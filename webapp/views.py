@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from webapp import i18n
 from webapp.http import page
@@ -85,6 +85,9 @@ def healthz():
 
 def handle_http_error(exc: HTTPException):
     """Every 4xx/5xx as a page in the reader's language, with a way home."""
+    if isinstance(exc, SecurityError):  # untrusted Host (TRUSTED_HOSTS): no URLs can be built
+        return Response("Bad request: unknown host\n", status=400, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store"})
     first_segment = request.path.lstrip("/").split("/", 1)[0]
     lang = g.get("lang_code") or i18n.locale_from_segment(first_segment) \
         or i18n.preferred_locale()
