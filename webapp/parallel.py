@@ -20,7 +20,7 @@ Route (on the ``reader`` blueprint, like webapp/pwa.py, so ``url_for`` keeps the
 from __future__ import annotations
 
 from babel.lists import format_list
-from flask import abort, current_app, g, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -30,7 +30,7 @@ from webapp.content import Article, Block
 from webapp.http import page
 from webapp.i18n import LOCALES, SOURCE_LOCALE
 from webapp.reading import article_minutes
-from webapp.views import articles, bp
+from webapp.views import bp, translated_article
 
 SECOND_LOCALE = "en"                         # the translation shown beside the source
 PAIR_LOCALES = (SOURCE_LOCALE, SECOND_LOCALE)  # column order: source first
@@ -86,10 +86,7 @@ def join_authors(authors: tuple[Block, ...], pairs: dict, locale: str, missing: 
 @page
 def parallel(slug: str):
     """The parallel view of one article; 404 for an unknown slug. Memoised like every page."""
-    art = articles().get(slug)
-    if art is None:
-        abort(404)
-    tr = {b.id: i18n.translate_block(b, g.lang_code) for b in art.blocks}
+    art, tr = translated_article(slug)
     return render_template("parallel.html", article=art, tr=tr, pairs=pair_blocks(art),
                            labels=cell_labels(), page=("reader.parallel", {"slug": slug}),
                            indexable=True)

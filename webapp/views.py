@@ -65,14 +65,19 @@ def index():
     return render_template("index.html", items=items, page=("reader.index", {}), indexable=True)
 
 
+def translated_article(slug: str):
+    """``(Article, {block id: Rendered})`` in the URL's locale. :raise 404: unknown slug."""
+    art = articles().get(slug)
+    if art is None:
+        abort(404)
+    return art, {b.id: i18n.translate_block(b, g.lang_code) for b in art.blocks}
+
+
 @bp.route("/<lang_code>/<slug>/")
 @page
 def article(slug: str):
     """One article in the URL's locale; every block shown, untranslated ones in the source."""
-    art = articles().get(slug)
-    if art is None:
-        abort(404)
-    tr = {b.id: i18n.translate_block(b, g.lang_code) for b in art.blocks}
+    art, tr = translated_article(slug)
     return render_template("article.html", article=art, tr=tr,
                            page=("reader.article", {"slug": slug}), indexable=True)
 

@@ -132,4 +132,7 @@ export class QuoteCarousel {
   }
 }
 
-for (const root of document.querySelectorAll("[data-carousel]")) new QuoteCarousel(root);
+// A single quote needs no controls: it stays as the server rendered it.
+for (const root of document.querySelectorAll("[data-carousel]")) {
+  if (root.querySelectorAll(".carousel-slide").length > 1) new QuoteCarousel(root);
+}
