@@ -68,8 +68,3 @@ def build(src: Path | str, dest: Path | str) -> dict[str, str]:
     os.replace(tmp, dest)
     shutil.rmtree(old, ignore_errors=True)
     return manifest
-
-
-def load_manifest(dest: Path | str) -> dict[str, str]:
-    """Read ``manifest.json`` from a build folder. :raises FileNotFoundError: if not built."""
-    return json.loads((Path(dest) / MANIFEST).read_text("utf-8"))
