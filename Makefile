@@ -1,22 +1,27 @@
-# Jintan Reader: set-up, translation cycle, serving and tests. `make help` lists targets.
+# Jintan Reader: set-up, translation cycle, releases, serving and tests. `make help` lists targets.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PYBABEL := PYTHONPATH=. $(BIN)/pybabel
 CHROMIUM ?= /usr/bin/chromium
+N ?= 10 100 1000 5000
 export PYTHONDONTWRITEBYTECODE := 1
+export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test install install-dev extract update compile translations check-catalogs \
-        browser unit clean screenshots bench icons export zh-hant
+.PHONY: help run test install install-dev translations check-catalogs release prune browser \
+        unit clean screenshots bench bench-scale icons export lint audit system
 
 help:
-	@echo "make run          venv + install + compile catalogs + gunicorn on 127.0.0.1:8000"
-	@echo "make test         everything: unit tests and browser tests (installs Chromium if root)"
-	@echo "make translations extract -> update -> zh-hant -> compile, both domains"
-	@echo "make zh-hant      refresh the Traditional Chinese catalogs from the Simplified source (OpenCC)"
-	@echo "make check-catalogs  fail if any article block lacks an English translation or is fuzzy"
-	@echo "make icons        render the PNG app icons from static/icons/icon.svg"
+	@echo "make run            set up, build a release, serve with gunicorn on 127.0.0.1:8000"
+	@echo "make test           everything: lint, unit and browser tests (installs Debian packages if root)"
+	@echo "make translations   per-article catalog cycle: extract -> msgmerge -> OpenCC zh_Hant"
+	@echo "make check-catalogs fail (file:line) on untranslated, fuzzy or suspicious catalog entries"
+	@echo "make release        validate + compile + switch build/releases/current; then kill -HUP gunicorn"
+	@echo "make prune          delete old releases (keeps the current one and the 3 newest others)"
+	@echo "make bench          throughput, sizes, Lighthouse, Observatory, shared caches"
+	@echo "make bench-scale    cost curves at N synthetic articles (N='10 100 1000 5000')"
+	@echo "make export         the whole site as static files in build/site"
+	@echo "make icons          render the PNG/ICO app icons from static/icons/icon.svg"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,76 +35,74 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.runtime
-install-dev: $(VENV)/.dev
+install: $(VENV)/.runtime system
+install-dev: $(VENV)/.dev system
 
-# --- translations (the pybabel cycle; see README "Translating") ---------------------------
-extract: install
-	$(PYBABEL) extract -F babel.cfg --no-wrap --sort-by-file -c TRANSLATORS: \
-	  --project="Jintan Reader" --copyright-holder="Jintan Reader" \
-	  -o translations/article.pot content
-	$(PYBABEL) extract -F babel.cfg --no-wrap --sort-by-file -c TRANSLATORS: -k lazy_gettext \
-	  --project="Jintan Reader" --copyright-holder="Jintan Reader" \
-	  -o translations/messages.pot webapp templates
+# Debian packages the cycle and the tests use: GNU gettext (msgmerge), and for tests Chromium with
+# CJK fonts, nginx, Varnish and wrk (started on loopback by the tests themselves, never as services).
+system:
+	@command -v msgmerge >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  apt-get install -y -qq gettext >/dev/null; } || echo "install GNU gettext (msgmerge)" >&2
 
-update: extract
-	PYTHONPATH=. $(BIN)/python -m webapp.catalogs update --no-wrap --previous --ignore-pot-creation-date -D article -i translations/article.pot -d translations -l en
-	PYTHONPATH=. $(BIN)/python -m webapp.catalogs update --no-wrap --previous --ignore-pot-creation-date -D messages -i translations/messages.pot -d translations -l zh
-
-# zh_Hant/LC_MESSAGES/{article,messages}.po from the Simplified source with OpenCC (s2twp);
-# entries corrected by hand are kept (rule: webapp/hant.py). Needs the .pot files: after update.
-zh-hant: update
-	$(BIN)/python -m webapp.hant translations
-
-compile: install
-	@# every locale folder holding the domain's .po (en, zh, zh_Hant ...) is compiled.
-	@# fuzzy entries are left out (no -f): a changed source paragraph shows its Chinese until reviewed
-	$(PYBABEL) compile -D article -d translations
-	$(PYBABEL) compile -D messages -d translations
-
-translations: zh-hant
-	@$(MAKE) --no-print-directory compile
+# --- translations (see README "Translating") ----------------------------------------------------
+translations: install
+	$(BIN)/python -m webapp.catalogs update
 
 check-catalogs: install
-	$(BIN)/python -m webapp.catalogs
+	$(BIN)/python -m webapp.catalogs check
 
-# --- serving ----------------------------------------------------------------------------------
-run: compile
+# --- releases and serving ------------------------------------------------------------------------
+release: install
+	$(BIN)/python -m webapp.build
+
+prune: install
+	$(BIN)/python -m webapp.build --no-switch --prune
+
+run: release
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-# --- tests ------------------------------------------------------------------------------------
+# --- tests --------------------------------------------------------------------------------------
 browser:
-	@# Debian's Chromium for the browser tests, and CJK fonts so Chinese renders (not tofu)
 	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
 	  fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	  for tool in nginx:nginx-light varnishd:varnish wrk:wrk; do \
+	    command -v $${tool%%:*} >/dev/null || [ -x /usr/sbin/$${tool%%:*} ] || missing="$$missing $${tool##*:}"; done; \
 	  if [ -n "$$missing" ]; then \
-	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	    else echo "missing Debian packages:$$missing (install them, or run as root)" >&2; fi; fi
 
-unit: install-dev compile
+lint: install-dev
+	$(BIN)/ruff check webapp scripts tests wsgi.py gunicorn.conf.py
+
+unit: install-dev release
 	$(BIN)/python -m pytest -m "not browser" -q
 
-test: install-dev compile browser
+test: install-dev release browser lint
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf build translations/*.pot translations/*/LC_MESSAGES/*.mo .pytest_cache
+	rm -rf build .pytest_cache
 
-screenshots: install-dev compile browser
+screenshots: install-dev release browser
 	$(BIN)/python scripts/screenshots.py
 
 # cairosvg needs the cairo library (Debian's chromium pulls it in; else apt-get install libcairo2)
 icons: install-dev
 	$(BIN)/python scripts/make_icons.py
 
-bench: install-dev compile browser
-	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
-	  { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk nginx-light; }
+bench: install-dev release browser
 	@[ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm i -E --ignore-scripts --no-audit --no-fund)
 	@# Observatory's install script would download a list from the internet: give it an empty one
 	@f=bench/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json; [ -s $$f ] || echo '{}' > $$f
 	$(BIN)/python scripts/bench.py
 
+bench-scale: install-dev browser
+	$(BIN)/python scripts/bench_scale.py $(N)
+
+audit: install-dev
+	$(BIN)/python scripts/audit.py
+
 # Static export for a CDN (see README "Scaling out"): the whole site as files in build/site.
-export: compile
+export: release
 	$(BIN)/python -m webapp.export build/site

@@ -23,8 +23,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))          # seconds a wor
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))       # seconds an idle keep-alive waits
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))  # 0: never recycle workers
-# Build assets and load articles once in the master, not once per worker.
-preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+# No preload: each worker loads the current release when it boots (about a second, whatever the
+# archive's size), so `kill -HUP <master>` (systemctl reload) publishes what `make release`
+# switched to. With preload the master would keep serving the release it loaded at start.
+preload_app = False
 
 # --- Request limits (hostile input) ------------------------------------------------------------
 limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "4094"))

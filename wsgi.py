@@ -1,15 +1,17 @@
-"""WSGI entry point: ``gunicorn wsgi:app`` (see gunicorn.conf.py)."""
+"""WSGI entry point: ``gunicorn wsgi:app`` (see gunicorn.conf.py).
+
+Each gunicorn worker imports this module when it boots (no preload), so ``kill -HUP`` starts
+workers on the release ``make release`` switched to. A worker that cannot start says why in one
+line (a bad ``JINTAN_`` setting, or no release built) instead of a traceback.
+"""
 import sys
 
 from webapp import create_app
-from webapp.content import ContentError
-from webapp.pwa import precache_manifest
+from webapp.config import ConfigError
+from webapp.release import ReleaseError
 
 try:
     app = create_app()
-except ContentError as exc:  # a newsroom error: say which file and line, not a traceback
+except (ConfigError, ReleaseError) as exc:
     sys.stderr.write(f"\nJintan Reader cannot start: {exc}\n\n")
     sys.exit(1)
-# Render and hash every precached page now, in the gunicorn master (preload_app), instead of
-# on the first /sw.js request of each worker.
-precache_manifest(app)

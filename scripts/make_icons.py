@@ -60,6 +60,9 @@ def main(icons: Path = ICONS) -> list[Path]:
     for name, img in outputs.items():
         img.save(icons / name, "PNG", optimize=True)
         written.append(icons / name)
+    # /favicon.ico for browsers and crawlers that ask for it at the root (ICO with 16-48 px)
+    rounded(render(svg, 192)).save(icons / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
+    written.append(icons / "favicon.ico")
     return written
 
 

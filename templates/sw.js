@@ -1,38 +1,81 @@
-// Jintan Reader service worker (rendered by webapp/pwa.py; svgomg's shape, Workbox's words).
+// Jintan Reader service worker (rendered by webapp/site/offline.py; design: docs/offline.md).
 //
-// install   precache every page in every locale, the offline pages and the static files.
-//           PRECACHE is a Workbox-style manifest: pages carry a content-hash `revision` and are
-//           stored under `<url>?__rev=<revision>`; hashed /static/ URLs carry none. An entry an
-//           older precache already holds is copied, so a deploy re-downloads only what changed.
-//           No skipWaiting() here: a new version waits until the reader accepts the page's
-//           "updated, reload" prompt (message SKIP_WAITING).
-// activate  delete every other `reader-` cache (old precaches, and the visited-pages cache,
-//           whose pages point at old static URLs), then claim the open pages.
-// fetch     other origins and non-GET requests pass through untouched.
-//           navigations: network first (3 s), then the saved page (marked data-saved-copy),
-//           then the offline page in the URL's locale.
-//           precached static files: cache first. Anything else: the network, not stored.
-// VERSION is a hash of PRECACHE, so these bytes change exactly when a precached byte does.
+// Caches (every name starts with "reader-"; anything else of ours is deleted on activation):
+//   reader-shell-<version>  the app shell, precached at install: hashed static files and the
+//                           offline and saved-library pages (stored under ?__rev=<revision>).
+//   reader-latest           the front page and the newest articles in the reader's language.
+//   reader-pages            pages read online, least recently used beyond MAX_PAGES.
+//   reader-saved            articles the reader saved (every locale + parallel): never evicted.
+//   reader-meta             the reader's language choice, the LRU order, the saved list.
+// install   precache the shell (copying entries an older shell already holds), then activate at
+//           once: RELEASE is in these bytes, so every release installs a new worker.
+// activate  delete old shells, claim open pages, then refresh what is kept (latest, saved, read
+//           pages) with conditional requests, so an offline reader gets the new text next time.
+// fetch     navigations: network first (3 s), keeping every page it gets; then the kept copy
+//           (marked data-saved-copy); then the offline page in the URL's language. Hashed
+//           static files: cache first. Other origins and non-GET requests: untouched.
 
-const VERSION = {{ version | tojson }};
-const PRECACHE = {{ precache | tojson }};
-const LOCALES = {{ locales | tojson }};  // URL segments
-const DEFAULT_LOCALE = {{ default_locale | tojson }};
-const PRECACHE_NAME = `reader-precache-${VERSION}`;
-const PAGES_NAME = "reader-pages";  // pages the reader visited that the manifest lacks
-const MAX_PAGES = 50;
-const NETWORK_TIMEOUT = 3000;       // ms before a navigation falls back to the saved copy
+const RELEASE = {{ release | tojson }};
+const SHELL = {{ shell | tojson }};
+const SHELL_VERSION = {{ shell_version | tojson }};
+const LATEST = {{ latest | tojson }};                 // locale segment -> paths, newest first
+const LOCALE_TABLE = {{ locales | tojson }};          // webapp/locales.py client_table()
+const READ_PATTERNS = {{ read_patterns | tojson }}.map((source) => new RegExp(source));
+const OFFLINE_PAGES = {{ offline_pages | tojson }};   // locale segment -> offline page path
+const MAX_PAGES = {{ max_pages | tojson }};
+const NETWORK_TIMEOUT = 3000;                         // ms before a navigation uses the kept copy
+const STORAGE_PRESSURE = 0.8;                         // share of the quota that triggers eviction
 
-// url path -> cache key ("/en/<slug>/" -> "/en/<slug>/?__rev=1a2b3c4d5e6f")
-const KEYS = new Map(PRECACHE.map(({url, revision}) =>
-  [url, revision ? `${url}?__rev=${revision}` : url]));
+const SHELL_CACHE = `reader-shell-${SHELL_VERSION}`;
+const LATEST_CACHE = "reader-latest";
+const PAGES_CACHE = "reader-pages";
+const SAVED_CACHE = "reader-saved";
+const META_CACHE = "reader-meta";
+const OURS = new Set([SHELL_CACHE, LATEST_CACHE, PAGES_CACHE, SAVED_CACHE, META_CACHE]);
 
+const shellKey = ({url, revision}) => (revision ? `${url}?__rev=${revision}` : url);
+const SHELL_KEYS = new Map(SHELL.map((entry) => [entry.url, shellKey(entry)]));
+const isPage = (path) => READ_PATTERNS.some((re) => re.test(path));
+
+// --- small persistent state in reader-meta ---------------------------------------------------
+async function readMeta(name, fallback) {
+  const response = await (await caches.open(META_CACHE)).match(`/__meta/${name}`);
+  return response ? response.json() : fallback;
+}
+async function writeMeta(name, value) {
+  const cache = await caches.open(META_CACHE);
+  await cache.put(`/__meta/${name}`, new Response(JSON.stringify(value),
+    {headers: {"Content-Type": "application/json"}}));
+}
+// One writer at a time: every change to the kept pages goes through this queue.
+let queue = Promise.resolve();
+const serially = (task) => (queue = queue.then(task, task));
+
+// --- the reader's language --------------------------------------------------------------------
+function negotiate(tags) {
+  for (const tag of tags || []) {
+    const lower = String(tag).toLowerCase().replace(/_/g, "-");
+    for (const [source, segment] of LOCALE_TABLE.rules) if (new RegExp(source).test(lower)) return segment;
+  }
+  return null;
+}
+async function preferredSegment() {
+  const locale = await readMeta("locale", {});
+  return locale.choice || negotiate(self.navigator.languages) || LOCALE_TABLE.default;
+}
+async function readingSegment() {
+  const locale = await readMeta("locale", {});
+  return locale.choice || locale.reading || negotiate(self.navigator.languages) || LOCALE_TABLE.default;
+}
+
+// --- install and activate -----------------------------------------------------------------------
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
-    const cache = await caches.open(PRECACHE_NAME);
-    await Promise.all([...KEYS.values()].map(async (key) => {
+    const cache = await caches.open(SHELL_CACHE);
+    await Promise.all(SHELL.map(async (entry) => {
+      const key = shellKey(entry);
       if (await cache.match(key)) return;
-      let response = await caches.match(key);  // same bytes in an older precache
+      let response = await caches.match(key);   // the same bytes in an older shell
       if (!response) {
         // the revision in the URL also gets past a proxy or CDN holding an older copy
         response = await fetch(key, {cache: "no-cache"});
@@ -40,99 +83,253 @@ self.addEventListener("install", (event) => {
       }
       await cache.put(key, response);
     }));
+    await self.skipWaiting();
   })());
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith("reader-") && name !== PRECACHE_NAME) await caches.delete(name);
+      if (name.startsWith("reader-") && !OURS.has(name)) await caches.delete(name);
     }
     await self.clients.claim();
+    const segment = await readingSegment();
+    await serially(() => syncLatest(segment));
+    await refreshKept();
   })());
 });
 
+// --- keeping pages ---------------------------------------------------------------------------------
+async function fetchPage(path) {
+  const response = await fetch(path, {cache: "no-cache", credentials: "same-origin"});
+  const type = response.headers.get("Content-Type") || "";
+  if (!response.ok || response.redirected || !type.startsWith("text/html")) {
+    throw new Error(`${path}: ${response.status}`);
+  }
+  return response;
+}
+
+/** Make reader-latest hold exactly the front page and newest articles of `segment`. */
+async function syncLatest(segment) {
+  const wanted = LATEST[segment] || [];
+  const cache = await caches.open(LATEST_CACHE);
+  for (const request of await cache.keys()) {
+    if (!wanted.includes(new URL(request.url).pathname)) await cache.delete(request);
+  }
+  await Promise.all(wanted.map(async (path) => {
+    try {
+      await cache.put(path, await fetchPage(path));
+    } catch (err) {
+      // offline or gone: keep what we have, try again on the next release or visit
+    }
+  }));
+  const locale = await readMeta("locale", {});
+  await writeMeta("locale", {...locale, synced: segment, release: RELEASE});
+}
+
+/** Re-fetch every saved and read page (conditional requests: mostly 304s), a few at a time. */
+async function refreshKept() {
+  for (const name of [SAVED_CACHE, PAGES_CACHE]) {
+    const cache = await caches.open(name);
+    const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
+    for (let i = 0; i < paths.length; i += 4) {
+      await Promise.all(paths.slice(i, i + 4).map(async (path) => {
+        try {
+          const response = await fetchPage(path);
+          await cache.put(path, response);
+        } catch (err) {
+          // offline, or the page is gone from the site: keep the copy the reader has
+        }
+      }));
+    }
+  }
+}
+
+/** Keep a page just fetched online: refresh it wherever it is kept, and in the read-pages LRU. */
+async function keep(path, response) {
+  const body = await response.blob();
+  const copy = () => new Response(body, {status: response.status, headers: response.headers});
+  for (const name of [SAVED_CACHE, LATEST_CACHE]) {
+    const cache = await caches.open(name);
+    if (await cache.match(path)) await cache.put(path, copy());
+  }
+  await serially(async () => {
+    await (await caches.open(PAGES_CACHE)).put(path, copy());
+    const order = (await readMeta("lru", [])).filter((p) => p !== path);
+    order.push(path);
+    await writeMeta("lru", await trim(order));
+  });
+}
+
+/** Evict the least recently read pages beyond MAX_PAGES, or half of them under storage pressure. */
+async function trim(order) {
+  let limit = MAX_PAGES;
+  try {
+    const {usage, quota} = await self.navigator.storage.estimate();
+    if (quota && usage / quota > STORAGE_PRESSURE) limit = Math.floor(order.length / 2);
+  } catch (err) {
+    // no StorageManager: the entry bound alone applies
+  }
+  const cache = await caches.open(PAGES_CACHE);
+  while (order.length > limit) await cache.delete(order.shift());
+  return order;
+}
+
+async function touch(path) {
+  await serially(async () => {
+    const order = await readMeta("lru", []);
+    if (!order.includes(path)) return;
+    await writeMeta("lru", [...order.filter((p) => p !== path), path]);
+  });
+}
+
+// --- saving articles -------------------------------------------------------------------------------
+async function save({slug, title, urls}) {
+  const cache = await caches.open(SAVED_CACHE);
+  const pages = [];
+  for (const path of urls) {
+    if (!isPage(path)) continue;
+    const response = await fetchPage(path);
+    await cache.put(path, response);
+    pages.push(path);
+  }
+  await serially(async () => {
+    const saved = (await readMeta("saved", [])).filter((item) => item.slug !== slug);
+    saved.unshift({slug, title, urls: pages, savedAt: Date.now()});
+    await writeMeta("saved", saved);
+  });
+}
+
+async function remove({slug}) {
+  await serially(async () => {
+    const saved = await readMeta("saved", []);
+    const item = saved.find((entry) => entry.slug === slug);
+    const cache = await caches.open(SAVED_CACHE);
+    for (const path of item ? item.urls : []) await cache.delete(path);
+    await writeMeta("saved", saved.filter((entry) => entry !== item));
+  });
+}
+
+async function library() {
+  const cache = await caches.open(SAVED_CACHE);
+  const items = [];
+  for (const item of await readMeta("saved", [])) {
+    let bytes = 0;
+    for (const path of item.urls) {
+      const response = await cache.match(path);
+      if (response) bytes += (await response.blob()).size;
+    }
+    items.push({...item, bytes});
+  }
+  let storage = null;
+  try {
+    storage = await self.navigator.storage.estimate();
+  } catch (err) {
+    // not available
+  }
+  return {items, storage: storage && {usage: storage.usage, quota: storage.quota}};
+}
+
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  const data = event.data || {};
+  const reply = (value) => event.ports[0] && event.ports[0].postMessage(value);
+  const work = (async () => {
+    try {
+      if (data.type === "locale") {
+        const locale = await readMeta("locale", {});
+        const choice = Object.values(LOCALE_TABLE.segments).includes(data.choice) ? data.choice : null;
+        const reading = Object.values(LOCALE_TABLE.segments).includes(data.reading) ? data.reading : locale.reading;
+        await writeMeta("locale", {...locale, choice, reading});
+        const segment = choice || reading;
+        if (segment && (locale.synced !== segment || locale.release !== RELEASE)) {
+          await serially(() => syncLatest(segment));
+        }
+        reply({ok: true});
+      } else if (data.type === "save") {
+        await save(data);
+        reply({ok: true});
+      } else if (data.type === "remove") {
+        await remove(data);
+        reply({ok: true});
+      } else if (data.type === "library") {
+        reply({ok: true, ...(await library())});
+      }
+    } catch (err) {
+      reply({ok: false, error: String(err)});
+    }
+  })();
+  event.waitUntil(work);
 });
 
+// --- fetch -------------------------------------------------------------------------------------------
 self.addEventListener("fetch", (event) => {
   const {request} = event;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(event, url));
-  } else if (KEYS.has(url.pathname) && url.pathname.startsWith("/static/")) {
-    event.respondWith(cacheFirst(request, KEYS.get(url.pathname)));
+  } else if (url.pathname.startsWith("/static/") && SHELL_KEYS.has(url.pathname)) {
+    event.respondWith(cacheFirst(request, url.pathname));
   }
 });
 
-async function cacheFirst(request, key) {
-  const cached = await caches.match(key, {cacheName: PRECACHE_NAME});
+async function cacheFirst(request, path) {
+  const cached = await caches.match(SHELL_KEYS.get(path), {cacheName: SHELL_CACHE});
   return cached || fetch(request);
 }
 
 async function navigate(event, url) {
+  const path = url.pathname;
   const network = fetch(event.request);
-  network.catch(() => {});  // handled below, or not needed once a saved copy answered
+  network.catch(() => {});  // handled below, or not needed once a kept copy answered
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(resolve, NETWORK_TIMEOUT); });
   try {
     const response = await Promise.race([network, timeout]);
     if (response) {
-      if (response.ok && response.type === "basic" && !KEYS.has(url.pathname)) {
-        event.waitUntil(remember(url.href, response.clone()));
+      const type = response.headers.get("Content-Type") || "";
+      if (response.ok && response.type === "basic" && !response.redirected && isPage(path)
+          && type.startsWith("text/html")) {
+        event.waitUntil(keep(path, response.clone()));
       }
       return response;
     }
   } catch (err) {
-    // offline or the server is unreachable: fall through to the saved copy
+    // offline or the server is unreachable: fall through to the kept copy
   } finally {
     clearTimeout(timer);
   }
-  const saved = await savedPage(url);
-  if (saved) return savedCopy(saved);
+  const kept = await keptPage(path);
+  if (kept) return markSaved(kept);
   try {
-    return await network;  // slow, but nothing saved to show instead: keep waiting
+    return await network;  // slow, but nothing kept to show instead: keep waiting
   } catch (err) {
-    return (await offlinePage(url)) || Response.error();
+    return (await offlinePage(path)) || Response.error();
   }
 }
 
-/** Keep a visited page, trimming the oldest beyond MAX_PAGES (keys are in insertion order). */
-async function remember(href, response) {
-  const cache = await caches.open(PAGES_NAME);
-  await cache.put(href, response);
-  const keys = await cache.keys();
-  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await cache.delete(old);
-}
-
-/** The saved page for a URL: precached (query ignored), else visited; "/" -> a front page. */
-async function savedPage(url) {
-  const path = url.pathname === "/" ? `/${preferredLocale()}/` : url.pathname;
-  if (KEYS.has(path)) return caches.match(KEYS.get(path), {cacheName: PRECACHE_NAME});
-  return caches.match(url.href, {cacheName: PAGES_NAME});
-}
-
-function offlinePage(url) {
-  const first = url.pathname.split("/")[1];
-  const locale = LOCALES.includes(first) ? first : preferredLocale();
-  return caches.match(KEYS.get(`/${locale}/offline/`), {cacheName: PRECACHE_NAME});
-}
-
-function preferredLocale() {
-  for (const tag of self.navigator.languages || []) {
-    const lower = tag.toLowerCase();
-    // Traditional Chinese: script Hant, or a region that writes it (as webapp/i18n.py match_tag)
-    if (/^zh-(hant|tw|hk|mo)\b/.test(lower) && LOCALES.includes("zh-hant")) return "zh-hant";
-    const primary = lower.split("-")[0];
-    if (LOCALES.includes(primary)) return primary;
+/** The kept copy of a path (query ignored): saved, read, latest, or shell; "/" -> a front page. */
+async function keptPage(path) {
+  if (path === "/") path = `/${await preferredSegment()}/`;
+  for (const name of [SAVED_CACHE, PAGES_CACHE, LATEST_CACHE]) {
+    const response = await caches.match(path, {cacheName: name});
+    if (response) {
+      if (name === PAGES_CACHE) await touch(path);
+      return response;
+    }
   }
-  return DEFAULT_LOCALE;
+  if (SHELL_KEYS.has(path)) return caches.match(SHELL_KEYS.get(path), {cacheName: SHELL_CACHE});
+  return null;
 }
 
-/** The saved response, with <html data-saved-copy> so the page can say it is a saved copy. */
-async function savedCopy(response) {
+async function offlinePage(path) {
+  const first = path.split("/")[1];
+  const segment = Object.values(LOCALE_TABLE.segments).includes(first) ? first : await preferredSegment();
+  return caches.match(SHELL_KEYS.get(OFFLINE_PAGES[segment]), {cacheName: SHELL_CACHE});
+}
+
+/** The kept response, with <html data-saved-copy> so the page can say it is a saved copy. */
+async function markSaved(response) {
   const html = (await response.text()).replace("<html ", "<html data-saved-copy ");
   const headers = new Headers(response.headers);
   headers.delete("content-length");

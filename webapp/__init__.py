@@ -1,65 +1,92 @@
-"""Jintan Reader: a bilingual (Chinese/English) news reader served by Flask."""
+"""Jintan Reader: a bilingual (Chinese/English) news reader served by Flask.
+
+``create_app()`` serves the release that ``make release`` built (docs/architecture.md): it
+reads the release's index and UI catalogs, nothing else, so a worker boots in about a second
+whatever the archive's size and writes nothing to disk.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort
 from flask_babel import Babel
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import RequestRedirect
 from whitenoise import WhiteNoise
 
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from webapp import assets, http, i18n
-from webapp.config import ROOT, Defaults
-from webapp.content import check_figure_images, load_articles
+from webapp import assets, templating
+from webapp.config import ROOT, Defaults, validate
+from webapp.delivery import Gate, MemoFront, PageMemo
+from webapp.i18n import locale_selector
+from webapp.locales import DEFAULT_LOCALE, LocaleConverter
+from webapp.release import Release
+from webapp.site.state import Site
 
 babel = Babel()
+REDIRECT_CACHE_CONTROL = "public, max-age=3600"
+
+
+class ReaderFlask(Flask):
+    """Flask with relative redirects for a missing trailing slash: werkzeug builds an absolute
+    ``Location`` from the request's Host, which a client chooses."""
+
+    def raise_routing_exception(self, request):
+        exc = request.routing_exception
+        if isinstance(exc, RequestRedirect):
+            parts = urlsplit(exc.new_url)
+            location = "/" + parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+            abort(Response(status=308, headers={"Location": location,
+                                                "Cache-Control": REDIRECT_CACHE_CONTROL}))
+        super().raise_routing_exception(request)
+
+
+def release_path(config) -> Path:
+    """The release directory to serve: ``RELEASE``, else ``BUILD_DIR/releases/current``."""
+    return Path(config["RELEASE"] or Path(config["BUILD_DIR"]) / "releases" / "current")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the WSGI app.
+    """Build the WSGI app on a built release.
 
     :param test_config: mapping that overrides the defaults and the environment (tests).
-    Start-up loads every article (a malformed file raises ``ContentError`` naming file and
-    line), loads the compiled catalogs, and builds the hashed static files.
+    :raises webapp.config.ConfigError: a bad setting, naming its variable.
+    :raises webapp.release.ReleaseError: no release built yet (run ``make release``).
     """
-    app = Flask(__name__, static_folder=None, template_folder=str(ROOT / "templates"))
+    app = ReaderFlask(__name__, static_folder=None, template_folder=str(ROOT / "templates"))
     app.config.from_object(Defaults)
     app.config.from_prefixed_env("JINTAN")
     if test_config:
         app.config.from_mapping(test_config)
+    validate(app.config)
+    app.template_folder = app.config["TEMPLATES_DIR"]
 
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = app.config["TRANSLATIONS_DIR"]
-    app.config["BABEL_DEFAULT_LOCALE"] = i18n.DEFAULT_LOCALE
-    babel.init_app(app, locale_selector=i18n.locale_selector)
+    build = Path(app.config["BUILD_DIR"])
+    release = Release(release_path(app.config), build / "objects",
+                      app.config["ARTICLE_CACHE_SIZE"])
+    memo = PageMemo(app.config["PAGE_MEMO_MB"] * 1024 * 1024)
+    app.extensions["reader"] = Site(release=release, memo=memo, site_url=app.config["SITE_URL"])
 
-    i18n.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(release.translations_dir)
+    app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
+    babel.init_app(app, locale_selector=locale_selector)
+    app.url_map.converters["locale"] = LocaleConverter
+    app.url_map.converters["slug"] = templating.SlugConverter
+    templating.init_app(app)
 
-    app.extensions["articles"] = load_articles(app.config["CONTENT_DIR"])
-    app.extensions["assets"] = assets.build(app.config["STATIC_DIR"], app.config["BUILD_DIR"])
-    check_figure_images(app.extensions["articles"], app.extensions["assets"])
-
-    http.init_app(app)
-    # these modules add their routes to views.bp, so import them before registering it
-    from webapp import discovery, parallel, pwa, views  # noqa: F401
-    app.register_blueprint(views.bp)
-    views.init_app(app)
-    pwa.init_app(app)
-    parallel.init_app(app)
-    discovery.init_app(app)
+    from webapp.site import bp
+    app.register_blueprint(bp)
 
     app.wsgi_app = WhiteNoise(
-        app.wsgi_app,
-        root=app.config["BUILD_DIR"],
-        prefix="static/",
+        app.wsgi_app, root=str(build / "static"), prefix="static/",
         # hashed names never change content: cache for a year, immutable
         immutable_file_test=lambda path, url: bool(assets.HASHED_RE.search(url)),
-        max_age=60,
-    )
-    app.wsgi_app = http.PageCache(app.wsgi_app, app.extensions["page_memo"],
-                                  app.config["PAGE_CACHE_CONTROL"])
+        max_age=60, allow_all_origins=False)
+    app.wsgi_app = MemoFront(app.wsgi_app, memo)
     hops = int(app.config["PROXY_FIX_HOPS"])
-    if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
-                                x_prefix=hops)
-    app.wsgi_app = http.SecurityHeaders(app.wsgi_app, hsts=app.config["HSTS"])
+    if hops:  # only what the documented proxy sets; URLs never come from forwarded headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
+                                x_prefix=0)
+    app.wsgi_app = Gate(app.wsgi_app, app.config["TRUSTED_HOSTS"], hsts=app.config["HSTS"])
     return app

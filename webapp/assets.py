@@ -1,26 +1,23 @@
-"""Static assets: content-hashed copies of ``static/`` with a manifest, pre-compressed.
+"""Static assets: content-hashed, pre-compressed copies of ``static/`` in a shared pool.
 
-``build()`` copies every file of ``static/`` to ``<name>.<12 hex of its SHA-256>.<ext>`` in the
-build folder, writes ``manifest.json`` (source path -> hashed path) and adds ``.gz``/``.br``
-siblings with whitenoise's compressor, so whitenoise can serve them compressed and cache them
-as immutable. A deploy that changes a byte changes that file's URL; one that changes nothing
-keeps every URL.
+``build()`` (called by the release build) copies every file of ``static/`` to
+``<name>.<12 hex of its SHA-256>.<ext>`` in ``BUILD_DIR/static`` with ``.gz``/``.br`` siblings
+from whitenoise's compressor, and returns the manifest (source path -> hashed path) that the
+release records. whitenoise serves the pool and caches hashed names as immutable. A release that
+changes a byte changes that file's URL; one that changes nothing keeps every URL.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
 from whitenoise.compress import Compressor
 
 HASHED_RE = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
-MANIFEST = "manifest.json"
 
 
 def file_hash(data: bytes) -> str:
@@ -34,37 +31,37 @@ def hashed_name(rel: str, data: bytes) -> str:
     return f"{stem}.{file_hash(data)}.{ext}" if dot else f"{rel}.{file_hash(data)}"
 
 
-def build(src: Path | str, dest: Path | str) -> dict[str, str]:
-    """Build hashed, compressed copies of ``src`` into ``dest``; return the manifest.
+def build(src: Path | str, pool: Path | str) -> dict[str, str]:
+    """Add hashed, compressed copies of ``src``'s files to the ``pool`` folder; return the
+    manifest (source path, ``/``-separated, -> hashed path).
 
-    :param src: folder of hand-written static files (``static/``).
-    :param dest: output folder; replaced atomically (built beside it, then renamed), so
-        concurrent readers never see half a build.
-    :returns: mapping of source path (``/``-separated, relative) to hashed path.
-    :raises OSError: if ``src`` cannot be read or ``dest`` written.
+    The pool only grows: a hashed name never changes content, so files of earlier releases stay
+    for pages (and CDN copies of pages) that still link them; ``make prune`` does not touch
+    them. Each new file is written under a temporary name and renamed, with its ``.gz``/``.br``
+    siblings from whitenoise's compressor, so a concurrent reader never sees half a file.
+    Dotfiles are skipped. :raises OSError: if ``src`` cannot be read or ``pool`` written.
     """
-    src, dest = Path(src), Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".assets-", dir=dest.parent))
+    src, pool = Path(src), Path(pool)
+    pool.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, str] = {}
+    compressor = Compressor(quiet=True)
     for path in sorted(p for p in src.rglob("*") if p.is_file()):
-        rel = path.relative_to(src).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(src).parts):
+        rel = path.relative_to(src)
+        if any(part.startswith(".") for part in rel.parts):
             continue
         data = path.read_bytes()
-        out = hashed_name(rel, data)
-        (tmp / out).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / out).write_bytes(data)
-        manifest[rel] = out
-    compressor = Compressor(quiet=True)
-    for out in manifest.values():
+        out = hashed_name(rel.as_posix(), data)
+        manifest[rel.as_posix()] = out
+        target = pool / out
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         if compressor.should_compress(out):
-            list(compressor.compress(str(tmp / out)))
-    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
-    old = dest.with_name(dest.name + ".old")
-    if dest.exists():
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(dest, old)
-    os.replace(tmp, dest)
-    shutil.rmtree(old, ignore_errors=True)
+            for compressed in compressor.compress(tmp):
+                os.replace(compressed, str(target) + compressed[len(tmp):])
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
     return manifest

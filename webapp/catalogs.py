@@ -1,181 +1,280 @@
-"""Catalog coverage check: every article block translated, nothing fuzzy, in every locale
-(``en`` and ``zh_Hant``), and every UI string of the ``zh`` catalog present in ``zh_Hant``.
+"""The translation cycle: one catalog per article, one for the UI, updated with GNU gettext.
 
-Run as ``python -m webapp.catalogs`` (``make check-catalogs``); exits 1 and lists each
-problem as ``<po file>:<line>: <message>`` so an editor can jump to it. It reads the ``.po``
-files with Babel (``pybabel compile --statistics`` counts fuzzy entries as translated).
+Layout (the Sphinx gettext builder's, ``gettext_compact = False``: translators and tools such as
+Weblate and Poedit open one document's file, never the archive's)::
+
+    translations/<locale>/LC_MESSAGES/articles/<slug>.po   domain articles/<slug> (Chinese msgids)
+    translations/<locale>/LC_MESSAGES/messages.po          domain messages (English msgids)
+    build/gettext/articles/<slug>.pot, build/gettext/messages.pot   templates (build output)
+
+``python -m webapp.catalogs update [SLUG ...]`` (``make translations``) runs, for each article
+whose source changed since its template was written (or the named ones):
+
+1. extract its template with our Babel extraction method (:mod:`webapp.extract`);
+2. ``msgmerge --previous`` it into the article's catalog of every translated locale (created
+   when missing), then ``msgattrib --no-obsolete``: a changed paragraph becomes ``#, fuzzy``
+   with its old source kept as ``#|`` for the translator (gettext manual, "msgmerge
+   Invocation"); fuzzy entries are never compiled, so the reader sees the Chinese until a
+   translator reviews it;
+3. refresh its Traditional Chinese catalog with OpenCC (:mod:`webapp.hant`).
+
+The UI domain goes through the same steps from ``pybabel extract`` over ``webapp/`` and
+``templates/``. Cost is per changed article: publishing one article touches its own files only.
+Compiling happens in the release build (:mod:`webapp.build`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
 
-from webapp.config import Defaults
-from webapp.content import load_articles
-from webapp.i18n import ARTICLE_DOMAIN, LOCALES, SOURCE_LOCALE
+from webapp.content import Article, find_article_files, parse_article
+from webapp.extract import extract_article
+from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
+
+HANT = "zh_Hant"                        # filled by OpenCC, not by translators
+ARTICLE_DOMAIN_DIR = "articles"         # domain articles/<slug>
+UI_DOMAIN = "messages"
+PROJECT = "Jintan Reader"
+STAMP = "source sha256: "              # header comment line of a template: the article's hash
+
+# Locales whose article catalogs translators fill (msgmerge); zh_Hant is generated.
+TRANSLATED_LOCALES = tuple(c for c in LOCALES if c not in (SOURCE_LOCALE, HANT))
 
 
-def article_catalog_problems(content_dir: str | Path, translations_dir: str | Path) -> list[str]:
-    """List the gaps in the article catalogs (``[]`` when complete).
+def article_po(translations_dir: Path | str, locale: str, slug: str) -> Path:
+    """Path of the article catalog of ``slug`` in ``locale`` (may not exist)."""
+    return Path(translations_dir) / locale / "LC_MESSAGES" / ARTICLE_DOMAIN_DIR / f"{slug}.po"
 
-    :param content_dir: folder of article files (``content/``).
-    :param translations_dir: folder holding ``<locale>/LC_MESSAGES/article.po``.
-    :returns: one ``path:line: message`` text per block that is missing, empty or fuzzy in
-        a non-source locale, and per catalog file that is missing.
-    :raises webapp.content.ContentError: if an article file is malformed.
+
+def ui_po(translations_dir: Path | str, locale: str) -> Path:
+    """Path of the UI (``messages``) catalog of ``locale``."""
+    return Path(translations_dir) / locale / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
+
+
+def gettext_tool(name: str) -> str:
+    """Absolute path of a GNU gettext program (``msgmerge``, ``msgattrib``).
+
+    :raises RuntimeError: naming the Debian package when it is not installed."""
+    path = shutil.which(name)
+    if not path:
+        raise RuntimeError(f"{name} not found: install GNU gettext (apt-get install gettext)")
+    return path
+
+
+def _run(args: list[str]) -> None:
+    proc = subprocess.run(args, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:1])} failed:\n{proc.stderr.strip()}")
+
+
+def article_template(article: Article, source_sha256: str) -> Catalog:
+    """The gettext template of one article: one message per block (msgctxt ``<slug>/<id>``,
+    msgid the Chinese text, a translator note), from :func:`webapp.extract.extract_article`.
+    The header records the source file's SHA-256 so an unchanged article is skipped."""
+    cat = Catalog(project=PROJECT, copyright_holder=PROJECT, domain=f"articles/{article.slug}",
+                  charset="utf-8", fuzzy=False,
+                  header_comment=f"# Translations of {article.path.name} for {PROJECT}.\n"
+                                 f"# {STAMP}{source_sha256}")
+    fileobj = io.BytesIO(article.path.read_bytes())
+    fileobj.name = str(article.path)
+    for lineno, _funcname, (ctxt, msgid), comments in extract_article(fileobj, (), (), {}):
+        cat.add(msgid, "", locations=[(article.path.as_posix(), lineno)],
+                auto_comments=comments, context=ctxt)
+    return cat
+
+
+def _write(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("wb") as fh:
+        write_po(fh, catalog, width=0, omit_header=False, sort_output=False)
+    tmp.replace(path)
+
+
+def _stamp_of(pot: Path) -> str | None:
+    if not pot.exists():
+        return None
+    for line in pot.read_text("utf-8").splitlines()[:10]:
+        if line.startswith(f"# {STAMP}"):
+            return line[len(STAMP) + 2:].strip()
+    return None
+
+
+def merge(po: Path, pot: Path, locale: str) -> str:
+    """Bring catalog ``po`` up to date with template ``pot`` (GNU msgmerge, keeping the
+    previous msgid of fuzzy entries, no line wrapping), dropping obsolete entries; create it
+    from the template when missing. Returns ``"created"`` or ``"merged"``.
+
+    :raises RuntimeError: when msgmerge/msgattrib fail (their message names the file and line).
     """
+    if not po.exists():
+        from babel.messages.pofile import read_po
+        with pot.open("rb") as fh:
+            template = read_po(fh)
+        template.locale = locale
+        template.fuzzy = False
+        template.revision_date = template.creation_date
+        _write(template, po)
+        return "created"
+    _run([gettext_tool("msgmerge"), "--quiet", "--previous", "--no-wrap", "--update",
+          "--backup=none", str(po), str(pot)])
+    _run([gettext_tool("msgattrib"), "--no-obsolete", "--no-wrap", "-o", str(po), str(po)])
+    return "merged"
+
+
+def update_article(article: Article, translations_dir: Path, gettext_dir: Path,
+                   force: bool = False) -> list[str]:
+    """Run the cycle for one article: template, merge into each translated locale, OpenCC
+    refresh of zh_Hant. Returns what it did, one line each (empty when it was up to date)."""
+    from webapp import hant
+    data = article.path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    pot = gettext_dir / ARTICLE_DOMAIN_DIR / f"{article.slug}.pot"
+    targets = [article_po(translations_dir, loc, article.slug) for loc in TRANSLATED_LOCALES]
+    hant_po = article_po(translations_dir, HANT, article.slug)
+    if not force and _stamp_of(pot) == digest and all(p.exists() for p in targets + [hant_po]):
+        return []
+    _write(article_template(article, digest), pot)
+    done = []
+    for loc, po in zip(TRANSLATED_LOCALES, targets):
+        done.append(f"{po}: {merge(po, pot, loc)}")
+    report = hant.refresh_domain("article", pot, hant_po)
+    done.append(f"{hant_po}: {report.summary()}")
+    return done
+
+
+def update_ui(translations_dir: Path, gettext_dir: Path, roots: list[Path]) -> list[str]:
+    """Extract the UI strings (``pybabel extract`` over ``roots`` with babel.cfg), merge them
+    into every locale's ``messages.po`` but the msgid language's, and refresh zh_Hant's from
+    zh's with OpenCC."""
+    from babel.messages.frontend import CommandLineInterface
+
+    from webapp import hant
+    from webapp.config import ROOT
+    pot = gettext_dir / f"{UI_DOMAIN}.pot"
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "--no-wrap",
+         "--sort-by-file", "-c", "TRANSLATORS:", "-k", "lazy_gettext", f"--project={PROJECT}",
+         f"--copyright-holder={PROJECT}", "-o", str(pot), *map(str, roots)])
+    done = []
+    for loc in LOCALES:
+        if loc in (UI_SOURCE_LOCALE, HANT):
+            continue
+        done.append(f"{ui_po(translations_dir, loc)}: {merge(ui_po(translations_dir, loc), pot, loc)}")
+    from babel.messages.pofile import read_po
+    with ui_po(translations_dir, SOURCE_LOCALE).open("rb") as fh:
+        zh = read_po(fh, locale=SOURCE_LOCALE)
+    report = hant.refresh_domain(UI_DOMAIN, pot, ui_po(translations_dir, HANT), zh)
+    done.append(f"{ui_po(translations_dir, HANT)}: {report.summary()}")
+    return done
+
+
+def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
+           slugs: list[str] | None = None, ui: bool = True) -> list[str]:
+    """The whole cycle: every article whose source changed (or only ``slugs``, forced), then
+    the UI strings. :raises webapp.content.ContentError: for a malformed article."""
+    from webapp.config import ROOT
+    done: list[str] = []
+    for path in find_article_files(content_dir):
+        if slugs and path.stem not in slugs:
+            continue
+        done += update_article(parse_article(path), translations_dir, gettext_dir,
+                               force=bool(slugs))
+    if ui:
+        done += update_ui(translations_dir, gettext_dir, [ROOT / "webapp", ROOT / "templates"])
+    return done
+
+
+def coverage_problems(content_dir: Path, translations_dir: Path) -> list[str]:
+    """Gaps in the catalogs, one ``file:line: message`` each: an article without a catalog in a
+    locale, a block missing, empty or fuzzy there; a UI string missing, empty or fuzzy in a
+    locale's ``messages.po``; a catalog for an article that does not exist."""
+    from babel.messages.pofile import read_po
     problems: list[str] = []
-    articles = load_articles(content_dir)
-    for locale in LOCALES:
-        if locale == SOURCE_LOCALE:
-            continue
-        po = Path(translations_dir) / locale / "LC_MESSAGES" / f"{ARTICLE_DOMAIN}.po"
-        if not po.exists():
-            problems.append(f"{po}: missing catalog")
-            continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale, abort_invalid=True)
-        for article in articles.values():
+    slugs = set()
+    for path in find_article_files(content_dir):
+        article = parse_article(path)
+        slugs.add(article.slug)
+        for locale in LOCALES:
+            if locale == SOURCE_LOCALE:
+                continue
+            po = article_po(translations_dir, locale, article.slug)
+            if not po.exists():
+                problems.append(f"{po}: missing catalog for {path} (run make translations)")
+                continue
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
             for block in article.blocks:
                 msg = catalog.get(block.text, context=block.msgctxt)
-                where = f"{article.path}:{block.line}"
                 if msg is None:
-                    problems.append(f"{po}: no entry for {block.msgctxt} ({where})")
+                    problems.append(f"{po}: no entry for {block.msgctxt} ({path}:{block.line})")
                 elif not msg.string:
                     problems.append(f"{po}:{msg.lineno}: empty translation for {block.msgctxt}")
                 elif msg.fuzzy:
                     problems.append(f"{po}:{msg.lineno}: fuzzy translation for {block.msgctxt}")
-    return problems
-
-
-UI_SOURCE_LOCALE = "en"   # msgid language of the ``messages`` domain: it needs no catalog
-UI_REFERENCE = "zh"       # the UI catalog kept up to date by ``pybabel update``
-
-
-def ui_catalog_problems(translations_dir: str | Path) -> list[str]:
-    """List the gaps in the UI (``messages``) catalogs of the locales other than ``zh``.
-
-    The reference set of UI strings is ``zh/LC_MESSAGES/messages.po`` (updated from the
-    template by ``make update``; its own completeness is checked against a fresh extraction
-    in tests/test_translations.py). :returns: ``path:line: message`` per missing, empty or
-    fuzzy entry and per missing catalog; ``[]`` when complete.
-    """
-    root = Path(translations_dir)
-    with (root / UI_REFERENCE / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        reference = read_po(fh, locale=UI_REFERENCE)
-    problems: list[str] = []
     for locale in LOCALES:
-        if locale in (UI_SOURCE_LOCALE, UI_REFERENCE):
+        for po in sorted((Path(translations_dir) / locale / "LC_MESSAGES" / ARTICLE_DOMAIN_DIR)
+                         .glob("*.po")):
+            if po.stem not in slugs:
+                problems.append(f"{po}: catalog of an article that does not exist")
+        if locale == UI_SOURCE_LOCALE:
             continue
-        po = root / locale / "LC_MESSAGES" / "messages.po"
+        po = ui_po(translations_dir, locale)
         if not po.exists():
-            problems.append(f"{po}: missing catalog")
+            problems.append(f"{po}: missing UI catalog")
             continue
         with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale, abort_invalid=True)
-        for ref in reference:
-            if not ref.id:
-                continue
-            msg = catalog.get(ref.id, context=ref.context)
-            key = ref.id[0] if isinstance(ref.id, (tuple, list)) else ref.id
-            if msg is None:
-                problems.append(f"{po}: no entry for UI string {key!r}")
-            elif not msg.string or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
-                problems.append(f"{po}:{msg.lineno}: empty translation for UI string {key!r}")
-            elif msg.fuzzy:
-                problems.append(f"{po}:{msg.lineno}: fuzzy translation for UI string {key!r}")
+            for msg in read_po(fh, locale=locale):
+                if not msg.id:
+                    continue
+                strings = msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]
+                key = msg.id[0] if isinstance(msg.id, (list, tuple)) else msg.id
+                if not all(strings):
+                    problems.append(f"{po}:{msg.lineno}: empty translation for UI string {key!r}")
+                elif msg.fuzzy:
+                    problems.append(f"{po}:{msg.lineno}: fuzzy translation for UI string {key!r}")
     return problems
 
 
-def _entries(text: str) -> list[list[str]]:
-    return [block.split("\n") for block in text.split("\n\n")]
-
-
-def _key(entry: list[str]) -> tuple[str, str]:
-    ctxt = next((l for l in entry if l.startswith("msgctxt ")), "")
-    msgid = next((l for l in entry if l.startswith("msgid ")), "")
-    return ctxt, msgid
-
-
-def _previous(entry: list[str]) -> list[str]:
-    """The entry's ``#|`` lines, joined one per field (``#| msgid "..."``)."""
-    out: list[str] = []
-    for line in entry:
-        if not line.startswith("#|"):
-            continue
-        if line.startswith(("#| msgid", "#| msgctxt")) or not out:
-            out.append(line)
-        elif line.startswith('#| "'):          # a wrapped string: continue the quoted text
-            head, piece = out[-1], line[4:-1]
-            out[-1] = head[:-1] + piece + '"' if head.endswith('"') else f'{head} "{piece}"'
-        else:                                  # a comment wrapped at a space (textwrap)
-            out[-1] = f"{out[-1]} {line[3:]}"
-    return out
-
-
-def update_keeping_previous(args: list[str], po_files: list[Path]) -> None:
-    """Run ``pybabel update args`` and keep every fuzzy entry's previous source (``#|``).
-
-    Babel 2.19 writes ``#| msgid`` (wrapped at 76 columns) when it marks an entry fuzzy, but
-    its ``read_po`` does not parse ``#|``: the next update rewrites those lines as ``# |``
-    translator comments, and Poedit and Weblate stop showing the translator what changed.
-    So: read the ``#|`` lines of each ``po_files`` entry first, run the update, then give
-    each entry that is still fuzzy its previous lines back (one line per field, as the
-    gettext manual's "PO File Format" shows) and drop the ``# |`` leftovers.
-
-    :param args: ``pybabel update`` arguments. :param po_files: the catalogs it writes.
-    :raises SystemExit: when pybabel fails.
-    """
-    from babel.messages.frontend import CommandLineInterface
-
-    kept = {}
-    for po in po_files:
-        if po.exists():
-            for entry in _entries(po.read_text("utf-8")):
-                if _previous(entry):
-                    kept[(po, _key(entry))] = _previous(entry)
-    CommandLineInterface().run(["pybabel", "update", *args])
-    for po in po_files:
-        if not po.exists():
-            continue
-        entries = []
-        for entry in _entries(po.read_text("utf-8")):
-            clean, skipping = [], False
-            for line in entry:
-                if line.startswith("# |"):
-                    skipping = True      # Babel's rewrite of an old "#|" comment, and its
-                    continue             # wrapped continuation lines below
-                if skipping and line.startswith("# ") and not line.startswith("#|"):
-                    continue
-                skipping = False
-                clean.append(line)
-            previous = _previous(clean) or kept.get((po, _key(clean)), [])
-            fuzzy = any(l.startswith("#,") and "fuzzy" in l for l in clean)
-            body = [l for l in clean if not l.startswith("#|")]
-            if fuzzy and previous:
-                at = next(i for i, l in enumerate(body) if l.startswith(("msgctxt ", "msgid ")))
-                body[at:at] = previous
-            entries.append(body)
-        po.write_text("\n\n".join("\n".join(e) for e in entries), "utf-8")
-
-
-def main() -> int:
-    if sys.argv[1:2] == ["update"]:  # python -m webapp.catalogs update <pybabel update args>
-        args = sys.argv[2:]
-        domain, directory = args[args.index("-D") + 1], Path(args[args.index("-d") + 1])
-        locale = args[args.index("-l") + 1] if "-l" in args else "*"
-        update_keeping_previous(args, list(directory.glob(f"{locale}/LC_MESSAGES/{domain}.po")))
-        return 0
-    problems = article_catalog_problems(Defaults.CONTENT_DIR, Defaults.TRANSLATIONS_DIR)
-    problems += ui_catalog_problems(Defaults.TRANSLATIONS_DIR)
-    for p in problems:
-        print(p, file=sys.stderr)
-    print(f"catalogs: {len(problems)} problem(s)")
-    return 1 if problems else 0
+def main(argv: list[str]) -> int:
+    """``python -m webapp.catalogs update [--no-ui] [SLUG ...]`` or ``... check``."""
+    from webapp.config import load
+    from webapp.content import ContentError
+    config = load()
+    if argv[:1] == ["check"]:
+        problems = coverage_problems(Path(config["CONTENT_DIR"]), Path(config["TRANSLATIONS_DIR"]))
+        for line in problems:
+            print(line, file=sys.stderr)
+        print(f"catalogs: {len(problems)} problem(s)")
+        return 1 if problems else 0
+    if not argv or argv[0] != "update":
+        print("usage: python -m webapp.catalogs update [--no-ui] [SLUG ...] | check",
+              file=sys.stderr)
+        return 2
+    args = argv[1:]
+    ui = "--no-ui" not in args
+    slugs = [a for a in args if not a.startswith("-")]
+    try:
+        done = update(Path(config["CONTENT_DIR"]), Path(config["TRANSLATIONS_DIR"]),
+                      Path(config["BUILD_DIR"]) / "gettext", slugs or None, ui)
+    except (ContentError, RuntimeError) as exc:
+        print(f"translations: {exc}", file=sys.stderr)
+        return 1
+    for line in done:
+        print(line)
+    if not done:
+        print("translations: every catalog is up to date")
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -91,6 +91,11 @@ class Article:
     updated: dt.date | None = None   # when our copy was last edited (feeds, dateModified)
     blocks: tuple[Block, ...] = field(default=(), compare=False)
 
+    @property
+    def listing_date(self):
+        """The date the article is listed with: ``published``, else ``updated``, else None."""
+        return self.published if self.published is not None else self.updated
+
     def __post_init__(self) -> None:
         ordered: list[Block] = [self.title]
         ordered += [b for b in (self.subtitle, self.byline_label) if b]
@@ -343,6 +348,11 @@ def check_figure_images(articles: dict[str, Article], static_files) -> None:
                                    f"figure image static/{fig.image} does not exist")
 
 
+def find_article_files(directory: Path | str) -> list[Path]:
+    """The article files of ``directory``: ``*.md`` directly inside it, sorted by name."""
+    return sorted(Path(directory).glob("*.md"))
+
+
 def load_articles(directory: Path | str) -> dict[str, Article]:
     """Load every ``*.md`` file in ``directory``, newest first.
 
@@ -350,7 +360,7 @@ def load_articles(directory: Path | str) -> dict[str, Article]:
     :raises ContentError: for the first malformed file, or when the folder has no article.
     """
     directory = Path(directory)
-    articles = [parse_article(p) for p in sorted(directory.glob("*.md"))]
+    articles = [parse_article(p) for p in find_article_files(directory)]
     if not articles:
         raise ContentError(directory, None, "no article (*.md) found")
     articles.sort(key=lambda a: (a.published is None, -(a.published.toordinal() if a.published else 0), a.slug))

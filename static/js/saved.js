@@ -1,0 +1,1 @@
+// Saved-articles library (filled in later in this change).

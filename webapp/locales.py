@@ -1,0 +1,125 @@
+"""The locale table: every fact about the site's languages, in one place.
+
+Three names per locale, each used in one place only:
+
+- the **id** (``zh``, ``en``, ``zh_Hant``): Babel/Flask-Babel locale id, catalog folder name
+  (``translations/<id>/``), everything in Python, the ``locale`` cookie;
+- the **URL segment** (``zh``, ``en``, ``zh-hant``): the first path segment of its pages, read
+  and written by :class:`LocaleConverter` (``/<locale:lang>/``), so views only see ids;
+- the **BCP 47 tag** (``zh-Hans``, ``en``, ``zh-Hant``): markup only (``lang``, ``hreflang``,
+  manifest ``lang``, JSON-LD ``inLanguage``).
+
+Negotiation (``/``, the service worker offline, the static export's root page) is one ordered
+table of regular expressions, :data:`NEGOTIATION`, applied by :func:`match_tag` here and by the
+JavaScript that receives :func:`client_table` as JSON: one table, a three-line loop per language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from werkzeug.routing import BaseConverter
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    """One supported locale: id (catalog folder, Python), BCP 47 tag for markup, own-name
+    label, Open Graph locale (``ll_TT``) and URL segment."""
+
+    id: str
+    tag: str
+    name: str          # the language's name in itself, for the switcher
+    og: str            # Open Graph locale
+    segment: str       # first path segment of its pages
+
+
+LOCALES: dict[str, LocaleInfo] = {
+    "zh": LocaleInfo("zh", "zh-Hans", "中文", "zh_CN", "zh"),
+    "en": LocaleInfo("en", "en", "English", "en_GB", "en"),
+    "zh_Hant": LocaleInfo("zh_Hant", "zh-Hant", "繁體", "zh_TW", "zh-hant"),
+}
+SOURCE_LOCALE = "zh"          # the language the newsroom writes in (article msgids)
+DEFAULT_LOCALE = "zh"         # where negotiation lands when nothing matches
+SECOND_LOCALE = "en"          # the translation shown beside the source in the parallel view
+UI_SOURCE_LOCALE = "en"       # msgid language of the ``messages`` domain
+COOKIE_NAME = "locale"        # the reader's saved choice (a locale id), set by the switcher
+COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds
+
+# BCP 47 tag (lowercased, "-" separated) -> locale id, first match wins. Chinese: an explicit
+# script subtag decides; without one, the region does as CLDR's likely subtags do (zh-TW,
+# zh-HK, zh-MO -> zh-Hant; zh-CN, zh-SG, plain zh -> zh-Hans). Babel's negotiate_locale is
+# not used: it strips only the last subtag and so sends zh-TW to Simplified.
+NEGOTIATION: tuple[tuple[str, str], ...] = (
+    (r"^zh(-[a-z0-9]{1,8})*-hant(-|$)", "zh_Hant"),
+    (r"^zh(-[a-z0-9]{1,8})*-hans(-|$)", "zh"),
+    (r"^zh(-[a-z0-9]{1,8})*-(tw|hk|mo)(-|$)", "zh_Hant"),
+    (r"^zh(-|$)", "zh"),
+    (r"^en(-|$)", "en"),
+)
+_NEGOTIATION = tuple((re.compile(rx), code) for rx, code in NEGOTIATION)
+_SEGMENTS = {info.segment: code for code, info in LOCALES.items()}
+
+
+def locale_from_segment(segment: str | None) -> str | None:
+    """The locale id whose URL segment is ``segment`` (``zh-hant`` -> ``zh_Hant``), or None."""
+    return _SEGMENTS.get(segment or "")
+
+
+def locale_from_cookie(value: str | None) -> str | None:
+    """The saved locale id from a ``locale`` cookie value (text), or None if absent or unknown.
+
+    The cookie holds a locale id; the comparison ignores case and accepts ``-`` for ``_`` (a
+    URL segment or tag such as ``zh-hant``). A malformed or foreign value is ignored, never an
+    error."""
+    value = (value or "").strip().lower().replace("-", "_")
+    return next((code for code in LOCALES if code.lower() == value), None)
+
+
+def match_tag(tag: str) -> str | None:
+    """The supported locale id for one BCP 47 language tag (text), or None.
+
+    Case-insensitive, ``_`` accepted for ``-``; rules: :data:`NEGOTIATION` in order."""
+    tag = tag.strip().lower().replace("_", "-")
+    return next((code for rx, code in _NEGOTIATION if rx.search(tag)), None)
+
+
+def negotiate(accept_language) -> str | None:
+    """Pick a locale id from a parsed ``Accept-Language`` header, or None if nothing matches.
+
+    :param accept_language: werkzeug ``LanguageAccept`` (malformed items already dropped), in
+        the reader's order of preference. RFC 4647 §3.4 lookup: the first tag with q > 0 that
+        :func:`match_tag` maps wins."""
+    for tag, q in accept_language:
+        if q > 0 and tag != "*":
+            found = match_tag(tag)
+            if found:
+                return found
+    return None
+
+
+def client_table() -> dict:
+    """What the browser-side code needs to negotiate like :func:`match_tag` (JSON-ready):
+    the rules with segments instead of ids, the segments, the default, and the cookie."""
+    return {
+        "rules": [[rx, LOCALES[code].segment] for rx, code in NEGOTIATION],
+        "segments": {code: info.segment for code, info in LOCALES.items()},
+        "default": LOCALES[DEFAULT_LOCALE].segment,
+        "cookie": COOKIE_NAME,
+        "cookieMaxAge": COOKIE_MAX_AGE,
+    }
+
+
+class LocaleConverter(BaseConverter):
+    """URL converter for ``/<locale:lang>/``: matches only the supported segments and gives
+    the view a locale id; ``url_for(..., lang="zh_Hant")`` writes ``zh-hant``. An unknown first
+    segment (``/favicon.ico``, ``/zh_Hant/``) matches no route: a plain 404, no redirect."""
+
+    regex = "|".join(re.escape(info.segment) for info in
+                     sorted(LOCALES.values(), key=lambda i: -len(i.segment)))
+
+    def to_python(self, value: str) -> str:
+        return _SEGMENTS[value]
+
+    def to_url(self, value: str) -> str:
+        return LOCALES[value].segment if value in LOCALES else value

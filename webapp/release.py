@@ -1,0 +1,244 @@
+"""The release a worker serves: what ``make release`` built (:mod:`webapp.build`), read-only.
+
+A worker opens one release when it boots and keeps it for its life (so a page never mixes two
+releases; ``kill -HUP`` starts workers on the new one). Opening reads ``release.json`` and
+connects to ``release.sqlite``: no article is parsed at boot, whatever the archive's size.
+Listings are SQL queries; an article and its catalogs are read from the object store on first
+use and kept in a bounded LRU.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+
+from markupsafe import Markup
+
+from webapp.content import Article, parse_article
+from webapp.i18n import ArticleCatalog, Localized, read_article_catalog
+from webapp.locales import LOCALES
+
+
+class ReleaseError(RuntimeError):
+    """The release directory is missing or incomplete. ``str()`` says what to run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Whether an article exists in one locale: ``status`` is ``complete``, ``partial`` or
+    ``none`` (no block translated: the page shows the Chinese source)."""
+
+    locale: str
+    status: str
+
+    @property
+    def name(self) -> str:
+        """The language's own name (``English``)."""
+        return LOCALES[self.locale].name
+
+    @property
+    def tag(self) -> str:
+        """BCP 47 tag (``zh-Hant``)."""
+        return LOCALES[self.locale].tag
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One article as a list in one locale shows it."""
+
+    slug: str
+    day: dt.date | None           # listing date, newsroom calendar day
+    date_kind: str | None         # "published" or "updated"
+    title: Localized
+    subtitle: Localized | None
+    minutes: int
+    status: str                   # in the list's locale
+    languages: tuple[Availability, ...]
+
+    @property
+    def url(self) -> str:
+        """Path of the article in the current request's locale."""
+        from flask import url_for
+        return url_for("reader.article", slug=self.slug)
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.day
+
+    @property
+    def date_label(self) -> str:
+        """"Updated" (translated) when the date shown is the last update, else ""."""
+        from flask_babel import gettext
+        return gettext("Updated") if self.date_kind == "updated" else ""
+
+
+class LRU:
+    """A small thread-safe LRU mapping with a maximum number of entries."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), Lock()
+
+    def get(self, key, make):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Release:
+    """A built release, opened read-only.
+
+    :param root: ``build/releases/<id>`` (or the ``current`` symlink, resolved once here).
+    :param objects: the object store (``build/objects``).
+    :param cache_size: articles (with their catalogs) kept parsed.
+    :raises ReleaseError: when the directory is not a complete release.
+    """
+
+    def __init__(self, root: Path | str, objects: Path | str, cache_size: int = 128):
+        root = Path(root)
+        if not (root / "release.json").exists():
+            raise ReleaseError(f"no release at {root}: run `make release` first")
+        self.root = root.resolve()
+        self.objects = Path(objects)
+        self.info = json.loads((self.root / "release.json").read_text("utf-8"))
+        self.id: str = self.info["id"]
+        self.assets: dict[str, str] = self.info["assets"]
+        uri = f"file:{self.root / 'release.sqlite'}?mode=ro&immutable=1"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._lock = Lock()
+        self._articles = LRU(cache_size)
+        self._catalogs = LRU(cache_size * len(LOCALES))
+        self.count: int = self.info["articles"]
+
+    # --- queries ------------------------------------------------------------------------------
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self.db.execute(sql, args).fetchall()
+
+    @property
+    def translations_dir(self) -> Path:
+        """Folder of the compiled UI catalogs (``<locale>/LC_MESSAGES/messages.mo``)."""
+        return self.root / "translations"
+
+    def slugs(self) -> list[str]:
+        """Every article's slug, newest first (undated last)."""
+        return [r[0] for r in self._query("SELECT slug FROM articles a" + self._ORDER)]
+
+    def has(self, slug: str) -> bool:
+        return bool(self._query("SELECT 1 FROM articles WHERE slug = ?", (slug,)))
+
+    def row(self, slug: str) -> dict | None:
+        """The article's dates and file: ``{path, md, day, date_kind, published, updated}``."""
+        rows = self._query("SELECT path, md, day, date_kind, published, updated FROM articles "
+                           "WHERE slug = ?", (slug,))
+        if not rows:
+            return None
+        keys = ("path", "md", "day", "date_kind", "published", "updated")
+        return dict(zip(keys, rows[0]))
+
+    def availability(self, slugs: list[str]) -> dict[str, tuple[Availability, ...]]:
+        """Translation status of ``slugs`` in every locale, in the locale table's order."""
+        if not slugs:
+            return {}
+        marks = ",".join("?" * len(slugs))
+        found: dict[str, dict[str, str]] = {s: {} for s in slugs}
+        for slug, locale, status in self._query(
+                f"SELECT slug, locale, status FROM localized WHERE slug IN ({marks})", tuple(slugs)):  # noqa: S608
+            found[slug][locale] = status
+        return {s: tuple(Availability(loc, st[loc]) for loc in LOCALES if loc in st)
+                for s, st in found.items()}
+
+    _LIST = ("SELECT a.slug, a.day, a.date_kind, l.title, l.title_lang, l.subtitle, "
+             "l.subtitle_lang, l.minutes, l.status FROM articles a JOIN localized l "
+             "ON l.slug = a.slug AND l.locale = ? ")
+    _ORDER = " ORDER BY a.sort_key IS NULL, a.sort_key DESC, a.slug"
+
+    def _listings(self, rows: list[tuple]) -> list[Listing]:
+        langs = self.availability([r[0] for r in rows])
+        return [Listing(slug=r[0], day=dt.date.fromisoformat(r[1]) if r[1] else None,
+                        date_kind=r[2], title=Localized(Markup(r[3]), r[4]),
+                        subtitle=Localized(Markup(r[5]), r[6]) if r[5] is not None else None,
+                        minutes=r[7], status=r[8], languages=langs[r[0]]) for r in rows]
+
+    def listing(self, locale: str, offset: int = 0, limit: int = 20) -> list[Listing]:
+        """Articles newest first (undated last), ``limit`` from ``offset``, in ``locale``."""
+        return self._listings(self._query(self._LIST + self._ORDER + " LIMIT ? OFFSET ?",
+                                          (locale, limit, offset)))
+
+    def month_listing(self, locale: str, year: int, month: int) -> list[Listing]:
+        """Articles whose listing date falls in ``year``-``month`` (newsroom time)."""
+        prefix = f"{year:04d}-{month:02d}-"
+        return self._listings(self._query(self._LIST + "WHERE a.day LIKE ?" + self._ORDER,
+                                          (locale, prefix + "%")))
+
+    def undated_listing(self, locale: str) -> list[Listing]:
+        """Articles without any date, by slug."""
+        return self._listings(self._query(self._LIST + "WHERE a.day IS NULL" + self._ORDER,
+                                          (locale,)))
+
+    def months(self) -> list[tuple[int, int, int]]:
+        """``(year, month, article count)`` of every month with an article, newest first."""
+        rows = self._query("SELECT substr(day, 1, 7) m, count(*) FROM articles "
+                           "WHERE day IS NOT NULL GROUP BY m ORDER BY m DESC")
+        return [(int(m[:4]), int(m[5:7]), n) for m, n in rows]
+
+    def undated_count(self) -> int:
+        return self._query("SELECT count(*) FROM articles WHERE day IS NULL")[0][0]
+
+    def latest(self, locale: str, limit: int, statuses=("complete", "partial")) -> list[str]:
+        """Slugs of the newest dated articles available in ``locale`` (status in ``statuses``)."""
+        marks = ",".join("?" * len(statuses))
+        rows = self._query(
+            "SELECT a.slug FROM articles a JOIN localized l ON l.slug = a.slug AND l.locale = ? "
+            f"WHERE a.sort_key IS NOT NULL AND l.status IN ({marks})"  # noqa: S608
+            " ORDER BY a.sort_key DESC, a.slug LIMIT ?", (locale, *statuses, limit))
+        return [r[0] for r in rows]
+
+    def slugs_in_month(self, year: int, month: int) -> list[tuple[str, str | None]]:
+        """``(slug, lastmod)`` of the articles listed in a month (or undated when year is 0)."""
+        if year == 0:
+            rows = self._query("SELECT slug, updated, published FROM articles WHERE day IS NULL "
+                               "ORDER BY slug")
+        else:
+            rows = self._query("SELECT slug, updated, published FROM articles WHERE day LIKE ? "
+                               "ORDER BY slug", (f"{year:04d}-{month:02d}-%",))
+        return [(s, u or p) for s, u, p in rows]
+
+    def status(self, slug: str, locale: str) -> str:
+        rows = self._query("SELECT status FROM localized WHERE slug = ? AND locale = ?",
+                           (slug, locale))
+        return rows[0][0] if rows else "none"
+
+    # --- articles and catalogs (parsed on first use, LRU) -------------------------------------
+    def article(self, slug: str) -> Article | None:
+        """The parsed article ``slug``, or None if this release has none."""
+        row = self.row(slug)
+        if row is None:
+            return None
+        path, md = Path(row["path"]), row["md"]
+        return self._articles.get(md, lambda: parse_article(
+            path, (self.objects / md[:2] / md).read_text("utf-8")))
+
+    def catalog(self, slug: str, locale: str) -> ArticleCatalog | None:
+        """The compiled catalog of ``slug`` in ``locale`` as a lookup table, or None."""
+        rows = self._query("SELECT mo FROM localized WHERE slug = ? AND locale = ?",
+                           (slug, locale))
+        mo = rows[0][0] if rows else None
+        if not mo:
+            return None
+        return self._catalogs.get(mo, lambda: read_article_catalog(
+            (self.objects / mo[:2] / mo).read_bytes()))

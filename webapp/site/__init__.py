@@ -1,0 +1,48 @@
+"""The ``reader`` blueprint: every route of the site (microblog's blueprint-package layout).
+
+One module per concern, each declaring its pages with :func:`webapp.pages.page`:
+
+- ``articles.py``   an article, its parallel text (中英对照)
+- ``listing.py``    front pages (paginated), the archive by month
+- ``discovery.py``  sitemaps, robots.txt, Atom feeds, and the JSON-LD/Open Graph helpers
+- ``offline.py``    the service worker, web app manifests, the offline and saved-library pages
+- ``root.py``       ``/`` (language negotiation), health and readiness, root-level icons,
+                    error pages
+
+Helpers the views share live below them (``webapp.site.state``, ``webapp.i18n``,
+``webapp.release``); nothing here imports upward.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g
+
+from webapp import pages
+
+bp = Blueprint("reader", __name__)
+
+
+@bp.url_defaults
+def add_locale(endpoint, values):
+    """Keep the current locale in every ``url_for`` that needs one (Flask's URL processors
+    pattern): pages link within their own language unless told otherwise."""
+    if "lang" not in values and g.get("locale") \
+            and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = g.locale
+
+
+@bp.url_value_preprocessor
+def pull_locale(endpoint, values):
+    """Move the URL's locale (already a locale id: ``webapp.locales.LocaleConverter``) to
+    ``g.locale``, where :func:`webapp.i18n.current_locale` reads it."""
+    if values and "lang" in values:
+        g.locale = values.pop("lang")
+
+
+# The view modules add their pages to the registry; then the registry adds the routes.
+from webapp.site import articles, discovery, listing, offline, root  # noqa: E402
+
+pages.register(bp)
+root.register(bp)
+
+__all__ = ["bp", "articles", "discovery", "listing", "offline", "root"]

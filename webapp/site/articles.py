@@ -1,0 +1,97 @@
+"""Article pages: one article in one locale, and its parallel text (中英对照).
+
+- ``/<locale>/<slug>/`` (``reader.article``): every block in the URL's locale; a block without a
+  usable translation shows its Chinese source, marked ``lang="zh-Hans"``.
+- ``/<locale>/<slug>/parallel/`` (``reader.parallel``): the Chinese source and its English
+  translation, paired by block id (the gettext ``msgctxt``), never by position. The URL's locale
+  sets only the page's own language; every cell carries its own ``lang``. A block without English
+  shows its source once and an empty English cell; the page says once how much is translated.
+
+An article whose translation into the page's locale has not started (status ``none``) is still
+served, so links and the language switcher never break, but it is ``noindex`` and left out of
+that locale's hreflang cluster, sitemap and feed.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from webapp.i18n import current_locale, localize_all
+from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE
+from webapp.pages import READ, page
+from webapp.site.state import site
+
+
+def article_urls(s):
+    """URL values of every article page: each article in each locale."""
+    for slug in s.release.slugs():
+        for code in LOCALES:
+            yield {"lang": code, "slug": slug}
+
+
+def localized_article(slug: str, locale: str):
+    """``(Article, {block id: Localized}, status)`` of ``slug`` in ``locale``.
+
+    :raise NotFound: for a slug the release does not have."""
+    release = site().release
+    art = release.article(slug)
+    if art is None:
+        abort(404)
+    shown = localize_all(art.blocks, locale, release.catalog(slug, locale))
+    return art, shown, release.status(slug, locale)
+
+
+def available_locales(slug: str) -> list[str]:
+    """Locales in which ``slug`` has at least one translated block (the source always)."""
+    release = site().release
+    return [a.locale for a in release.availability([slug])[slug] if a.status != "none"]
+
+
+def save_urls(slug: str) -> list[str]:
+    """Every page "Save for offline" keeps for ``slug``: the article in each locale and its
+    parallel text in each locale (paths)."""
+    return [url_for(endpoint, lang=code, slug=slug)
+            for endpoint in ("reader.article", "reader.parallel") for code in LOCALES]
+
+
+def cell_labels() -> dict[str, dict[str, str]]:
+    """UI labels inside a parallel column, in that column's language (``force_locale``)."""
+    labels = {}
+    for code in (SOURCE_LOCALE, SECOND_LOCALE):
+        with force_locale(code):
+            labels[code] = {"note": _("Editor’s note:"), "quotes": _("Quotes")}
+    return labels
+
+
+@page("/<locale:lang>/<slug:slug>/", urls=article_urls, sitemap=True, offline=READ)
+def article(slug: str) -> str:
+    """One article in the URL's locale."""
+    locale = current_locale()
+    art, shown, status = localized_article(slug, locale)
+    return render_template("article.html", article=art, shown=shown, status=status,
+                           page=("reader.article", {"slug": slug}),
+                           indexable=status != "none", alternates=available_locales(slug),
+                           dates=site().release.row(slug))
+
+
+@page("/<locale:lang>/<slug:slug>/parallel/", urls=article_urls, sitemap=True, offline=READ,
+      translated=SECOND_LOCALE)
+def parallel(slug: str) -> str:
+    """The parallel text of one article; its hreflang cluster is the parallel pages."""
+    locale = current_locale()
+    art, shown, _status = localized_article(slug, locale)
+    source = localize_all(art.blocks, SOURCE_LOCALE, None)
+    _art, second, second_status = localized_article(slug, SECOND_LOCALE)
+    pairs = {b.id: {SOURCE_LOCALE: source[b.id],
+                    SECOND_LOCALE: second[b.id] if second[b.id].translated else None}
+             for b in art.blocks}
+    translated = sum(1 for p in pairs.values() if p[SECOND_LOCALE] is not None)
+    return render_template("parallel.html", article=art, shown=shown, pairs=pairs,
+                           second_status=second_status, translated=translated,
+                           labels=cell_labels(),
+                           page=("reader.parallel", {"slug": slug}),
+                           indexable=second_status != "none",
+                           alternates=list(LOCALES), dates=site().release.row(slug))
+

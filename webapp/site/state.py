@@ -1,0 +1,40 @@
+"""The app's state, typed (``app.extensions["reader"]``), and the small helpers every view and
+template uses: the current site, absolute URLs from ``SITE_URL``, hashed static URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app, url_for
+
+from webapp.delivery import PageMemo
+from webapp.release import Release
+
+
+@dataclass
+class Site:
+    """Everything a worker holds: the release it serves, its page memo, and values derived
+    once from them (the service worker's data)."""
+
+    release: Release
+    memo: PageMemo
+    site_url: str
+    derived: dict = field(default_factory=dict)
+
+
+def site() -> Site:
+    """The current app's :class:`Site`."""
+    return current_app.extensions["reader"]
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """Absolute URL of ``endpoint``: ``SITE_URL`` + the route's path, never the request's
+    Host (so no client header reaches canonical links, feeds or sitemaps)."""
+    return site().site_url + url_for(endpoint, **values)
+
+
+def asset_url(path: str) -> str:
+    """URL of a static file by its source path (``css/site.css``), content-hashed.
+
+    :raises KeyError: for a file that is not under ``static/``."""
+    return "/static/" + site().release.assets[path]

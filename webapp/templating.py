@@ -1,0 +1,103 @@
+"""Jinja set-up in one place: the globals and filters templates may use, and UI translations
+that are always text.
+
+Translators are semi-trusted (an account can be compromised), so a UI msgstr is never markup:
+:func:`gettext` and friends escape the translation, then fill in its ``%(name)s`` variables
+(escaped too, Markup's ``%``). Jinja's own newstyle gettext marks the msgstr safe, which would
+let ``分享<img src=x onerror=…>`` reach every page. A msgstr whose placeholders do not match its
+msgid falls back to the msgid instead of failing the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_skeleton
+from flask import render_template
+from flask_babel import format_date, get_locale, get_translations
+from markupsafe import Markup, escape
+from werkzeug.routing import BaseConverter
+
+from webapp import dates, i18n, locales
+from webapp.reading import article_minutes
+from webapp.site import articles, discovery, offline
+from webapp.site.state import absolute_url, asset_url
+
+
+class SlugConverter(BaseConverter):
+    """URL converter for article slugs: lowercase letters, digits and single hyphens."""
+
+    regex = "[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+def _fill(translated: str, source: str, variables: dict) -> Markup:
+    text = escape(translated)
+    if not variables:
+        return text
+    try:
+        return text % variables
+    except (KeyError, ValueError, TypeError):
+        return escape(source) % variables
+
+
+def gettext(string: str, **variables) -> Markup:
+    """Translate a UI string (English msgid) into the current locale, as escaped text."""
+    return _fill(get_translations().ugettext(string), string, variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+    """Plural form of :func:`gettext`; ``num`` is also available as ``%(num)s``."""
+    variables.setdefault("num", num)
+    return _fill(get_translations().ungettext(singular, plural, num),
+                 singular if num == 1 else plural, variables)
+
+
+def pgettext(context: str, string: str, **variables) -> Markup:
+    """:func:`gettext` with a msgctxt."""
+    return _fill(get_translations().upgettext(context, string), string, variables)
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> Markup:
+    """:func:`ngettext` with a msgctxt."""
+    variables.setdefault("num", num)
+    return _fill(get_translations().unpgettext(context, singular, plural, num),
+                 singular if num == 1 else plural, variables)
+
+
+def newsroom_date(value: dt.date | dt.datetime, fmt: str = "long") -> str:
+    """A date or datetime as the newsroom's calendar day, in the current locale's ``fmt``
+    (Babel/CLDR date formats: ``2026年11月29日``, ``29 November 2026``)."""
+    return format_date(dates.local_date(value), fmt)
+
+
+def month_label(year: int, month: int) -> str:
+    """"November 2026" / "2026年11月" (CLDR skeleton ``yMMMM`` in the current locale)."""
+    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=get_locale())
+
+
+def year_label(year: int) -> str:
+    """"2026" / "2026年" (CLDR skeleton ``y``)."""
+    return format_skeleton("y", dt.date(year, 1, 1), locale=get_locale())
+
+
+def feed_content(article, shown) -> str:
+    """An article's text as one HTML fragment for ``atom:content type="html"`` (text: the
+    feed template escapes it)."""
+    return render_template("_feed_content.html", article=article, shown=shown)
+
+
+def init_app(app) -> None:
+    """Install the escaping gettext callables and every template global and filter."""
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=False,
+                                            pgettext=pgettext, npgettext=npgettext)
+    app.jinja_env.filters.update(format_date=format_date, newsroom_date=newsroom_date,
+                                 w3c_datetime=dates.w3c_datetime, rfc3339=dates.rfc3339)
+    app.jinja_env.globals.update(
+        LOCALES=locales.LOCALES, SOURCE_LOCALE=locales.SOURCE_LOCALE,
+        SECOND_LOCALE=locales.SECOND_LOCALE, current_locale=i18n.current_locale,
+        join_names=i18n.join_names, asset_url=asset_url, absolute_url=absolute_url,
+        json_ld=discovery.json_ld, news_article=discovery.news_article,
+        THEME_COLOR=offline.THEME_COLOR, month_label=month_label, year_label=year_label,
+        article_minutes=article_minutes, save_urls=articles.save_urls,
+        feed_content=feed_content)
