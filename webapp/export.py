@@ -1,118 +1,88 @@
 """Static export for a CDN: the whole site as files, servable by any static server.
 
-``python -m webapp.export DEST`` (``make export``) freezes, with Frozen-Flask, every route of
-every locale (pages, manifests, feeds, offline pages: see :func:`locale_urls`) and the
-site-wide files (``/sw.js`` and any other argument-free route such as ``/sitemap.xml``),
-then adds:
+``python -m webapp.export DEST`` (``make export``) renders every URL of every page type in the
+page registry (:func:`webapp.pages.all_urls`) through the same renderer the live app uses
+(:func:`webapp.pages.render_path`), so the export and the live site cannot drift. It writes:
 
-- ``static/``: the hashed, pre-compressed assets (``.br``/``.gz`` beside each file);
-- ``<locale>/404.html`` and ``404.html``: the not-found page in each language (point the
-  static server's error page at them, see README);
-- ``index.html``: the root page, which sends the reader to their language (saved choice,
-  then the browser's languages) with ``js/root.js``, and links every language for readers
-  without JavaScript.
+- each page at its path (``/zh/x/`` -> ``zh/x/index.html``, ``/sw.js`` -> ``sw.js``);
+- ``static/``: the hashed, pre-compressed files of the release (``.br``/``.gz`` beside each);
+- ``<locale>/404.html`` and ``404.html``: the not-found page in each language;
+- ``index.html``: the root page, which sends the reader to their language (saved choice, then
+  the browser's languages, with the locale table of :mod:`webapp.locales`), and links every
+  language for readers without JavaScript.
 
-Freezing fails loudly: a page that answers anything but 200, or a redirect, aborts it
-(Frozen-Flask ``FREEZER_REDIRECT_POLICY="error"``, 404s not ignored); the tests also check
-that every same-origin link in the exported pages resolves to an exported file.
+A URL that does not answer 200 aborts the export. Cost grows with the archive (every page of
+every locale); the live app does not need it.
 """
 
 from __future__ import annotations
 
-import mimetypes
 import shutil
 import sys
-import warnings
 from pathlib import Path
 
-from flask import Flask, render_template, url_for
-from flask_frozen import Freezer
+from flask import Flask, render_template
 
 from webapp import create_app
-from webapp.i18n import LOCALES
-from webapp.pwa import page_urls
-
-# Python's table lacks these; Frozen-Flask checks each response's type against the file name.
-mimetypes.add_type("application/manifest+json", ".webmanifest")
-mimetypes.add_type("application/atom+xml", ".atom")
-mimetypes.add_type("text/javascript", ".js")
-
-SKIP = {"/", "/healthz"}  # "/" redirects (the root page replaces it); health is for the live app
+from webapp.locales import LOCALES, client_table
+from webapp.pages import all_urls, render_path
 
 
-def site_wide_urls(app: Flask) -> list[str]:
-    """Argument-free GET routes worth exporting (``/sw.js``, ``/sitemap.xml``, ...)."""
-    return sorted(rule.rule for rule in app.url_map.iter_rules()
-                  if not rule.arguments and "GET" in rule.methods and rule.rule not in SKIP
-                  and rule.endpoint != "static")
+class ExportError(RuntimeError):
+    """A URL of the site did not render."""
 
 
-def locale_urls(app: Flask) -> list[str]:
-    """Every GET route of every locale: routes taking ``lang_code`` (front page, manifest,
-    feed, offline page, ...) and, for routes also taking ``slug``, every article.
-
-    Enumerated from the URL map rather than crawled: Frozen-Flask's ``log_url_for`` replays
-    ``url_for`` calls outside the request, where the locale (a URL-processor default, the
-    Flask urlprocessors pattern) is not known.
-    """
-    urls = []
-    with app.test_request_context(base_url=app.config["SITE_URL"]):
-        for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or "lang_code" not in rule.arguments:
-                continue
-            extra = rule.arguments - {"lang_code"}
-            if extra - {"slug"}:
-                raise ValueError(f"export: cannot enumerate {rule.rule} ({sorted(extra)})")
-            slugs = list(app.extensions["articles"]) if extra else [None]
-            for code in LOCALES:
-                for slug in slugs:
-                    values = {"slug": slug} if slug else {}
-                    urls.append(url_for(rule.endpoint, lang_code=code, **values))
-    return sorted(set(urls))
+def target(dest: Path, url: str) -> Path:
+    """The file a URL path is written to: a path ending in ``/`` gets ``index.html``."""
+    rel = url.lstrip("/")
+    return dest / (rel + "index.html" if url.endswith("/") else rel)
 
 
 def export(dest: Path | str, app: Flask | None = None) -> list[str]:
-    """Write the static site into ``dest`` (replaced); return the frozen URLs.
+    """Write the static site into ``dest`` (replaced); return the exported URL paths.
 
-    :param dest: output folder. :param app: the app to freeze (default ``create_app()``).
-    :raises ValueError: from Frozen-Flask when a URL answers a redirect or an error.
-    """
+    :param dest: output folder. :param app: the app to export (default ``create_app()``).
+    :raises ExportError: naming a URL that does not answer 200."""
     dest = Path(dest).resolve()
     app = app or create_app()
-    app.config.update(FREEZER_DESTINATION=str(dest), FREEZER_BASE_URL=app.config["SITE_URL"],
-                      FREEZER_REDIRECT_POLICY="error", FREEZER_IGNORE_404_NOT_FOUND=False,
-                      FREEZER_REMOVE_EXTRA_FILES=True, FREEZER_DEFAULT_MIMETYPE="text/html",
-                      FREEZER_STATIC_IGNORE=["*"])
-    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False,
-                      log_url_for=False)
-
-    @freezer.register_generator
-    def urls():
-        yield from locale_urls(app)
-        yield from site_wide_urls(app)
-
-    with warnings.catch_warnings():
-        # Links to /static/ are served by whitenoise, not a Flask route: copied below instead.
-        warnings.filterwarnings("ignore", message=".*Nothing frozen for endpoints.*")
-        frozen = list(freezer.freeze_yield())
-    urls_done = [f.url for f in frozen]
-
-    shutil.copytree(app.config["BUILD_DIR"], dest / "static", dirs_exist_ok=True)
-    client = app.test_client()
-    for segment in {url.split("/")[1] for url in page_urls(app)}:  # each locale's URL prefix
-        resp = client.get(f"/{segment}/__not-found__/")
-        (dest / segment / "404.html").write_bytes(resp.get_data())
-    root_404 = client.get("/__not-found__/")
-    (dest / "404.html").write_bytes(root_404.get_data())
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    urls = all_urls(app)
+    for url in urls:
+        status, body, _type = render_path(app, url)
+        if status != 200:
+            raise ExportError(f"export: {url} answered {status}")
+        path = target(dest, url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    release = app.extensions["reader"].release
+    static = dest / "static"
+    pool = Path(app.config["BUILD_DIR"]) / "static"
+    for hashed in release.assets.values():
+        for suffix in ("", ".br", ".gz"):
+            src = pool / (hashed + suffix)
+            if src.exists():
+                (static / hashed).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, static / (hashed + suffix))
+    for info in LOCALES.values():
+        _status, body, _type = render_path(app, f"/{info.segment}/__not-found__/")
+        (dest / info.segment / "404.html").write_bytes(body)
+    _status, body, _type = render_path(app, "/__not-found__/")
+    (dest / "404.html").write_bytes(body)
     with app.test_request_context(base_url=app.config["SITE_URL"]):
-        html = render_template("root.html")
+        html = render_template("root.html", locale_table=client_table())
     (dest / "index.html").write_text(html, "utf-8")
-    return urls_done
+    return urls
 
 
 def main(argv: list[str]) -> int:
     dest = Path(argv[1]) if len(argv) > 1 else Path("build/site")
-    urls = export(dest)
+    try:
+        urls = export(dest)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     print(f"exported {len(urls)} URLs and the static files to {dest}")
     return 0
 

@@ -95,7 +95,8 @@ def init_app(app) -> None:
                                  w3c_datetime=dates.w3c_datetime, rfc3339=dates.rfc3339)
     app.jinja_env.globals.update(
         LOCALES=locales.LOCALES, SOURCE_LOCALE=locales.SOURCE_LOCALE,
-        SECOND_LOCALE=locales.SECOND_LOCALE, current_locale=i18n.current_locale,
+        SECOND_LOCALE=locales.SECOND_LOCALE, COOKIE_NAME=locales.COOKIE_NAME,
+        COOKIE_MAX_AGE=locales.COOKIE_MAX_AGE, current_locale=i18n.current_locale,
         join_names=i18n.join_names, asset_url=asset_url, absolute_url=absolute_url,
         json_ld=discovery.json_ld, news_article=discovery.news_article,
         THEME_COLOR=offline.THEME_COLOR, month_label=month_label, year_label=year_label,

@@ -1,12 +1,12 @@
-// Install and offline: registers the service worker after the page has loaded, offers a new
-// version when one is waiting, shows the install control, and says when the page on screen is
-// the copy saved on the device. Reading works without this module: every element it shows is
-// already in the page (base.html), hidden.
+// Install and offline: registers the service worker after the page has loaded, tells it the
+// reader's language, says when a new version took over, shows the install control, and says
+// when the page on screen is a copy kept on the device. Reading works without this module:
+// every element it shows is already in the page (base.html), hidden.
 
 const $ = (selector) => document.querySelector(selector);
 const show = (el, visible = true) => { if (el) el.hidden = !visible; };
 
-// --- Saved copy: the service worker marks pages it answered from its cache ------------------
+// --- Saved copy: the service worker marks pages it answered from its caches -----------------
 if (document.documentElement.hasAttribute("data-saved-copy")) show($(".saved-copy"));
 
 // --- Install control ---------------------------------------------------------------------------
@@ -43,25 +43,33 @@ $(".install-button")?.addEventListener("click", async () => {
 });
 renderInstall();
 
-// --- Service worker and updates ----------------------------------------------------------------
-// Workbox's update recipe: a new worker waits; the reader accepts; the page tells it to skip
-// waiting and reloads once when it takes control (the flag prevents reload loops, and the
-// first install's clients.claim() never reloads).
-let accepted = false;
-let reloading = false;
+// --- The reader's language, for the worker ----------------------------------------------------------
+// The worker cannot read cookies: tell it the saved choice (for "/" offline) and the language
+// being read (for the newest articles it keeps), on every page and whenever the choice changes.
+const nav = $(".switcher");
+const COOKIE = nav?.dataset.cookie || "locale";
+const SEGMENTS = Object.fromEntries([...document.querySelectorAll(".switcher a[data-locale]")]
+  .map((a) => [a.dataset.locale, new URL(a.href).pathname.split("/")[1]]));
 
-function offerUpdate(worker) {
+function savedChoice() {
+  const match = document.cookie.match(new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]*)`));
+  return match ? SEGMENTS[decodeURIComponent(match[1])] || null : null;
+}
+
+function tellLocale(worker) {
+  const reading = location.pathname.split("/")[1] || null;
+  worker?.postMessage({type: "locale", choice: savedChoice(), reading});
+}
+
+// --- Service worker and updates ------------------------------------------------------------------
+// A new worker takes over on its own (it skips waiting), so the reader never has to accept an
+// update for offline pages to be current. The page on screen was rendered before the release:
+// it offers one reload, and never reloads by itself.
+function offerReload() {
   const prompt = $(".update-prompt");
-  if (!prompt || !prompt.hidden) return;  // already offered
+  if (!prompt || !prompt.hidden) return;
   show(prompt);
-  prompt.querySelector("button").addEventListener("click", () => {
-    if (worker.state === "activated") {  // another tab already switched to it
-      location.reload();
-      return;
-    }
-    accepted = true;
-    worker.postMessage({type: "SKIP_WAITING"});
-  }, {once: true});
+  prompt.querySelector("button").addEventListener("click", () => location.reload(), {once: true});
 }
 
 async function register() {
@@ -71,26 +79,22 @@ async function register() {
   } catch {
     return;  // no worker (private mode, storage off, offline first visit): reading goes on
   }
-  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
-  registration.addEventListener("updatefound", () => {
-    const worker = registration.installing;
-    worker?.addEventListener("statechange", () => {
-      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
-    });
-  });
-  // A home-screen app can stay open for days: look for a new version when it comes back.
+  const ready = await navigator.serviceWorker.ready;
+  tellLocale(ready.active);
+  document.addEventListener("reader:locale", () => tellLocale(navigator.serviceWorker.controller || ready.active));
+  // A home-screen app can stay open for days: look for a new release when it comes back.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && navigator.onLine) registration.update().catch(() => {});
   });
 }
 
 if ("serviceWorker" in navigator) {
+  const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (!accepted || reloading) return;
-    reloading = true;
-    location.reload();
+    if (hadController) offerReload();  // a first install's clients.claim() is not an update
+    tellLocale(navigator.serviceWorker.controller);
   });
-  // after load: the worker's precache downloads never compete with the first paint
+  // after load: the worker's downloads never compete with the first paint
   if (document.readyState === "complete") register();
   else addEventListener("load", register, {once: true});
 }

@@ -1,31 +1,24 @@
 // Root page of the static export: go to the reader's language, as "/" does on the live app.
-// Order: the saved choice (cookie "locale", set by the language switcher), then the
-// browser's languages (BCP 47 lookup with Chinese script inference), then the first link.
-// A classic script in <head>: it runs before the page paints, so readers see no flash.
+// Order: the saved choice (the locale cookie set by the language switcher), then the browser's
+// languages, then the default. The rules are webapp/locales.py's table, embedded in the page as
+// JSON (#locale-table): one table for Python, the service worker and this page.
 (function () {
   "use strict";
-  var HANT = /^zh-(hant|tw|hk|mo)\b/i;  // regions that write Traditional Chinese
+  var table = JSON.parse(document.getElementById("locale-table").textContent);
+  var segments = Object.keys(table.segments).map(function (id) { return table.segments[id]; });
 
-  function links() { return Array.prototype.slice.call(document.querySelectorAll("a[data-locale]")); }
-
-  function pick() {
-    var all = links();
-    var saved = (document.cookie.match(/(?:^|;\s*)locale=([^;]*)/) || [])[1];
-    for (var i = 0; i < all.length; i++) if (all[i].dataset.locale === saved) return all[i];
-    var wanted = navigator.languages || [navigator.language || ""];
-    for (var j = 0; j < wanted.length; j++) {
-      var tag = wanted[j].toLowerCase();
-      var script = tag.indexOf("zh") === 0 ? (HANT.test(tag) ? "zh-hant" : "zh-hans") : null;
-      for (var k = 0; k < all.length; k++) {
-        var h = all[k].hreflang.toLowerCase();
-        if (h === tag || h === script || (!script && h.split("-")[0] === tag.split("-")[0])) return all[k];
+  function negotiate(tags) {
+    for (var i = 0; i < tags.length; i++) {
+      var tag = String(tags[i]).toLowerCase().replace(/_/g, "-");
+      for (var j = 0; j < table.rules.length; j++) {
+        if (new RegExp(table.rules[j][0]).test(tag)) return table.rules[j][1];
       }
     }
-    return all[0];
+    return null;
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var target = pick();
-    if (target) location.replace(target.href);
-  });
+  var match = document.cookie.match(new RegExp("(?:^|;\\s*)" + table.cookie + "=([^;]*)"));
+  var saved = match ? table.segments[match[1]] || null : null;
+  var segment = saved || negotiate(navigator.languages || [navigator.language || ""]) || table["default"];
+  if (segments.indexOf(segment) >= 0) location.replace("/" + segment + "/");
 })();

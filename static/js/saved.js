@@ -1,1 +1,60 @@
-// Saved-articles library (filled in later in this change).
+// The saved-articles library (templates/saved.html): lists what the service worker keeps in
+// reader-saved, with each article's size on the device and a Remove button. Works offline:
+// the page is in the worker's shell and the list comes from its caches.
+const page = document.querySelector("[data-saved-page]");
+const list = page?.querySelector("[data-saved-list]");
+const empty = page?.querySelector("[data-saved-empty]");
+const storage = page?.querySelector("[data-saved-storage]");
+const status = page?.querySelector("[data-saved-status]");
+const locale = location.pathname.split("/")[1];
+
+const formatBytes = (n) => new Intl.NumberFormat(document.documentElement.lang,
+  {style: "unit", unit: n < 1e6 ? "kilobyte" : "megabyte", maximumFractionDigits: 1})
+  .format(n < 1e6 ? n / 1e3 : n / 1e6);
+
+function item({slug, title, urls, bytes}) {
+  const li = document.createElement("li");
+  li.className = "saved-item";
+  const link = document.createElement("a");
+  const own = urls.find((u) => u === `/${locale}/${slug}/`) || urls[0];
+  link.href = own;
+  link.textContent = title;
+  const meta = document.createElement("span");
+  meta.className = "saved-size";
+  meta.textContent = page.dataset.size.replace("%(size)s", formatBytes(bytes));
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "saved-remove";
+  remove.textContent = page.dataset.remove;
+  remove.setAttribute("aria-label", `${page.dataset.remove}: ${title}`);
+  remove.addEventListener("click", async () => {
+    const result = await ask({type: "remove", slug});
+    if (result.ok) {
+      li.remove();
+      status.textContent = page.dataset.removed;
+      empty.hidden = list.children.length > 0;
+    }
+  });
+  li.append(link, " ", meta, " ", remove);
+  return li;
+}
+
+let ask;
+
+async function render() {
+  if (!page) return;
+  // the hashed URL of js/offline.js (its `ask`), from the page: static names carry a hash
+  ({ask} = await import(page.dataset.offlineModule));
+  page.querySelector("[data-saved-nojs]").hidden = true;
+  if (!("serviceWorker" in navigator)) return;
+  const result = await ask({type: "library"});
+  const items = result.items || [];
+  list.replaceChildren(...items.map(item));
+  empty.hidden = items.length > 0;
+  if (result.storage && result.storage.quota) {
+    storage.textContent = page.dataset.size.replace("%(size)s", formatBytes(result.storage.usage));
+    storage.hidden = false;
+  }
+}
+
+render();

@@ -1,0 +1,52 @@
+// "Save for offline" (templates/_save.html): asks the service worker to keep this article in
+// every language with its parallel text, never evicted. The first save asks the browser to keep
+// the site's storage (navigator.storage.persist). Hidden without a service worker.
+
+const box = document.querySelector("[data-save]");
+const button = box?.querySelector(".save-button");
+const status = box?.querySelector(".save-status");
+
+/** Send a message to the active worker and wait for its answer. */
+export async function ask(message) {
+  const registration = await navigator.serviceWorker.ready;
+  const worker = navigator.serviceWorker.controller || registration.active;
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data || {ok: false});
+    worker.postMessage(message, [channel.port2]);
+  });
+}
+
+function render(saved) {
+  button.setAttribute("aria-pressed", String(saved));
+  button.querySelector('[data-label="save"]').hidden = saved;
+  button.querySelector('[data-label="saved"]').hidden = !saved;
+}
+
+async function init() {
+  if (!box || !("serviceWorker" in navigator) || !("caches" in window)) return;
+  const slug = box.dataset.save;
+  const {items = []} = await ask({type: "library"});
+  render(items.some((item) => item.slug === slug));
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const saved = button.getAttribute("aria-pressed") === "true";
+    button.disabled = true;
+    if (saved) {
+      const result = await ask({type: "remove", slug});
+      if (result.ok) { render(false); status.textContent = status.dataset.removed; }
+    } else {
+      status.textContent = status.dataset.saving;
+      if (navigator.storage?.persist && !(await navigator.storage.persisted())) {
+        await navigator.storage.persist().catch(() => false);
+      }
+      const result = await ask({type: "save", slug, title: box.dataset.title,
+                                urls: box.dataset.urls.split(" ")});
+      if (result.ok) { render(true); status.textContent = status.dataset.done; }
+      else status.textContent = status.dataset.failed;
+    }
+    button.disabled = false;
+  });
+}
+
+init();
