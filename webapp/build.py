@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import shutil
 import sqlite3
 import sys
@@ -51,6 +52,7 @@ CREATE TABLE articles (
   slug TEXT PRIMARY KEY,
   path TEXT NOT NULL,            -- content/<slug>.md, for messages
   md TEXT NOT NULL,              -- object hash of the article file
+  parsed TEXT,                   -- object hash of the parsed Article (pickle), same code version
   sort_key TEXT,                 -- UTC ISO time of the listing date; NULL when undated
   day TEXT,                      -- listing date as the newsroom's calendar date (YYYY-MM-DD)
   date_kind TEXT,                -- 'published' or 'updated'
@@ -254,9 +256,9 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
             continue
         md, mos = row["md"], row["mos"]
         a = row["article"]
-        db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   (path.stem, a["path"], md, a["sort_key"], a["day"], a["date_kind"],
-                    a["published"], a["updated"]))
+        db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (path.stem, a["path"], md, row.get("parsed"), a["sort_key"], a["day"],
+                    a["date_kind"], a["published"], a["updated"]))
         for loc, s in row["locales"].items():
             db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (path.stem, loc, mos[loc], s["status"], s["translated"], s["total"],
@@ -289,7 +291,11 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
     for locale, (po, po_hash) in pos.items():
         mos[locale], tables[locale] = compile_catalog(po, locale, po_hash, cache, objects)
     article = parse_article(path, objects.path(md).read_text("utf-8"))
-    row = {"md": md, "mos": mos,
+    # the parsed article, so a worker never parses YAML and Markdown on a request (pickle:
+    # written by this build only, read by the same code version; a worker falls back to
+    # parsing the file when it cannot load it)
+    parsed = objects.put_bytes(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+    row = {"md": md, "mos": mos, "parsed": parsed,
            "article": {"path": str(path), **_date_fields(article),
                        "published": _w3c(article.published), "updated": _w3c(article.updated)},
            "locales": {loc: summarise(article, loc, tables[loc]) for loc in LOCALES}}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -143,11 +144,11 @@ class Release:
 
     def row(self, slug: str) -> dict | None:
         """The article's dates and file: ``{path, md, day, date_kind, published, updated}``."""
-        rows = self._query("SELECT path, md, day, date_kind, published, updated FROM articles "
-                           "WHERE slug = ?", (slug,))
+        rows = self._query("SELECT path, md, parsed, day, date_kind, published, updated "
+                           "FROM articles WHERE slug = ?", (slug,))
         if not rows:
             return None
-        keys = ("path", "md", "day", "date_kind", "published", "updated")
+        keys = ("path", "md", "parsed", "day", "date_kind", "published", "updated")
         return dict(zip(keys, rows[0]))
 
     def availability(self, slugs: list[str]) -> dict[str, tuple[Availability, ...]]:
@@ -229,9 +230,19 @@ class Release:
         row = self.row(slug)
         if row is None:
             return None
-        path, md = Path(row["path"]), row["md"]
-        return self._articles.get(md, lambda: parse_article(
-            path, (self.objects / md[:2] / md).read_text("utf-8")))
+        return self._articles.get(row["md"], lambda: self._load_article(row))
+
+    def _load_article(self, row: dict) -> Article:
+        """The article the build parsed (pickled by the same code version), else parsed now."""
+        if row["parsed"]:
+            try:
+                article = pickle.loads((self.objects / row["parsed"][:2] / row["parsed"]).read_bytes())  # noqa: S301 - our own build's output
+                if isinstance(article, Article):
+                    return article
+            except Exception:  # noqa: BLE001 - any unpickling problem: parse the file instead
+                pass
+        md = row["md"]
+        return parse_article(Path(row["path"]), (self.objects / md[:2] / md).read_text("utf-8"))
 
     def catalog(self, slug: str, locale: str) -> ArticleCatalog | None:
         """The compiled catalog of ``slug`` in ``locale`` as a lookup table, or None."""

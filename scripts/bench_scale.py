@@ -1,0 +1,223 @@
+"""`make bench-scale N='10 100 1000 5000'`: what the archive's size costs, as one table.
+
+For each N, a synthetic archive (scripts/synth.py: the seed's paragraphs reshuffled, every
+article translated) is built into build/scale/<N>/ and measured:
+
+- publishing: a cold release build, a rebuild with nothing changed, and publishing one new
+  article (the translation cycle for it, then the release build);
+- serving (gunicorn, production config, 2 workers, loopback): start to first 200, RSS per worker
+  after 1,000 random page requests, the cold render time of 200 pages never requested before
+  (in-process, no network), wrk at 64 connections on one article (p99) and on random articles;
+- bytes a phone downloads (brotli): front page, /sw.js, the worker's first install (shell +
+  front page + newest articles of one locale), the sitemap index and its largest part, a feed.
+
+Targets (issue 9/10) are printed beside the 5,000 column. Everything runs on 127.0.0.1 and is
+bounded in time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import synth  # noqa: E402
+
+PY = sys.executable
+WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(base: Path) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT),
+            "JINTAN_CONTENT_DIR": str(base / "content"),
+            "JINTAN_TRANSLATIONS_DIR": str(base / "translations"),
+            "JINTAN_BUILD_DIR": str(base / "build")}
+
+
+def timed(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def fetch(url: str, br: bool = True) -> bytes:
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "br"} if br else {})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return resp.read()
+
+
+def rss_mb(master: int) -> list[float]:
+    out = subprocess.run(["ps", "-o", "pid=,rss=", "--ppid", str(master)], capture_output=True,
+                         text=True).stdout.split()
+    return [int(out[i + 1]) / 1024 for i in range(0, len(out), 2)]
+
+
+def wrk(url: str, script: Path | None = None) -> dict:
+    cmd = ["wrk", "-t2", "-c64", f"-d{WRK_SECONDS}s", "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    m = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+    errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return {"rps": rps, "p99": p99, "errors": errors}
+
+
+def measure(n: int) -> dict:
+    base = ROOT / "build" / "scale" / str(n)
+    if not (base / "content").exists() or len(list((base / "content").glob("*.md"))) != n:
+        synth.generate(n, base)
+    shutil.rmtree(base / "build", ignore_errors=True)
+    for extra in (base / "content").glob("zz-*.md"):
+        extra.unlink()
+    env = env_for(base)
+    r: dict = {}
+    r["build_cold_s"] = timed([PY, "-m", "webapp.build"], env)
+    r["build_noop_s"] = timed([PY, "-m", "webapp.build"], env)
+    new = base / "content" / "zz-new-article.md"
+    text = (base / "content" / "synthetic-00001.md").read_text("utf-8").replace("（1）", "（新）")
+    new.write_text(text, "utf-8")
+    r["publish_cycle_s"] = timed([PY, "-m", "webapp.catalogs", "update", "--no-ui",
+                                  "zz-new-article"], env)
+    r["publish_build_s"] = timed([PY, "-m", "webapp.build"], env)
+    catalog = base / "translations" / "en" / "LC_MESSAGES" / "articles" / "zz-new-article.po"
+    r["catalog_kb"] = catalog.stat().st_size / 1024
+
+    # cold renders in-process (no network, no memo hits): 200 distinct pages
+    code = ("import random,time,json,sys;from webapp import create_app;from webapp.pages import "
+            "render_path;app=create_app();rel=app.extensions['reader'].release;"
+            "slugs=rel.slugs();random.seed(1);"
+            "paths=[f'/{random.choice([\"zh\",\"en\",\"zh-hant\"])}/{s}/' for s in "
+            "random.sample(slugs,min(200,len(slugs)))];t=[];"
+            "[t.append((lambda a:(render_path(app,p),time.perf_counter()-a)[1])(time.perf_counter())) for p in paths];"
+            "t.sort();print(json.dumps({'median':t[len(t)//2]*1000,'p99':t[int(len(t)*.99)-1]*1000,"
+            "'max':t[-1]*1000}))")
+    out = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout
+    r["cold_render_ms"] = json.loads(out.strip().splitlines()[-1])
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    genv = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
+            "GUNICORN_ACCESS_LOG": "/dev/null"}
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(Path(PY).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
+                            cwd=ROOT, env=genv, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                fetch(url + "/zh/", br=False)
+                break
+            except OSError:
+                if time.perf_counter() - start > 120:
+                    raise
+                time.sleep(0.02)
+        r["first_200_s"] = time.perf_counter() - start
+        time.sleep(1)
+        rng = random.Random(2)
+        slugs = [p.stem for p in (base / "content").glob("*.md")]
+        kinds = ["/{l}/{s}/", "/{l}/{s}/parallel/", "/{l}/"]
+        for _ in range(1000):
+            path = rng.choice(kinds).format(l=rng.choice(["zh", "en", "zh-hant"]),
+                                            s=rng.choice(slugs))
+            fetch(url + path)
+        r["rss_mb"] = max(rss_mb(proc.pid))
+        r["hot_article"] = wrk(url + "/en/synthetic-00001/")
+        lua = Path(tempfile.mkstemp(suffix=".lua")[1])
+        sample = rng.sample(slugs, min(len(slugs), 2000))
+        lua.write_text("local p = {" + ",".join(f'"/en/{s}/"' for s in sample) + "}\n"
+                       "request = function() return wrk.format(nil, p[math.random(#p)]) end\n")
+        r["random_articles"] = wrk(url, lua)
+        lua.unlink()
+        r["front_br"] = len(fetch(url + "/zh/"))
+        sw = fetch(url + "/sw.js")
+        r["sw_br"] = len(sw)
+        sw_text = fetch(url + "/sw.js", br=False).decode()
+        shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", sw_text).group(1))
+        latest = json.loads(re.search(r"const LATEST = (\{.*?\});", sw_text).group(1))
+        keys = [e["url"] + (f"?__rev={e['revision']}" if e["revision"] else "") for e in shell]
+        first = sum(len(fetch(url + k)) for k in keys + latest["zh"])
+        r["first_install_br"] = first + len(sw)
+        index = fetch(url + "/sitemap.xml", br=False).decode()
+        parts = re.findall(r"<loc>http://[^/]+(/[^<]+)</loc>", index)
+        r["sitemap_index_br"] = len(fetch(url + "/sitemap.xml"))
+        sizes = [(len(fetch(url + p, br=False)), len(fetch(url + p))) for p in parts]
+        r["sitemap_part_max"] = max(sizes)
+        r["sitemap_parts"] = len(parts)
+        r["feed_br"] = len(fetch(url + "/zh/feed.atom"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    return r
+
+
+def table(results: dict[int, dict]) -> str:
+    ns = sorted(results)
+    rows = [
+        ("release build, cold (s)", lambda r: f"{r['build_cold_s']:.1f}", ""),
+        ("release build, nothing changed (s)", lambda r: f"{r['build_noop_s']:.1f}", ""),
+        ("publish 1 article: translation cycle (s)", lambda r: f"{r['publish_cycle_s']:.1f}", ""),
+        ("publish 1 article: release build (s)", lambda r: f"{r['publish_build_s']:.1f}",
+         "cycle + build < 10"),
+        ("catalog a translator opens (KB)", lambda r: f"{r['catalog_kb']:.0f}", "one article"),
+        ("gunicorn start to first 200 (s)", lambda r: f"{r['first_200_s']:.2f}", "< 10"),
+        ("RSS per worker after 1,000 random pages (MB)", lambda r: f"{r['rss_mb']:.0f}", "< 120"),
+        ("cold render, median / p99 (ms)",
+         lambda r: f"{r['cold_render_ms']['median']:.1f} / {r['cold_render_ms']['p99']:.1f}", "< 50"),
+        ("hot article, 64 conn: req/s, p99 (ms)",
+         lambda r: f"{r['hot_article']['rps']:,.0f}, {r['hot_article']['p99']:.0f}", "p99 < 50"),
+        ("random articles, 64 conn: req/s, p99 (ms)",
+         lambda r: f"{r['random_articles']['rps']:,.0f}, {r['random_articles']['p99']:.0f}", ""),
+        ("front page, brotli (KB)", lambda r: f"{r['front_br'] / 1024:.1f}", "< 30"),
+        ("/sw.js, brotli (KB)", lambda r: f"{r['sw_br'] / 1024:.1f}", ""),
+        ("worker's first install, brotli (KB)", lambda r: f"{r['first_install_br'] / 1024:.0f}",
+         "< 300"),
+        ("sitemap index / parts", lambda r: f"{r['sitemap_index_br']} B / {r['sitemap_parts']}", ""),
+        ("largest sitemap part, raw / brotli (KB)",
+         lambda r: f"{r['sitemap_part_max'][0] / 1024:.0f} / {r['sitemap_part_max'][1] / 1024:.0f}",
+         "< 50 MB, 50,000 URLs"),
+        ("feed, brotli (KB)", lambda r: f"{r['feed_br'] / 1024:.0f}", ""),
+    ]
+    head = "| N articles | " + " | ".join(f"{n:,}" for n in ns) + " | target |"
+    lines = [head, "|---" * (len(ns) + 2) + "|"]
+    for label, fmt, target in rows:
+        lines.append(f"| {label} | " + " | ".join(fmt(results[n]) for n in ns) + f" | {target} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    ns = [int(a) for a in argv] or [10, 100, 1000, 5000]
+    results = {}
+    for n in ns:
+        print(f"measuring {n} articles ...", file=sys.stderr, flush=True)
+        results[n] = measure(n)
+        print(json.dumps({n: results[n]}), file=sys.stderr, flush=True)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
