@@ -24,7 +24,6 @@ from webapp.locales import DEFAULT_LOCALE, LocaleConverter
 from webapp.release import Release
 from webapp.site.state import Site
 
-babel = Babel()
 REDIRECT_CACHE_CONTROL = "public, max-age=3600"
 
 
@@ -70,7 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(release.translations_dir)
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
-    babel.init_app(app, locale_selector=locale_selector)
+    # one Babel per app: its catalog cache belongs to this app's release, not to the process
+    Babel(app, locale_selector=locale_selector)
     app.url_map.converters["locale"] = LocaleConverter
     app.url_map.converters["slug"] = templating.SlugConverter
     templating.init_app(app)
@@ -88,5 +88,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops:  # only what the documented proxy sets; URLs never come from forwarded headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
                                 x_prefix=0)
+    # The Gate checks Host for every request, static files included; Flask's own check of the
+    # same setting would only repeat it (and disagree on IPv6 literals), so it is turned off.
     app.wsgi_app = Gate(app.wsgi_app, app.config["TRUSTED_HOSTS"], hsts=app.config["HSTS"])
+    app.config["TRUSTED_HOSTS"] = None
     return app

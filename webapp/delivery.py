@@ -223,9 +223,10 @@ class Gate:
                 headers.append(("Strict-Transport-Security", self.hsts))
             return start_response(status, headers, exc_info)
 
-        host = environ.get("HTTP_HOST") or get_host(
-            environ.get("wsgi.url_scheme", "http"), None,
-            (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)))
+        host = environ.get("HTTP_HOST")
+        if host is None:  # HTTP/1.0 without Host: the address the server listens on
+            host = get_host(environ.get("wsgi.url_scheme", "http"), None,
+                            (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)))
         if not host_is_trusted(host, self.trusted):
             body = b"Bad request: unknown host\n"
             start("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),

@@ -220,9 +220,14 @@ class Release:
         return [(s, u or p) for s, u, p in rows]
 
     def status(self, slug: str, locale: str) -> str:
-        rows = self._query("SELECT status FROM localized WHERE slug = ? AND locale = ?",
+        """Translation status of ``slug`` in ``locale``: complete, partial or none."""
+        return self.localized(slug, locale)[0]
+
+    def localized(self, slug: str, locale: str) -> tuple[str, int]:
+        """``(status, reading minutes)`` of ``slug`` in ``locale``, as the build measured."""
+        rows = self._query("SELECT status, minutes FROM localized WHERE slug = ? AND locale = ?",
                            (slug, locale))
-        return rows[0][0] if rows else "none"
+        return (rows[0][0], rows[0][1]) if rows else ("none", 0)
 
     # --- articles and catalogs (parsed on first use, LRU) -------------------------------------
     def article(self, slug: str) -> Article | None:

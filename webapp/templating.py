@@ -19,7 +19,6 @@ from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from webapp import dates, i18n, locales
-from webapp.reading import article_minutes
 from webapp.site import articles, discovery, offline
 from webapp.site.state import absolute_url, asset_url
 
@@ -100,5 +99,5 @@ def init_app(app) -> None:
         join_names=i18n.join_names, asset_url=asset_url, absolute_url=absolute_url,
         json_ld=discovery.json_ld, news_article=discovery.news_article,
         THEME_COLOR=offline.THEME_COLOR, month_label=month_label, year_label=year_label,
-        article_minutes=article_minutes, save_urls=articles.save_urls,
+        save_urls=articles.save_urls,
         feed_content=feed_content)

@@ -32,7 +32,8 @@ def article_urls(s):
 
 
 def localized_article(slug: str, locale: str):
-    """``(Article, {block id: Localized}, status)`` of ``slug`` in ``locale``.
+    """``(Article, {block id: Localized}, status)`` of ``slug`` in ``locale`` (status from the
+    release index: complete, partial or none).
 
     :raise NotFound: for a slug the release does not have."""
     release = site().release
@@ -70,10 +71,11 @@ def article(slug: str) -> str:
     """One article in the URL's locale."""
     locale = current_locale()
     art, shown, status = localized_article(slug, locale)
+    minutes = site().release.localized(slug, locale)[1]
     return render_template("article.html", article=art, shown=shown, status=status,
+                           minutes=minutes,
                            page=("reader.article", {"slug": slug}),
-                           indexable=status != "none", alternates=available_locales(slug),
-                           dates=site().release.row(slug))
+                           indexable=status != "none", alternates=available_locales(slug))
 
 
 @page("/<locale:lang>/<slug:slug>/parallel/", urls=article_urls, sitemap=True, offline=READ,
@@ -93,5 +95,5 @@ def parallel(slug: str) -> str:
                            labels=cell_labels(),
                            page=("reader.parallel", {"slug": slug}),
                            indexable=second_status != "none",
-                           alternates=list(LOCALES), dates=site().release.row(slug))
+                           alternates=list(LOCALES))
 

@@ -143,7 +143,10 @@ def webmanifest() -> str:
         "screenshots": [{"src": shot_url, "sizes": shot_size, "type": "image/png",
                          "form_factor": "narrow", "label": _("An article on a phone")}],
     }
-    return json.dumps(manifest, ensure_ascii=False, indent=1)
+    # <, > and & as JSON escapes: the value is unchanged, and no translated name can be
+    # mistaken for markup by anything that shows the file
+    return json.dumps(manifest, ensure_ascii=False, indent=1).replace(
+        "<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @page("/<locale:lang>/offline/", urls=locale_urls, offline=SHELL)

@@ -71,8 +71,12 @@ def handle_http_error(exc: HTTPException):
     first = request.path.lstrip("/").split("/", 1)[0]
     g.locale = g.get("locale") or locale_from_segment(first) or preferred_locale()
     titles = {404: _("Page not found"), 405: _("Method not allowed"), 400: _("Bad request")}
-    html = render_template("error.html", code=exc.code, title=titles.get(exc.code, exc.name),
-                           page=("reader.index", {}), indexable=False)
+    try:
+        html = render_template("error.html", code=exc.code, title=titles.get(exc.code, exc.name),
+                               page=("reader.index", {}), indexable=False)
+    except Exception:  # noqa: BLE001 - an error page must never become a 500 of its own
+        current_app.logger.exception("error page for %s failed", exc.code)
+        html = f"{exc.code} {exc.name}\n"
     resp = Response(html, status=exc.code, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     if exc.code == 405 and getattr(exc, "valid_methods", None):
