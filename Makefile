@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test install install-dev extract update compile translations check-catalogs \
-        browser unit clean screenshots bench icons export zh-hant
+        browser unit clean screenshots bench icons export zh-hant lint
 
 help:
 	@echo "make run          venv + install + compile catalogs + gunicorn on 127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make zh-hant      refresh the Traditional Chinese catalogs from the Simplified source (OpenCC)"
 	@echo "make check-catalogs  fail if any article block lacks an English translation or is fuzzy"
 	@echo "make icons        render the PNG app icons from static/icons/icon.svg"
+	@echo "make lint         ruff (pyflakes, bugbear, complexity <= 10); LINT_PATHS=... narrows it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,3 +104,9 @@ bench: install-dev compile browser
 # Static export for a CDN (see README "Scaling out"): the whole site as files in build/site.
 export: compile
 	$(BIN)/python -m webapp.export build/site
+
+# Lint (ruff, pinned in requirements-dev.txt; rules in pyproject.toml: pyflakes, bugbear B,
+# mccabe C90 with max-complexity 10). LINT_PATHS narrows it, e.g. LINT_PATHS=webapp/content.py
+LINT_PATHS ?= .
+lint: install-dev
+	$(BIN)/ruff check $(LINT_PATHS)
