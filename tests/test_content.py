@@ -375,3 +375,14 @@ def test_a_figure_whose_image_file_is_missing_stops_start_up(tmp_path):
           "    alt: 描述\n---\n\n段落。\n")
     with pytest.raises(ContentError, match=r"pic\.md:5: figure image static/images/nope\.jpg does not exist"):
         create_app({"CONTENT_DIR": str(tmp_path), "BUILD_DIR": str(tmp_path / "b")})
+
+
+@pytest.mark.parametrize("front, message", [
+    ("subtitle: &a 副标题\n", "YAML reads '&a' as an anchor"),
+    ("subtitle: *a\n", "YAML reads '*a' as an anchor or alias"),
+    ('subtitle: "竖\\v线"\n', "U+000B LINE TABULATION"),
+    ('subtitle: "行\\L分隔"\n', "U+2028 LINE SEPARATOR"),
+])
+def test_yaml_anchors_and_escaped_control_characters_are_refused(tmp_path, front, message):
+    err = refusal(tmp_path, GOOD_HEAD + front + "---\n")
+    assert err.line == 3 and message in err.message

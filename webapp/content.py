@@ -239,9 +239,11 @@ def _check_characters(path: Path, text: str, first_line: int = 1) -> None:
     char, pos = match.group(), match.start()
     line = first_line + text.count("\n", 0, pos)
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    reason = ("an invisible line break from a paste, which YAML and Markdown read differently"
+              if char in "\u2028\u2029" else "HTML and XML do not allow it; it usually comes "
+              "from a paste")
     raise ContentError(path, line, f"column {column}: {describe_character(char)} cannot be "
-                       "published (HTML and XML do not allow it; it usually comes from a "
-                       "paste): delete it or retype the text around it")
+                       f"published ({reason}): delete it or retype the text around it")
 
 
 def describe_character(char: str) -> str:
@@ -320,8 +322,21 @@ class _Loader(yaml.SafeLoader):
                                     "(every value is text)")
         return super().construct_object(node, deep=deep)
 
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if getattr(event, "anchor", None) is not None:
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise _FrontMatterError(self.file_line(event.start_mark),
+                                    f"YAML reads '{sign}{event.anchor}' as an anchor or alias, "
+                                    "not text: put the whole value in quotes")
+        return super().compose_node(parent, index)
+
     def construct_scalar(self, node):
-        value = super().construct_scalar(node)
+        value = _join_surrogates(super().construct_scalar(node))
+        problem = xml_problem(value)
+        if problem:  # written as an escape in a double-quoted value ("\v", "\u0000")
+            raise _FrontMatterError(self.file_line(node.start_mark),
+                                    f"{problem} cannot be published: delete it")
         if node.style is None:
             rest = _line(self.source_lines, node.end_mark.line)[node.end_mark.column:]
             if _COMMENT_AFTER.match(rest) or (value == "" and rest.lstrip().startswith("#")):
@@ -346,6 +361,15 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+
+
+def _join_surrogates(value: str) -> str:
+    """A double-quoted value may write a character beyond U+FFFF as a UTF-16 surrogate pair
+    of escapes (``"\\ud840\\udc00"``, as JSON does); PyYAML keeps the two halves apart."""
+    try:
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:  # a lone surrogate: refused by the character check
+        return value
 
 
 def _line(lines: list[str], n: int) -> str:
