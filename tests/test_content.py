@@ -386,3 +386,12 @@ def test_a_figure_whose_image_file_is_missing_stops_start_up(tmp_path):
 def test_yaml_anchors_and_escaped_control_characters_are_refused(tmp_path, front, message):
     err = refusal(tmp_path, GOOD_HEAD + front + "---\n")
     assert err.line == 3 and message in err.message
+
+
+def test_the_readme_example_is_a_valid_article(tmp_path):
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Adding an article"):]
+    example = section.split("```markdown\n", 1)[1].split("\n```", 1)[0]
+    a = parse_article(write(tmp_path, "example.md", example))
+    assert (a.title.text, [b.text for b in a.authors]) == ("标题", ["师杰", "王冰莹"])
+    assert a.updated == dt.datetime(2026, 11, 30, 9, 30, tzinfo=NEWSROOM_TZ)
