@@ -15,7 +15,7 @@ import pytest
 from webapp import create_app
 from webapp.config import ROOT
 from webapp.content import (
-    Block, ContentError, ContentErrors, Kind, find_article_files, load_articles, parse_article,
+    Block, ContentError, ContentErrors, Kind, find_article_files, load_articles, main, parse_article,
 )
 from webapp.dates import NEWSROOM_TZ
 
@@ -395,3 +395,15 @@ def test_the_readme_example_is_a_valid_article(tmp_path):
     a = parse_article(write(tmp_path, "example.md", example))
     assert (a.title.text, [b.text for b in a.authors]) == ("标题", ["师杰", "王冰莹"])
     assert a.updated == dt.datetime(2026, 11, 30, 9, 30, tzinfo=NEWSROOM_TZ)
+
+
+def test_the_command_line_check_prints_every_problem_without_a_traceback(tmp_path, capsys):
+    write(tmp_path, "ok.md", GOOD_HEAD + "---\n")
+    assert main([str(tmp_path)]) == 0 and capsys.readouterr().out == "1 articles OK\n"
+    write(tmp_path, "x.MD", "")
+    (tmp_path / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    assert main([str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{tmp_path / 'gone.md'}: broken symbolic link (to {tmp_path / 'nowhere.md'}): "
+        "restore its target or delete the link",
+        f"{tmp_path / 'x.MD'}: an article file name ends in '.md' (lowercase): rename it to x.md"]

@@ -807,6 +807,8 @@ def _article_files_cached(directory: str, mtime_ns: int) -> tuple[Path, ...]:
 def article_files_for(directory: Path | str) -> tuple[Path, ...]:
     """:func:`find_article_files`, remembered while the folder's listing is unchanged (its
     modification time), for callers that ask once per file (the Babel extractor)."""
+    if not Path(directory).is_dir():
+        return tuple(find_article_files(directory))  # raises ContentError
     return _article_files_cached(str(directory), Path(directory).stat().st_mtime_ns)
 
 
@@ -835,3 +837,21 @@ def _listing_order(article: Article) -> tuple:
     stamp = -dates.sort_key(when).timestamp() if when is not None else 0.0
     return (when is None, stamp, article.slug)
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check every article of a folder (``argv[0]``, default ``content``) as start-up does,
+    for a command line or a build step: prints each problem as ``path:line: message`` on
+    stderr (no traceback) and returns 1, or prints the number of articles and returns 0.
+    (``webapp/__init__.py`` imports this module, so run it through a caller, e.g.
+    ``python -c 'import sys, webapp.content as c; sys.exit(c.main())'``, not ``-m``.)"""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        articles = load_articles(args[0] if args else "content")
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{len(articles)} articles OK")
+    return 0
