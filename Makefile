@@ -22,6 +22,7 @@ help:
 	@echo "make bench-scale    cost curves at N synthetic articles (N='10 100 1000 5000')"
 	@echo "make export         the whole site as static files in build/site"
 	@echo "make icons          render the PNG/ICO app icons from static/icons/icon.svg"
+	@echo "make lint           ruff (pyflakes, bugbear, complexity <= 10); LINT_PATHS=... narrows it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,8 +73,11 @@ browser:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	    else echo "missing Debian packages:$$missing (install them, or run as root)" >&2; fi; fi
 
+# ruff: pyflakes, pycodestyle errors, bugbear, mccabe complexity <= 10 (pyproject.toml).
+# LINT_PATHS narrows it, e.g. LINT_PATHS=webapp/content.py
+LINT_PATHS ?= webapp scripts tests wsgi.py gunicorn.conf.py
 lint: install-dev
-	$(BIN)/ruff check webapp scripts tests wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check $(LINT_PATHS)
 
 unit: install-dev release
 	$(BIN)/python -m pytest -m "not browser" -q

@@ -236,8 +236,8 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
     problems: list[str] = []
     try:
         paths = find_article_files(inputs.content)
-    except ContentError as exc:
-        raise BuildError([str(exc)]) from exc
+    except ContentError as exc:   # ContentErrors: every problem of the folder, one per line
+        raise BuildError(str(exc).splitlines()) from exc
     version = code_version()
     reserved = reserved_slugs()
     count = 0
@@ -249,7 +249,7 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
         try:
             row = _summary(path, inputs, cache, objects, version)
         except ContentError as exc:
-            problems.append(str(exc))
+            problems += str(exc).splitlines()
             continue
         except BuildError as exc:
             problems += exc.problems

@@ -85,7 +85,8 @@ def article_template(article: Article, source_sha256: str) -> Catalog:
                                  f"# {STAMP}{source_sha256}")
     fileobj = io.BytesIO(article.path.read_bytes())
     fileobj.name = str(article.path)
-    for lineno, _funcname, (ctxt, msgid), comments in extract_article(fileobj, (), (), {}):
+    options = {"content_dir": str(article.path.parent)}
+    for lineno, _funcname, (ctxt, msgid), comments in extract_article(fileobj, (), (), options):
         cat.add(msgid, "", locations=[(article.path.as_posix(), lineno)],
                 auto_comments=comments, context=ctxt)
     return cat

@@ -25,6 +25,8 @@ from collections.abc import Iterable
 
 from markupsafe import Markup
 
+from webapp.content import Kind
+
 CJK_CHARS_PER_MINUTE = 255   # IReST (2012), Chinese, characters per minute
 WORDS_PER_MINUTE = 238       # Brysbaert (2019), English non-fiction, silent, words per minute
 
@@ -59,9 +61,9 @@ def reading_minutes(texts: Iterable[str]) -> int:
     return max(1, math.ceil(han / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
-# Blocks a reader reads; alt text is for screen readers instead of an image, not read on top.
-COUNTED_KINDS = frozenset({"title", "subtitle", "byline", "author", "note", "caption",
-                           "heading", "paragraph", "quotes-heading", "speaker", "role", "quote"})
+# Blocks a reader reads (Kind.counted); alt text is for screen readers instead of an image,
+# not read on top of the text.
+COUNTED_KINDS = frozenset(kind for kind in Kind if kind.counted)
 
 
 def article_minutes(article, tr: dict) -> int:
