@@ -145,7 +145,7 @@ def update_article(article: Article, translations_dir: Path, gettext_dir: Path,
         return []
     _write(article_template(article, digest), pot)
     done = []
-    for loc, po in zip(TRANSLATED_LOCALES, targets):
+    for loc, po in zip(TRANSLATED_LOCALES, targets, strict=True):
         done.append(f"{po}: {merge(po, pot, loc)}")
     report = hant.refresh_domain("article", pot, hant_po)
     done.append(f"{hant_po}: {report.summary()}")
@@ -195,54 +195,66 @@ def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
     return done
 
 
-def coverage_problems(content_dir: Path, translations_dir: Path) -> list[str]:
-    """Gaps in the catalogs, one ``file:line: message`` each: an article without a catalog in a
-    locale, a block missing, empty or fuzzy there; a UI string missing, empty or fuzzy in a
-    locale's ``messages.po``; a catalog for an article that does not exist."""
+def _entry_problem(po: Path, msg, key: str) -> str | None:
+    strings = msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]
+    if not all(strings):
+        return f"{po}:{msg.lineno}: empty translation for {key}"
+    if msg.fuzzy:
+        return f"{po}:{msg.lineno}: fuzzy translation for {key}"
+    return None
+
+
+def article_coverage(article: Article, translations_dir: Path) -> list[str]:
+    """Gaps in one article's catalogs: a missing catalog, a block missing, empty or fuzzy."""
     from babel.messages.pofile import read_po
-    problems: list[str] = []
-    slugs = set()
-    for path in find_article_files(content_dir):
-        article = parse_article(path)
-        slugs.add(article.slug)
-        for locale in LOCALES:
-            if locale == SOURCE_LOCALE:
-                continue
-            po = article_po(translations_dir, locale, article.slug)
-            if not po.exists():
-                problems.append(f"{po}: missing catalog for {path} (run make translations)")
-                continue
-            with po.open("rb") as fh:
-                catalog = read_po(fh, locale=locale)
-            for block in article.blocks:
-                msg = catalog.get(block.text, context=block.msgctxt)
-                if msg is None:
-                    problems.append(f"{po}: no entry for {block.msgctxt} ({path}:{block.line})")
-                elif not msg.string:
-                    problems.append(f"{po}:{msg.lineno}: empty translation for {block.msgctxt}")
-                elif msg.fuzzy:
-                    problems.append(f"{po}:{msg.lineno}: fuzzy translation for {block.msgctxt}")
+    problems = []
     for locale in LOCALES:
-        for po in sorted((Path(translations_dir) / locale / "LC_MESSAGES" / ARTICLE_DOMAIN_DIR)
-                         .glob("*.po")):
-            if po.stem not in slugs:
-                problems.append(f"{po}: catalog of an article that does not exist")
-        if locale == UI_SOURCE_LOCALE:
+        if locale == SOURCE_LOCALE:
             continue
-        po = ui_po(translations_dir, locale)
+        po = article_po(translations_dir, locale, article.slug)
         if not po.exists():
-            problems.append(f"{po}: missing UI catalog")
+            problems.append(f"{po}: missing catalog for {article.path} (run make translations)")
             continue
         with po.open("rb") as fh:
-            for msg in read_po(fh, locale=locale):
-                if not msg.id:
-                    continue
-                strings = msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]
-                key = msg.id[0] if isinstance(msg.id, (list, tuple)) else msg.id
-                if not all(strings):
-                    problems.append(f"{po}:{msg.lineno}: empty translation for UI string {key!r}")
-                elif msg.fuzzy:
-                    problems.append(f"{po}:{msg.lineno}: fuzzy translation for UI string {key!r}")
+            catalog = read_po(fh, locale=locale)
+        for block in article.blocks:
+            msg = catalog.get(block.text, context=block.msgctxt)
+            if msg is None:
+                problems.append(f"{po}: no entry for {block.msgctxt} ({article.path}:{block.line})")
+            elif problem := _entry_problem(po, msg, block.msgctxt):
+                problems.append(problem)
+    return problems
+
+
+def ui_coverage(translations_dir: Path, locale: str) -> list[str]:
+    """Gaps in one locale's UI catalog: missing, or an entry empty or fuzzy."""
+    from babel.messages.pofile import read_po
+    po = ui_po(translations_dir, locale)
+    if not po.exists():
+        return [f"{po}: missing UI catalog"]
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    problems = []
+    for msg in catalog:
+        key = msg.id[0] if isinstance(msg.id, (list, tuple)) else msg.id
+        if key and (problem := _entry_problem(po, msg, f"UI string {key!r}")):
+            problems.append(problem)
+    return problems
+
+
+def coverage_problems(content_dir: Path, translations_dir: Path) -> list[str]:
+    """Gaps in the catalogs, one ``file:line: message`` each: every article's
+    (:func:`article_coverage`), every locale's UI catalog (:func:`ui_coverage`), and catalogs
+    of articles that do not exist."""
+    articles = [parse_article(path) for path in find_article_files(content_dir)]
+    slugs = {a.slug for a in articles}
+    problems = [p for a in articles for p in article_coverage(a, translations_dir)]
+    for locale in LOCALES:
+        folder = Path(translations_dir) / locale / "LC_MESSAGES" / ARTICLE_DOMAIN_DIR
+        problems += [f"{po}: catalog of an article that does not exist"
+                     for po in sorted(folder.glob("*.po")) if po.stem not in slugs]
+        if locale != UI_SOURCE_LOCALE:
+            problems += ui_coverage(translations_dir, locale)
     return problems
 
 

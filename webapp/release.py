@@ -149,7 +149,7 @@ class Release:
         if not rows:
             return None
         keys = ("path", "md", "parsed", "day", "date_kind", "published", "updated")
-        return dict(zip(keys, rows[0]))
+        return dict(zip(keys, rows[0], strict=True))
 
     def availability(self, slugs: list[str]) -> dict[str, tuple[Availability, ...]]:
         """Translation status of ``slugs`` in every locale, in the locale table's order."""
