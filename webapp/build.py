@@ -40,7 +40,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from webapp import assets
 from webapp.catalogs import article_po, ui_po
-from webapp.content import Article, ContentError, find_article_files, parse_article
+from webapp.content import Article, ContentError, find_article_files, parse_article, xml_problem
 from webapp.i18n import localize
 from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
 from webapp.pages import reserved_slugs
@@ -154,16 +154,25 @@ class Cache:
 
 
 def read_catalog(path: Path, locale: str):
-    """Read a ``.po`` file into a Babel ``Catalog``.
+    """Read a ``.po`` file into a Babel ``Catalog`` that can be published: it parses, and no
+    msgstr holds a character HTML and XML cannot carry (:func:`webapp.content.xml_problem`).
 
-    :raises BuildError: ``path:line: message`` for a file Babel cannot parse or decode."""
+    :raises BuildError: ``path:line: message`` for each problem."""
     try:
         with path.open("rb") as fh:
-            return read_po(fh, locale=locale, abort_invalid=True)
+            catalog = read_po(fh, locale=locale, abort_invalid=True)
     except PoFileError as exc:
         raise BuildError([f"{path}:{getattr(exc, 'lineno', 0) or 1}: {exc}"]) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise BuildError([f"{path}:1: cannot read catalog: {exc}"]) from exc
+    problems = []
+    for msg in catalog:
+        for text in (msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]):
+            if text and (problem := xml_problem(text)):
+                problems.append(f"{path}:{msg.lineno}: msgstr: {problem}")
+    if problems:
+        raise BuildError(problems)
+    return catalog
 
 
 def compile_catalog(path: Path, locale: str, po_hash: str, cache: Cache,
