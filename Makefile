@@ -7,7 +7,7 @@ PYBABEL := PYTHONPATH=. $(BIN)/pybabel
 CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test install install-dev extract update compile translations check-catalogs \
+.PHONY: help run test install install-dev extract update compile translations check-catalogs qa-report \
         browser unit clean screenshots bench icons export zh-hant
 
 help:
@@ -15,7 +15,8 @@ help:
 	@echo "make test         everything: unit tests and browser tests (installs Chromium if root)"
 	@echo "make translations extract -> update -> zh-hant -> compile, both domains"
 	@echo "make zh-hant      refresh the Traditional Chinese catalogs from the Simplified source (OpenCC)"
-	@echo "make check-catalogs  fail if any article block lacks an English translation or is fuzzy"
+	@echo "make check-catalogs  coverage + translation QA of every catalog (python -m webapp.qa)"
+	@echo "make qa-report    the desk's per-article table: blocks, translated, fuzzy, QA warnings"
 	@echo "make icons        render the PNG app icons from static/icons/icon.svg"
 
 $(BIN)/python:
@@ -52,6 +53,9 @@ zh-hant: update
 	$(BIN)/python -m webapp.hant translations
 
 compile: install
+	@# every catalog must read cleanly first (BOM, bad syntax, duplicates: file:line errors),
+	@# so compiling and `make check-catalogs` agree on what is an error (webapp/catalogs.py)
+	$(BIN)/python -m webapp.qa --syntax
 	@# every locale folder holding the domain's .po (en, zh, zh_Hant ...) is compiled.
 	@# fuzzy entries are left out (no -f): a changed source paragraph shows its Chinese until reviewed
 	$(PYBABEL) compile -D article -d translations
@@ -60,8 +64,13 @@ compile: install
 translations: zh-hant
 	@$(MAKE) --no-print-directory compile
 
-check-catalogs: install
-	$(BIN)/python -m webapp.catalogs
+# Coverage (fuzzy, empty, missing, obsolete, placeholders) and translation QA (numbers,
+# glossary, scripts, quotes, spacing, markup, length): webapp/qa.py, file:line per problem.
+check-catalogs: install-dev
+	$(BIN)/python -m webapp.qa
+
+qa-report: install-dev
+	$(BIN)/python -m webapp.qa --report
 
 # --- serving ----------------------------------------------------------------------------------
 run: compile

@@ -1,93 +1,169 @@
-"""Catalog coverage check: every article block translated, nothing fuzzy, in every locale
-(``en`` and ``zh_Hant``), and every UI string of the ``zh`` catalog present in ``zh_Hant``.
+"""Reading catalogs safely, and the coverage checks of ``make check-catalogs``.
 
-Run as ``python -m webapp.catalogs`` (``make check-catalogs``); exits 1 and lists each
-problem as ``<po file>:<line>: <message>`` so an editor can jump to it. It reads the ``.po``
-files with Babel (``pybabel compile --statistics`` counts fuzzy entries as translated).
+:func:`read_catalog` is the one way the project reads a ``.po`` file: every problem becomes a
+:class:`CatalogError` whose text is ``path:line: message``, never a Babel traceback and never
+an entry silently dropped. ``make compile`` runs it over every catalog before ``pybabel
+compile`` (``python -m webapp.qa --syntax``), so compiling and checking agree on what is an
+error. The checks themselves (coverage and translation QA) live in :mod:`webapp.qa`;
+``python -m webapp.catalogs`` with no arguments runs them too (kept for old habits).
+``python -m webapp.catalogs update ...`` is the ``make update`` step (see
+:func:`update_keeping_previous`).
 """
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.core import UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po, unescape
 
-from webapp.config import Defaults
-from webapp.content import load_articles
-from webapp.i18n import ARTICLE_DOMAIN, LOCALES, SOURCE_LOCALE
+
+BOM = b"\xef\xbb\xbf"
+
+
+class CatalogError(ValueError):
+    """A catalog file cannot be read. ``str()`` is ``path:line: message`` (or ``path: message``
+    when no line applies); ``path``, ``line`` and ``message`` are attributes."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str):
+        self.path, self.line, self.message = str(path), line, message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+({_STRING})[ \t]*$")
+_CONTINUATION = re.compile(rf"^({_STRING})[ \t]*$")
+
+
+def _scan(path: Path, text: str) -> None:
+    """Check every non-comment line's syntax and that no msgctxt/msgid pair appears twice.
+
+    Babel silently drops an entry with an unterminated string and keeps only one of two
+    duplicate entries; GNU msgfmt refuses both. :raises CatalogError: at the first problem.
+    """
+    seen: dict[tuple, int] = {}
+    ctxt = msgid = field = None
+    start = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            if not stripped:
+                ctxt = msgid = field = None
+            continue
+        m = _KEYWORD.match(stripped)
+        if m:
+            keyword, value = m.group(1), unescape(m.group(2))
+            if keyword == "msgctxt":
+                ctxt, msgid, field, start = value, None, "msgctxt", n
+            elif keyword == "msgid":
+                if field not in ("msgctxt",):
+                    ctxt, start = None, n
+                msgid, field = value, "msgid"
+            elif keyword.startswith("msgstr") and field == "msgid":
+                key = (ctxt, msgid)
+                if key in seen:
+                    what = f"msgctxt {ctxt!r} " if ctxt is not None else ""
+                    raise CatalogError(path, start, f"duplicate entry: {what}msgid {msgid!r} "
+                                                    f"is already defined on line {seen[key]}")
+                seen[key] = start
+                field = "msgstr"
+            elif keyword == "msgid_plural" and field == "msgid":
+                field = "msgid_plural"
+            else:
+                field = "msgstr" if keyword.startswith("msgstr") else keyword
+            continue
+        m = _CONTINUATION.match(stripped)
+        if m and field is not None:
+            if field == "msgctxt":
+                ctxt += unescape(m.group(1))
+            elif field == "msgid":
+                msgid += unescape(m.group(1))
+            continue
+        if stripped.startswith(("msgctxt", "msgid", "msgstr", '"')):
+            raise CatalogError(path, n, "malformed or unterminated string (a .po string is "
+                                        'one line in double quotes, with \\" for a quote)')
+        raise CatalogError(path, n, f"not a .po line: {stripped[:40]!r} (expected a comment, "
+                                    'msgctxt/msgid/msgstr "..." or a quoted continuation)')
+
+
+def read_catalog(path: Path | str, locale: str | None = None) -> Catalog:
+    """Read one ``.po`` file with Babel, refusing anything gettext tools would misread.
+
+    :param path: the catalog file. :param locale: its locale id (``en``, ``zh_Hant``), or
+        None for a template.
+    :returns: the :class:`babel.messages.catalog.Catalog` (obsolete entries in ``.obsolete``).
+    :raises CatalogError: ``path:line: message`` when the file is missing or unreadable,
+        starts with a UTF-8 byte order mark (refused: ``pybabel compile`` reads the BOM as
+        part of the first line and drops it with only a warning, so the file would compile
+        differently from how it reads; ``make compile`` runs this check first, so both
+        refuse it), is not UTF-8, has a malformed or unterminated string, a line that is not
+        .po syntax, an entry defined twice, or anything Babel's parser rejects.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(path, None, f"cannot read the catalog: {exc.strerror or exc}") from exc
+    if data.startswith(BOM):
+        raise CatalogError(path, 1, "starts with a UTF-8 byte order mark (BOM): save it as "
+                                    "UTF-8 without BOM (gettext tools misread the first line)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise CatalogError(path, line, f"not valid UTF-8 (byte {data[exc.start]:#04x}): "
+                                       "save the catalog as UTF-8") from exc
+    _scan(path, text)
+    try:
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        message = re.sub(r" on \d+$", "", str(exc.args[0]))
+        raise CatalogError(path, exc.lineno + 1, message) from exc
+    except (UnknownLocaleError, ValueError) as exc:
+        raise CatalogError(path, None, f"cannot parse the catalog: {exc}") from exc
 
 
 def article_catalog_problems(content_dir: str | Path, translations_dir: str | Path) -> list[str]:
-    """List the gaps in the article catalogs (``[]`` when complete).
+    """The coverage gaps of the article catalogs (``[]`` when complete).
 
     :param content_dir: folder of article files (``content/``).
-    :param translations_dir: folder holding ``<locale>/LC_MESSAGES/article.po``.
-    :returns: one ``path:line: message`` text per block that is missing, empty or fuzzy in
-        a non-source locale, and per catalog file that is missing.
+    :param translations_dir: the translations folder (layout: :func:`webapp.qa.find_catalogs`).
+    :returns: one ``path:line: coverage: message`` text per block that is missing, empty or
+        fuzzy in a translated locale, per obsolete or stale entry, and per missing catalog.
     :raises webapp.content.ContentError: if an article file is malformed.
+    Translation QA (numbers, glossary ...) is :func:`webapp.qa.check_all`.
     """
-    problems: list[str] = []
+    from webapp import qa
+    from webapp.content import load_articles
     articles = load_articles(content_dir)
-    for locale in LOCALES:
-        if locale == SOURCE_LOCALE:
-            continue
-        po = Path(translations_dir) / locale / "LC_MESSAGES" / f"{ARTICLE_DOMAIN}.po"
-        if not po.exists():
-            problems.append(f"{po}: missing catalog")
-            continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale, abort_invalid=True)
-        for article in articles.values():
-            for block in article.blocks:
-                msg = catalog.get(block.text, context=block.msgctxt)
-                where = f"{article.path}:{block.line}"
-                if msg is None:
-                    problems.append(f"{po}: no entry for {block.msgctxt} ({where})")
-                elif not msg.string:
-                    problems.append(f"{po}:{msg.lineno}: empty translation for {block.msgctxt}")
-                elif msg.fuzzy:
-                    problems.append(f"{po}:{msg.lineno}: fuzzy translation for {block.msgctxt}")
-    return problems
-
-
-UI_SOURCE_LOCALE = "en"   # msgid language of the ``messages`` domain: it needs no catalog
-UI_REFERENCE = "zh"       # the UI catalog kept up to date by ``pybabel update``
+    out: list[str] = []
+    for cat in qa.find_catalogs(translations_dir, sorted(articles)):
+        if cat.domain == qa.ARTICLE_DOMAIN:
+            out += [str(f) for f in qa.check_catalog_file(cat, articles, (), None)
+                    if f.problem.rule in ("coverage", "syntax")]
+    return out
 
 
 def ui_catalog_problems(translations_dir: str | Path) -> list[str]:
-    """List the gaps in the UI (``messages``) catalogs of the locales other than ``zh``.
-
-    The reference set of UI strings is ``zh/LC_MESSAGES/messages.po`` (updated from the
-    template by ``make update``; its own completeness is checked against a fresh extraction
-    in tests/test_translations.py). :returns: ``path:line: message`` per missing, empty or
-    fuzzy entry and per missing catalog; ``[]`` when complete.
+    """The coverage gaps of the UI (``messages``) catalogs: every UI string of
+    ``zh/LC_MESSAGES/messages.po`` (kept up to date by ``make update``; its own completeness
+    is checked against a fresh extraction in tests/test_translations.py) present, not empty
+    and not fuzzy in the other UI catalogs. :returns: ``path:line: coverage: message`` texts.
     """
+    from webapp import qa
     root = Path(translations_dir)
-    with (root / UI_REFERENCE / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        reference = read_po(fh, locale=UI_REFERENCE)
-    problems: list[str] = []
-    for locale in LOCALES:
-        if locale in (UI_SOURCE_LOCALE, UI_REFERENCE):
-            continue
-        po = root / locale / "LC_MESSAGES" / "messages.po"
-        if not po.exists():
-            problems.append(f"{po}: missing catalog")
-            continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale, abort_invalid=True)
-        for ref in reference:
-            if not ref.id:
-                continue
-            msg = catalog.get(ref.id, context=ref.context)
-            key = ref.id[0] if isinstance(ref.id, (tuple, list)) else ref.id
-            if msg is None:
-                problems.append(f"{po}: no entry for UI string {key!r}")
-            elif not msg.string or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
-                problems.append(f"{po}:{msg.lineno}: empty translation for UI string {key!r}")
-            elif msg.fuzzy:
-                problems.append(f"{po}:{msg.lineno}: fuzzy translation for UI string {key!r}")
-    return problems
+    reference = read_catalog(root / qa.UI_REFERENCE / "LC_MESSAGES" / f"{qa.UI_DOMAIN}.po",
+                             qa.UI_REFERENCE)
+    out: list[str] = []
+    for cat in qa.find_catalogs(root, ()):
+        if cat.domain == qa.UI_DOMAIN and cat.locale != qa.UI_REFERENCE:
+            out += [str(f) for f in qa.check_catalog_file(cat, {}, (), reference)
+                    if f.problem.rule in ("coverage", "syntax")]
+    return out
 
 
 def _entries(text: str) -> list[list[str]]:
@@ -163,18 +239,16 @@ def update_keeping_previous(args: list[str], po_files: list[Path]) -> None:
 
 
 def main() -> int:
+    """``python -m webapp.catalogs update <pybabel update args>`` (``make update``); with no
+    arguments, the same checks as ``python -m webapp.qa`` (``make check-catalogs``)."""
     if sys.argv[1:2] == ["update"]:  # python -m webapp.catalogs update <pybabel update args>
         args = sys.argv[2:]
         domain, directory = args[args.index("-D") + 1], Path(args[args.index("-d") + 1])
         locale = args[args.index("-l") + 1] if "-l" in args else "*"
         update_keeping_previous(args, list(directory.glob(f"{locale}/LC_MESSAGES/{domain}.po")))
         return 0
-    problems = article_catalog_problems(Defaults.CONTENT_DIR, Defaults.TRANSLATIONS_DIR)
-    problems += ui_catalog_problems(Defaults.TRANSLATIONS_DIR)
-    for p in problems:
-        print(p, file=sys.stderr)
-    print(f"catalogs: {len(problems)} problem(s)")
-    return 1 if problems else 0
+    from webapp import qa
+    return qa.main(sys.argv[1:])
 
 
 if __name__ == "__main__":

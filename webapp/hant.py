@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
 HANT = "zh_Hant"
 SOURCE = "zh"
@@ -209,8 +209,8 @@ class Report:
 
     def summary(self) -> str:
         return (f"{self.domain}: {len(self.converted)} converted, {len(self.kept)} kept "
-                f"(corrected by hand), {len(self.superseded)} re-converted after a source "
-                f"change, {len(self.no_source)} without a Simplified source")
+                f"(corrected by hand), {len(self.superseded)} corrections replaced after a "
+                f"source or conversion change, {len(self.no_source)} without a Simplified source")
 
 
 def _key(msg: Message) -> str:
@@ -220,10 +220,8 @@ def _key(msg: Message) -> str:
 
 
 def _read(path: Path, locale: str) -> Catalog | None:
-    if not path.exists():
-        return None
-    with path.open("rb") as fh:
-        return read_po(fh, locale=locale)
+    from webapp.catalogs import read_catalog   # file:line errors for a broken catalog
+    return read_catalog(path, locale) if path.exists() else None
 
 
 def decide(existing: Message | None, source, machine) -> tuple[object, str]:
@@ -253,10 +251,13 @@ def refresh_domain(domain: str, template: Path, target: Path,
     :param domain: ``article`` (the msgid is the Simplified source) or ``messages`` (the
         source is ``source_catalog``'s msgstr for the same msgid and context).
     :param template: the domain's ``.pot``. :param target: the zh_Hant ``.po`` (created).
-    :raises FileNotFoundError: if the template is missing (run ``make extract`` first).
+    :returns: a :class:`Report` of what was converted, kept or superseded.
+    :raises webapp.catalogs.CatalogError: ``path:line: message`` if the template is missing
+        (run ``make extract`` first) or a catalog cannot be read.
+    :raises PhraseError: if the phrase dictionary is malformed.
     """
-    with template.open("rb") as fh:
-        pot = read_po(fh)
+    from webapp.catalogs import read_catalog
+    pot = read_catalog(template)
     old = _read(target, HANT)
     report = Report(domain)
     new = Catalog(
@@ -324,9 +325,18 @@ def refresh(translations_dir: Path | str) -> list[Report]:
 
 
 def main(argv: list[str]) -> int:
+    """``python -m webapp.hant [TRANSLATIONS_DIR]``: refresh both zh_Hant catalogs and print
+    what was done; a broken catalog or phrase dictionary prints ``file:line: message`` and
+    returns 1."""
+    from webapp.catalogs import CatalogError
     from webapp.config import Defaults
     directory = argv[0] if argv else Defaults.TRANSLATIONS_DIR
-    for report in refresh(directory):
+    try:
+        reports = refresh(directory)
+    except (CatalogError, PhraseError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for report in reports:
         print(report.summary())
         for key in report.kept:
             print(f"  kept (corrected by hand): {key}")
