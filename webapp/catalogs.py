@@ -155,11 +155,10 @@ def ui_catalog_problems(translations_dir: str | Path) -> list[str]:
     and not fuzzy in the other UI catalogs. :returns: ``path:line: coverage: message`` texts.
     """
     from webapp import qa
-    root = Path(translations_dir)
-    reference = read_catalog(root / qa.UI_REFERENCE / "LC_MESSAGES" / f"{qa.UI_DOMAIN}.po",
-                             qa.UI_REFERENCE)
+    files = qa.find_catalogs(translations_dir, ())
+    reference = qa.ui_reference(files)
     out: list[str] = []
-    for cat in qa.find_catalogs(root, ()):
+    for cat in files:
         if cat.domain == qa.UI_DOMAIN and cat.locale != qa.UI_REFERENCE:
             out += [str(f) for f in qa.check_catalog_file(cat, {}, (), reference)
                     if f.problem.rule in ("coverage", "syntax")]

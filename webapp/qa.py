@@ -808,16 +808,23 @@ def check_all(translations_dir: Path | str, content_dir: Path | str,
     except CatalogError as exc:
         findings.append(Finding(_rel(exc.path), exc.line, Problem("glossary", exc.message)))
         glossary = []
-    reference = None
-    ref_path = root / UI_REFERENCE / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
-    if ref_path.exists():
-        try:
-            reference = read_catalog(ref_path, UI_REFERENCE)
-        except CatalogError:
-            reference = None    # reported when that file itself is checked
-    for cat in find_catalogs(root, sorted(articles)):
+    files = find_catalogs(root, sorted(articles))
+    reference = ui_reference(files)
+    for cat in files:
         findings += check_catalog_file(cat, articles, glossary, reference, stats)
     return findings
+
+
+def ui_reference(files: Sequence[CatalogFile]) -> Catalog | None:
+    """The ``zh`` UI catalog among ``files`` (the set of UI strings every UI catalog must
+    have), or None when it is missing or unreadable (then reported as that file's problem)."""
+    for cat in files:
+        if cat.domain == UI_DOMAIN and cat.locale == UI_REFERENCE and cat.path.exists():
+            try:
+                return read_catalog(cat.path, UI_REFERENCE)
+            except CatalogError:
+                return None
+    return None
 
 
 def syntax_findings(translations_dir: Path | str) -> list[Finding]:
