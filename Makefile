@@ -8,7 +8,7 @@ N ?= 10 100 1000 5000
 export PYTHONDONTWRITEBYTECODE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test install install-dev translations check-catalogs release prune browser \
+.PHONY: help run test install install-dev translations check-catalogs qa-report release prune browser \
         unit clean screenshots bench bench-scale icons export lint audit system
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "make test           everything: lint, unit and browser tests (installs Debian packages if root)"
 	@echo "make translations   per-article catalog cycle: extract -> msgmerge -> OpenCC zh_Hant"
 	@echo "make check-catalogs fail (file:line) on untranslated, fuzzy or suspicious catalog entries"
+	@echo "make qa-report      per-article table for the desk: blocks, translated, fuzzy, QA warnings"
 	@echo "make release        validate + compile + switch build/releases/current; then kill -HUP gunicorn"
 	@echo "make prune          delete old releases (keeps the current one and the 3 newest others)"
 	@echo "make bench          throughput, sizes, Lighthouse, Observatory, shared caches"
@@ -49,8 +50,13 @@ system:
 translations: install
 	$(BIN)/python -m webapp.catalogs update
 
-check-catalogs: install
-	$(BIN)/python -m webapp.catalogs check
+# coverage (missing, empty, fuzzy, obsolete) and translation QA (numbers, glossary, markup ...)
+check-catalogs: install-dev
+	$(BIN)/python -m webapp.qa
+
+# the desk's table: per article and locale, blocks, translated, fuzzy, QA warnings
+qa-report: install-dev
+	$(BIN)/python -m webapp.qa --report
 
 # --- releases and serving ------------------------------------------------------------------------
 release: install

@@ -75,14 +75,49 @@ def test_traditional_text_reads_right():
         assert word in text, word
     for simplified in ("金坛", "产业", "储能", "中创新航"):
         assert simplified not in text, simplified
-    # the hand corrections of OpenCC's Taiwan-phrase slips (see README "Traditional Chinese")
+    # no Taiwan-only phrase substitution (s2twp's) changed a name, slogan or meaning
+    assert "專案" not in text and "「項目為王」" in text and text.count("項目") == 9
+    assert "叢集" not in text and "產業集群" in text
     assert "主機板" not in text and "交易所主板" in text      # stock exchange main board
     assert "服務視窗" not in text and "服務窗口" in text       # a service counter, not a GUI window
+    assert "中高階" not in text and "智慧製造" not in text and "執行長" not in text
+    assert "師杰" in text and "師傑" not in text              # a reporter's name, as she writes it
+    # Traditional quotation marks, never the Simplified curly ones
+    assert "「大產業」" in text and not any(q in text for q in "“”‘’")
 
 
-def test_convert_is_opencc_s2twp():
-    assert hant.convert("小城市如何打造“大产业”？金坛区发改局") == "小城市如何打造“大產業”？金壇區發改局"
-    assert hant.convert("软件") == "軟體"  # Taiwan phrases, not only characters
+def test_convert_is_s2tw_with_the_phrase_dictionary_and_corner_quotes():
+    assert hant.convert("小城市如何打造“大产业”？金坛区发改局") == "小城市如何打造「大產業」？金壇區發改局"
+    assert hant.convert("软件") == "軟件"                  # characters only: no Taiwan phrases
+    assert hant.convert("奉行“项目为王”理念") == "奉行「項目為王」理念"
+    assert hant.convert("产业集群") == "產業集群"
+    assert hant.convert("了解金坛") == "了解金壇"            # phrases.tsv (s2tw alone: 瞭解)
+    assert hant.convert("出台新的举措") == "出台新的舉措"      # phrases.tsv (s2tw alone: 出臺)
+    assert hant.convert("“小而优”“小而美”") == "「小而優」「小而美」"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("他说“打造‘大产业’”。", "他說「打造『大產業』」。"),                  # nested: 「『』」
+    ("“一‘二“三”二’一”", "「一『二「三」二』一」"),                       # depth 2 is 「」 again
+    ("没有开引号”", "沒有開引號”"),                                       # stray closer: kept
+    ("“没有闭引号", "「沒有閉引號"),
+])
+def test_quotation_marks_nest_as_traditional_chinese_does(text, expected):
+    assert hant.convert(text) == expected
+
+
+def test_the_phrase_dictionary_is_read_with_file_and_line_errors(tmp_path):
+    good = tmp_path / "phrases.tsv"
+    good.write_text("# comment\n\n了解\t了解\twhy\n", "utf-8")
+    assert hant.load_phrases(good) == {"了解": "了解"}
+    assert hant.load_phrases(tmp_path / "none.tsv") == {}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("# comment\n了解 了解\n", "utf-8")
+    with pytest.raises(hant.PhraseError, match=r"bad\.tsv:2: expected Simplified<TAB>"):
+        hant.load_phrases(bad)
+    bad.write_text("了解\t了解\twhy\n了解\t瞭解\twhy\n", "utf-8")
+    with pytest.raises(hant.PhraseError, match=r"bad\.tsv:2: '了解' is already listed on line 1"):
+        hant.load_phrases(bad)
 
 
 # --- the refresh keeps an editor's corrections ------------------------------------------------
@@ -101,7 +136,7 @@ def test_an_editors_correction_survives_a_refresh(desk):
     catalog = read(po)
     msg = catalog.get(block.text, context=block.msgctxt)
     assert msg.string == hant.convert(block.text)
-    corrected = msg.string.replace("瞭解", "了解")
+    corrected = msg.string.replace("空洞口號", "空泛口號")
     assert corrected != msg.string
     msg.string = corrected
     write(po, catalog)
@@ -110,7 +145,7 @@ def test_an_editors_correction_survives_a_refresh(desk):
         reports = {r.domain: r for r in hant.refresh(desk)}
         catalog = read(po)
         assert catalog.get(block.text, context=block.msgctxt).string == corrected
-        assert len(reports["article"].kept) == 1 + 4  # this one, and the committed four
+        assert reports["article"].kept == [f"{block.msgctxt}|{block.text[:39]}…"]  # only this one
         others = [m for m in catalog if m.id and m.id != block.text]
         assert all(m.string and not m.fuzzy for m in others)
 
@@ -120,11 +155,11 @@ def test_a_correction_without_its_opencc_comment_is_still_kept(desk):
     title = seed_article().title
     catalog = read(po)
     msg = catalog.get(title.text, context=title.msgctxt)
-    msg.string = "小城市如何打造「大產業」？"  # Taiwan corner brackets, by hand
+    msg.string = "小城市如何打造『大產業』？"  # an editor's own choice of marks
     msg.user_comments = []                    # Poedit users may delete the comment
     write(po, catalog)
     hant.refresh(desk)
-    assert read(po).get(title.text, context=title.msgctxt).string == "小城市如何打造「大產業」？"
+    assert read(po).get(title.text, context=title.msgctxt).string == "小城市如何打造『大產業』？"
 
 
 def test_an_edited_source_paragraph_is_converted_again(desk, content_copy):
@@ -154,18 +189,42 @@ def test_a_changed_ui_source_is_converted_again(desk):
     zh_po = desk / "zh/LC_MESSAGES/messages.po"
     hant_po = desk / "zh_Hant/LC_MESSAGES/messages.po"
     zh = read(zh_po)
-    zh.get("Reload").string = "重新加载"
+    zh.get("Latest articles").string = "最新报道"
     zh.get("All articles").string = "所有文章"
     write(zh_po, zh)
     catalog = read(hant_po)
+    assert catalog.get("Latest articles").string == "最新文章"  # machine output
     catalog.get("All articles").string = "全部報導"  # an editor's correction of the old text
     write(hant_po, catalog)
 
     reports = {r.domain: r for r in hant.refresh(desk)}
     catalog = read(hant_po)
-    assert catalog.get("Reload").string == "重新載入"          # machine output: follows the source
+    assert catalog.get("Latest articles").string == "最新報道"  # machine output: follows the source
     assert catalog.get("All articles").string == "所有文章"     # correction was for the old text
     assert reports["messages"].superseded == ["All articles"]   # ... and the editor is told
+
+
+def test_a_correction_made_under_another_conversion_is_redone_and_listed(desk):
+    """Entries written before the switch from s2twp: machine output is simply converted
+    again; a hand correction made on top of it is replaced and listed for review."""
+    po = desk / "zh_Hant/LC_MESSAGES/article.po"
+    blocks = seed_article().body
+    catalog = read(po)
+    old_machine = catalog.get(blocks[2].text, context=blocks[2].msgctxt)
+    old_machine.string = "奉行“專案為王”理念"
+    old_machine.user_comments = [f"opencc s2twp src:{hant._digest(blocks[2].text)} "
+                                 f"out:{hant._digest(old_machine.string)}"]
+    corrected = catalog.get(blocks[3].text, context=blocks[3].msgctxt)
+    corrected.string = "編輯在 s2twp 輸出上改過的譯文"
+    corrected.user_comments = [f"opencc s2twp src:{hant._digest(blocks[3].text)} out:000000000000"]
+    write(po, catalog)
+    report = {r.domain: r for r in hant.refresh(desk)}["article"]
+    catalog = read(po)
+    for block in (blocks[2], blocks[3]):
+        msg = catalog.get(block.text, context=block.msgctxt)
+        assert msg.string == hant.convert(block.text)
+        assert msg.user_comments[-1].startswith("opencc s2tw src:")
+    assert report.superseded == [f"{blocks[3].msgctxt}|{blocks[3].text[:39]}…"]
 
 
 def test_a_fuzzy_or_empty_entry_is_converted(desk):
@@ -198,7 +257,7 @@ def test_zh_hant_pages_use_the_zh_hant_catalogs(client):
     page = resp.get_data(as_text=True)
     assert '<html lang="zh-Hant">' in page
     assert 'aria-label="語言"' in page and "语言" not in page     # UI: zh_Hant, not the zh folder
-    assert "金壇閱讀" in page and "跳到正文" in page
+    assert "金壇閱讀" in page and "跳至主要內容" in page
     parsed = parse_page(page)
     catalog = read(HANT_DIR / "article.po")
     for block in seed_article().blocks:
@@ -207,7 +266,7 @@ def test_zh_hant_pages_use_the_zh_hant_catalogs(client):
         assert "lang" not in el["attrs"], block.id  # 崔洪皓 is the same in both scripts: still ours
     assert "本文繁體版由簡體原文轉換而成。" in page
     front = client.get("/zh-hant/").get_data(as_text=True)
-    assert f'href="/zh-hant/{SEED_SLUG}/"' in front and "小城市如何打造“大產業”？" in front
+    assert f'href="/zh-hant/{SEED_SLUG}/"' in front and "小城市如何打造「大產業」？" in front
 
 
 def test_without_zh_hant_catalogs_blocks_fall_back_to_marked_simplified(tmp_path, make_app):
@@ -226,7 +285,7 @@ def test_the_locale_id_is_not_a_url(client):
     assert client.get(f"/zh_Hant/{SEED_SLUG}/").status_code == 404
     assert client.get("/zh-Hant/").status_code == 404  # one spelling: lowercase
     page = client.get("/zh-hant/no-such-article/").get_data(as_text=True)
-    assert '<html lang="zh-Hant">' in page and "頁面未找到" in page
+    assert '<html lang="zh-Hant">' in page and "找不到此頁面" in page
 
 
 # --- negotiation -------------------------------------------------------------------------------

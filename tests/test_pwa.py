@@ -204,7 +204,7 @@ def test_apple_touch_icon_is_opaque_180(app):
 
 
 @pytest.mark.parametrize("code, heading", [("zh", "当前处于离线状态"), ("en", "You are offline"),
-                                           ("zh-hant", "當前處於離線狀態")])
+                                           ("zh-hant", "目前處於離線狀態")])
 def test_offline_page_in_each_locale(client, code, heading):
     resp = client.get(f"/{code}/offline/")
     assert resp.status_code == 200 and resp.headers["Cache-Control"].startswith("public")

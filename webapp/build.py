@@ -36,9 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 
-from webapp import assets
+from webapp import assets, catalogs
 from webapp.catalogs import article_po, ui_po
 from webapp.content import Article, ContentError, find_article_files, parse_article, xml_problem
 from webapp.i18n import localize
@@ -154,17 +153,15 @@ class Cache:
 
 
 def read_catalog(path: Path, locale: str):
-    """Read a ``.po`` file into a Babel ``Catalog`` that can be published: it parses, and no
-    msgstr holds a character HTML and XML cannot carry (:func:`webapp.content.xml_problem`).
+    """Read a ``.po`` file (:func:`webapp.catalogs.read_catalog`) into a Babel ``Catalog`` that
+    can be published: no msgstr holds a character HTML and XML cannot carry
+    (:func:`webapp.content.xml_problem`).
 
     :raises BuildError: ``path:line: message`` for each problem."""
     try:
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=locale, abort_invalid=True)
-    except PoFileError as exc:
-        raise BuildError([f"{path}:{getattr(exc, 'lineno', 0) or 1}: {exc}"]) from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BuildError([f"{path}:1: cannot read catalog: {exc}"]) from exc
+        catalog = catalogs.read_catalog(path, locale)
+    except catalogs.CatalogError as exc:
+        raise BuildError([str(exc)]) from exc
     problems = []
     for msg in catalog:
         for text in (msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]):

@@ -20,20 +20,25 @@ whose source changed since its template was written (or the named ones):
 
 The UI domain goes through the same steps from ``pybabel extract`` over ``webapp/`` and
 ``templates/``. Cost is per changed article: publishing one article touches its own files only.
-Compiling happens in the release build (:mod:`webapp.build`).
+Compiling happens in the release build (:mod:`webapp.build`), which reads every catalog with
+:func:`read_catalog`: the one way the project reads a ``.po`` file, where every problem is a
+:class:`CatalogError` ``path:line: message`` (never a Babel traceback, never an entry silently
+dropped), so building and ``make check-catalogs`` (:mod:`webapp.qa`) agree on what is an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from babel.core import UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
+from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
 from webapp.content import Article, find_article_files, parse_article
 from webapp.extract import extract_article
@@ -47,6 +52,111 @@ STAMP = "source sha256: "              # header comment line of a template: the 
 
 # Locales whose article catalogs translators fill (msgmerge); zh_Hant is generated.
 TRANSLATED_LOCALES = tuple(c for c in LOCALES if c not in (SOURCE_LOCALE, HANT))
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+class CatalogError(ValueError):
+    """A catalog file cannot be read. ``str()`` is ``path:line: message`` (or ``path: message``
+    when no line applies); ``path``, ``line`` and ``message`` are attributes."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str):
+        self.path, self.line, self.message = str(path), line, message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+({_STRING})[ \t]*$")
+_CONTINUATION = re.compile(rf"^({_STRING})[ \t]*$")
+
+
+def _scan(path: Path, text: str) -> None:
+    """Check every non-comment line's syntax and that no msgctxt/msgid pair appears twice.
+
+    Babel silently drops an entry with an unterminated string and keeps only one of two
+    duplicate entries; GNU msgfmt refuses both. :raises CatalogError: at the first problem.
+    """
+    seen: dict[tuple, int] = {}
+    ctxt = msgid = field = None
+    start = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            if not stripped:
+                ctxt = msgid = field = None
+            continue
+        m = _KEYWORD.match(stripped)
+        if m:
+            keyword, value = m.group(1), unescape(m.group(2))
+            if keyword == "msgctxt":
+                ctxt, msgid, field, start = value, None, "msgctxt", n
+            elif keyword == "msgid":
+                if field not in ("msgctxt",):
+                    ctxt, start = None, n
+                msgid, field = value, "msgid"
+            elif keyword.startswith("msgstr") and field == "msgid":
+                key = (ctxt, msgid)
+                if key in seen:
+                    what = f"msgctxt {ctxt!r} " if ctxt is not None else ""
+                    raise CatalogError(path, start, f"duplicate entry: {what}msgid {msgid!r} "
+                                                    f"is already defined on line {seen[key]}")
+                seen[key] = start
+                field = "msgstr"
+            elif keyword == "msgid_plural" and field == "msgid":
+                field = "msgid_plural"
+            else:
+                field = "msgstr" if keyword.startswith("msgstr") else keyword
+            continue
+        m = _CONTINUATION.match(stripped)
+        if m and field is not None:
+            if field == "msgctxt":
+                ctxt += unescape(m.group(1))
+            elif field == "msgid":
+                msgid += unescape(m.group(1))
+            continue
+        if stripped.startswith(("msgctxt", "msgid", "msgstr", '"')):
+            raise CatalogError(path, n, "malformed or unterminated string (a .po string is "
+                                        'one line in double quotes, with \\" for a quote)')
+        raise CatalogError(path, n, f"not a .po line: {stripped[:40]!r} (expected a comment, "
+                                    'msgctxt/msgid/msgstr "..." or a quoted continuation)')
+
+
+def read_catalog(path: Path | str, locale: str | None = None) -> Catalog:
+    """Read one ``.po`` file with Babel, refusing anything gettext tools would misread.
+
+    :param path: the catalog file. :param locale: its locale id (``en``, ``zh_Hant``), or
+        None for a template.
+    :returns: the :class:`babel.messages.catalog.Catalog` (obsolete entries in ``.obsolete``).
+    :raises CatalogError: ``path:line: message`` when the file is missing or unreadable,
+        starts with a UTF-8 byte order mark (refused: ``pybabel compile`` reads the BOM as
+        part of the first line and drops it with only a warning, so the file would compile
+        differently from how it reads; ``make compile`` runs this check first, so both
+        refuse it), is not UTF-8, has a malformed or unterminated string, a line that is not
+        .po syntax, an entry defined twice, or anything Babel's parser rejects.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(path, None, f"cannot read the catalog: {exc.strerror or exc}") from exc
+    if data.startswith(BOM):
+        raise CatalogError(path, 1, "starts with a UTF-8 byte order mark (BOM): save it as "
+                                    "UTF-8 without BOM (gettext tools misread the first line)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise CatalogError(path, line, f"not valid UTF-8 (byte {data[exc.start]:#04x}): "
+                                       "save the catalog as UTF-8") from exc
+    _scan(path, text)
+    try:
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        message = re.sub(r" on \d+$", "", str(exc.args[0]))
+        raise CatalogError(path, exc.lineno + 1, message) from exc
+    except (UnknownLocaleError, ValueError) as exc:
+        raise CatalogError(path, None, f"cannot parse the catalog: {exc}") from exc
 
 
 def article_po(translations_dir: Path | str, locale: str, slug: str) -> Path:
@@ -117,7 +227,6 @@ def merge(po: Path, pot: Path, locale: str) -> str:
     :raises RuntimeError: when msgmerge/msgattrib fail (their message names the file and line).
     """
     if not po.exists():
-        from babel.messages.pofile import read_po
         with pot.open("rb") as fh:
             template = read_po(fh)
         template.locale = locale
@@ -171,9 +280,7 @@ def update_ui(translations_dir: Path, gettext_dir: Path, roots: list[Path]) -> l
         if loc in (UI_SOURCE_LOCALE, HANT):
             continue
         done.append(f"{ui_po(translations_dir, loc)}: {merge(ui_po(translations_dir, loc), pot, loc)}")
-    from babel.messages.pofile import read_po
-    with ui_po(translations_dir, SOURCE_LOCALE).open("rb") as fh:
-        zh = read_po(fh, locale=SOURCE_LOCALE)
+    zh = read_catalog(ui_po(translations_dir, SOURCE_LOCALE), SOURCE_LOCALE)
     report = hant.refresh_domain(UI_DOMAIN, pot, ui_po(translations_dir, HANT), zh)
     done.append(f"{ui_po(translations_dir, HANT)}: {report.summary()}")
     return done
@@ -195,80 +302,15 @@ def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
     return done
 
 
-def _entry_problem(po: Path, msg, key: str) -> str | None:
-    strings = msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]
-    if not all(strings):
-        return f"{po}:{msg.lineno}: empty translation for {key}"
-    if msg.fuzzy:
-        return f"{po}:{msg.lineno}: fuzzy translation for {key}"
-    return None
-
-
-def article_coverage(article: Article, translations_dir: Path) -> list[str]:
-    """Gaps in one article's catalogs: a missing catalog, a block missing, empty or fuzzy."""
-    from babel.messages.pofile import read_po
-    problems = []
-    for locale in LOCALES:
-        if locale == SOURCE_LOCALE:
-            continue
-        po = article_po(translations_dir, locale, article.slug)
-        if not po.exists():
-            problems.append(f"{po}: missing catalog for {article.path} (run make translations)")
-            continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale)
-        for block in article.blocks:
-            msg = catalog.get(block.text, context=block.msgctxt)
-            if msg is None:
-                problems.append(f"{po}: no entry for {block.msgctxt} ({article.path}:{block.line})")
-            elif problem := _entry_problem(po, msg, block.msgctxt):
-                problems.append(problem)
-    return problems
-
-
-def ui_coverage(translations_dir: Path, locale: str) -> list[str]:
-    """Gaps in one locale's UI catalog: missing, or an entry empty or fuzzy."""
-    from babel.messages.pofile import read_po
-    po = ui_po(translations_dir, locale)
-    if not po.exists():
-        return [f"{po}: missing UI catalog"]
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=locale)
-    problems = []
-    for msg in catalog:
-        key = msg.id[0] if isinstance(msg.id, (list, tuple)) else msg.id
-        if key and (problem := _entry_problem(po, msg, f"UI string {key!r}")):
-            problems.append(problem)
-    return problems
-
-
-def coverage_problems(content_dir: Path, translations_dir: Path) -> list[str]:
-    """Gaps in the catalogs, one ``file:line: message`` each: every article's
-    (:func:`article_coverage`), every locale's UI catalog (:func:`ui_coverage`), and catalogs
-    of articles that do not exist."""
-    articles = [parse_article(path) for path in find_article_files(content_dir)]
-    slugs = {a.slug for a in articles}
-    problems = [p for a in articles for p in article_coverage(a, translations_dir)]
-    for locale in LOCALES:
-        folder = Path(translations_dir) / locale / "LC_MESSAGES" / ARTICLE_DOMAIN_DIR
-        problems += [f"{po}: catalog of an article that does not exist"
-                     for po in sorted(folder.glob("*.po")) if po.stem not in slugs]
-        if locale != UI_SOURCE_LOCALE:
-            problems += ui_coverage(translations_dir, locale)
-    return problems
-
-
 def main(argv: list[str]) -> int:
-    """``python -m webapp.catalogs update [--no-ui] [SLUG ...]`` or ``... check``."""
+    """``python -m webapp.catalogs update [--no-ui] [SLUG ...]`` (``make translations``), or
+    ``... check [--report]`` (:mod:`webapp.qa`)."""
     from webapp.config import load
     from webapp.content import ContentError
+    if argv[:1] == ["check"]:   # make check-catalogs: coverage and translation QA
+        from webapp import qa
+        return qa.main(argv[1:])
     config = load()
-    if argv[:1] == ["check"]:
-        problems = coverage_problems(Path(config["CONTENT_DIR"]), Path(config["TRANSLATIONS_DIR"]))
-        for line in problems:
-            print(line, file=sys.stderr)
-        print(f"catalogs: {len(problems)} problem(s)")
-        return 1 if problems else 0
     if not argv or argv[0] != "update":
         print("usage: python -m webapp.catalogs update [--no-ui] [SLUG ...] | check",
               file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Fill the Traditional Chinese (``zh_Hant``) catalogs from the Simplified source with OpenCC.
+"""Fill the Traditional Chinese (``zh_Hant``) catalogs from the Simplified source (OpenCC + a phrase dictionary).
 
 Run as ``python -m webapp.hant [TRANSLATIONS_DIR]`` (``make zh-hant``, after ``make update``).
 For both gettext domains it writes ``<dir>/zh_Hant/LC_MESSAGES/<domain>.po``, one entry per
@@ -11,9 +11,20 @@ domain      msgid                                 Simplified source converted
 ``messages``English UI string                     the ``zh`` catalog's msgstr (if usable)
 =========== ===================================== ==========================================
 
-Conversion is ``OpenCC('s2twp')``: Simplified to Traditional, Taiwan standard, with Taiwan
-phrases (软件 -> 軟體). Punctuation is kept as OpenCC outputs it (curly quotes “”, not the
-corner brackets 「」 some Taiwan publishers prefer): a house-style choice left to editors.
+Conversion (:func:`convert`), one pipeline for both domains:
+
+1. the project phrase dictionary ``translations/opencc/phrases.tsv`` (longest match first):
+   a Simplified phrase listed there is written exactly as its Traditional form;
+2. OpenCC ``s2tw`` for the rest: Traditional characters in Taiwan's standard forms
+   (為, 裡, 線), character by character and through OpenCC's own phrase table, but **no
+   regional vocabulary** (项目 stays 項目, 集群 stays 集群, 软件 stays 軟件). ``s2twp`` was
+   dropped because its Taiwan phrase substitutions changed proper names, slogans and
+   meanings (项目为王 -> 專案為王, 集群 -> 叢集, 高端 -> 高階), and read as Taiwan-only to
+   the Hong Kong and Macau readers who land on the same catalog; plain ``s2t`` writes
+   OpenCC's own standard forms (爲, 説, 羣), which neither Taiwan nor Hong Kong uses;
+3. quotation marks to the Traditional convention: “ ” and ‘ ’ become 「 」 at the outer level
+   and 『 』 inside, alternating by nesting depth (a closing mark without its opening one is
+   left as it is, for the QA check to report).
 
 The files are ordinary ``.po`` catalogs: an editor corrects an entry in Poedit or a text
 editor, and the correction survives every later refresh. The rule, per entry:
@@ -28,9 +39,13 @@ editor, and the correction survives every later refresh. The rule, per entry:
 4. otherwise the msgstr was corrected by hand: keep it.
 
 Steps 2 and 3 read one translator comment per entry, written by this module:
-``# opencc s2twp src:<hash> out:<hash>`` (12 hex digits of SHA-256 of the Simplified source
-and of the machine output). Without that comment (deleted by an editor) an entry that differs
-from the conversion counts as corrected. Entries are never marked fuzzy: the catalogs ship as
+``# opencc s2tw src:<hash> out:<hash>`` (12 hex digits of SHA-256 of the Simplified source
+and of the machine output: dictionary, OpenCC and quotation marks together, so a dictionary
+entry added later reaches every entry that is still machine output). An entry whose comment
+names another configuration (``s2twp`` before this pipeline) is converted again, and if its
+msgstr had been corrected by hand the refresh lists it for review, as after a source
+change. Without that comment (deleted by an editor) an entry that differs from the
+conversion counts as corrected. Entries are never marked fuzzy: the catalogs ship as
 written. Entries whose template entry is gone are dropped. Other translator comments are kept.
 Writing is deterministic (same inputs, same bytes; the revision date moves only when an
 entry changes), so a refresh that changes nothing leaves ``git diff`` empty.
@@ -47,31 +62,122 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
 HANT = "zh_Hant"
 SOURCE = "zh"
 DOMAINS = ("article", "messages")
-CONFIG = "s2twp"
+CONFIG = "s2tw"
+PHRASES = Path(__file__).resolve().parent.parent / "translations" / "opencc" / "phrases.tsv"
 MARK_RE = re.compile(r"^opencc (?P<config>\S+) src:(?P<src>[0-9a-f]{12}) out:(?P<out>[0-9a-f]{12})$")
 HEADER = """\
-# Traditional Chinese (Taiwan) catalog for Jintan Reader.
-# Filled from the Simplified source by OpenCC (s2twp) with `make zh-hant`; see webapp/hant.py.
+# Traditional Chinese catalog for Jintan Reader (Taiwan, Hong Kong and Macau readers).
+# Filled from the Simplified source by `make zh-hant`: the phrase dictionary
+# translations/opencc/phrases.tsv, OpenCC s2tw and 「」 quotation marks; see webapp/hant.py.
 # Correct any entry by hand: later refreshes keep the correction."""
 
 _converter = None
+_phrases: dict[str, str] | None = None
 
 
-def convert(text: str) -> str:
-    """Simplified -> Traditional (Taiwan standard, Taiwan phrases) with OpenCC ``s2twp``.
+class PhraseError(ValueError):
+    """The phrase dictionary is malformed. ``str()`` is ``path:line: message``."""
 
-    :raises ImportError: if the ``opencc`` package (pinned in requirements.txt) is missing.
+
+def load_phrases(path: Path | str = PHRASES) -> dict[str, str]:
+    """Read a phrase dictionary: ``Simplified<TAB>Traditional<TAB>why`` per line.
+
+    :param path: the ``.tsv`` file (default: ``translations/opencc/phrases.tsv``).
+    :returns: ``{simplified: traditional}``; ``{}`` when the file does not exist.
+    :raises PhraseError: ``path:line: message`` for a line without three tab-separated
+        fields, an empty phrase, a reason missing, or a phrase listed twice.
+    Blank lines and lines starting with ``#`` are skipped.
     """
+    path = Path(path)
+    if not path.exists():
+        return {}
+    phrases: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not all(f.strip() for f in fields):
+            raise PhraseError(f"{path}:{n}: expected Simplified<TAB>Traditional<TAB>why, "
+                              f"got {line!r}")
+        simplified, traditional = fields[0].strip(), fields[1].strip()
+        if simplified in seen:
+            raise PhraseError(f"{path}:{n}: {simplified!r} is already listed on line "
+                              f"{seen[simplified]}")
+        seen[simplified] = n
+        phrases[simplified] = traditional
+    return phrases
+
+
+OPENERS = {"“": "”", "‘": "’"}
+CORNERS = (("「", "」"), ("『", "』"))   # depth 0, 2, 4 ...: 「」; depth 1, 3 ...: 『』
+
+
+def corner_quotes(text: str) -> str:
+    """Curly quotation marks to Traditional corner brackets, nested right.
+
+    ``“a‘b’c”`` -> ``「a『b』c」``: an opening mark at even depth becomes 「, at odd depth 『;
+    its closing mark becomes the partner. A closing mark that does not close the innermost
+    open quote (a stray ”, an apostrophe ’) is kept unchanged; an unclosed opening mark
+    stays converted. Source of the rule: Taiwan MOE 《重訂標點符號手冊》 (引號: 先用「」,
+    引號內再用『』) and Hong Kong usage.
+    """
+    out, stack = [], []
+    for ch in text:
+        if ch in OPENERS:
+            out.append(CORNERS[len(stack) % 2][0])
+            stack.append(ch)
+        elif stack and ch == OPENERS[stack[-1]]:
+            stack.pop()
+            out.append(CORNERS[len(stack) % 2][1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _opencc(text: str) -> str:
     global _converter
     if _converter is None:
         from opencc import OpenCC  # the C++ OpenCC's own binding, from a wheel
         _converter = OpenCC(CONFIG)
-    return _converter.convert(text)
+    return _converter.convert(text) if text else text
+
+
+def convert(text: str) -> str:
+    """Simplified -> Traditional for every zh-Hant reader (see the module's "Conversion").
+
+    :param text: Simplified Chinese (may contain Latin text, digits, placeholders).
+    :returns: the Traditional text: phrase dictionary, then OpenCC ``s2tw`` around the
+        dictionary's phrases, then corner-bracket quotation marks.
+    :raises ImportError: if the ``opencc`` package (pinned in requirements.txt) is missing.
+    :raises PhraseError: if ``translations/opencc/phrases.tsv`` is malformed.
+    """
+    global _phrases
+    if _phrases is None:
+        _phrases = load_phrases(PHRASES)
+    pieces: list[str] = []
+    plain: list[str] = []
+    longest = max(map(len, _phrases), default=0)
+    i = 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            hit = _phrases.get(text[i:i + size])
+            if hit is not None:
+                pieces.append(_opencc("".join(plain)))
+                pieces.append(hit)
+                plain = []
+                i += size
+                break
+        else:
+            plain.append(text[i])
+            i += 1
+    pieces.append(_opencc("".join(plain)))
+    return corner_quotes("".join(pieces))
 
 
 def _digest(value: str | tuple) -> str:
@@ -103,8 +209,8 @@ class Report:
 
     def summary(self) -> str:
         return (f"{self.domain}: {len(self.converted)} converted, {len(self.kept)} kept "
-                f"(corrected by hand), {len(self.superseded)} re-converted after a source "
-                f"change, {len(self.no_source)} without a Simplified source")
+                f"(corrected by hand), {len(self.superseded)} corrections replaced after a "
+                f"source or conversion change, {len(self.no_source)} without a Simplified source")
 
 
 def _key(msg: Message) -> str:
@@ -114,10 +220,8 @@ def _key(msg: Message) -> str:
 
 
 def _read(path: Path, locale: str) -> Catalog | None:
-    if not path.exists():
-        return None
-    with path.open("rb") as fh:
-        return read_po(fh, locale=locale)
+    from webapp.catalogs import read_catalog   # file:line errors for a broken catalog
+    return read_catalog(path, locale) if path.exists() else None
 
 
 def decide(existing: Message | None, source, machine) -> tuple[object, str]:
@@ -133,7 +237,7 @@ def decide(existing: Message | None, source, machine) -> tuple[object, str]:
     mark = next((m for m in map(MARK_RE.match, existing.user_comments) if m), None)
     current = existing.string if not isinstance(existing.string, list) else tuple(existing.string)
     is_machine = current == machine or (mark is not None and _digest(current) == mark["out"])
-    if mark is not None and mark["src"] != _digest(source):
+    if mark is not None and (mark["src"] != _digest(source) or mark["config"] != CONFIG):
         return machine, "converted" if is_machine else "superseded"
     if is_machine:
         return machine, "converted"
@@ -147,10 +251,13 @@ def refresh_domain(domain: str, template: Path, target: Path,
     :param domain: ``article`` (the msgid is the Simplified source) or ``messages`` (the
         source is ``source_catalog``'s msgstr for the same msgid and context).
     :param template: the domain's ``.pot``. :param target: the zh_Hant ``.po`` (created).
-    :raises FileNotFoundError: if the template is missing (run ``make extract`` first).
+    :returns: a :class:`Report` of what was converted, kept or superseded.
+    :raises webapp.catalogs.CatalogError: ``path:line: message`` if the template is missing
+        (run ``make extract`` first) or a catalog cannot be read.
+    :raises PhraseError: if the phrase dictionary is malformed.
     """
-    with template.open("rb") as fh:
-        pot = read_po(fh)
+    from webapp.catalogs import read_catalog
+    pot = read_catalog(template)
     old = _read(target, HANT)
     report = Report(domain)
     new = Catalog(
@@ -159,7 +266,7 @@ def refresh_domain(domain: str, template: Path, target: Path,
         msgid_bugs_address=pot.msgid_bugs_address,
         creation_date=old.creation_date if old else pot.creation_date,
         revision_date=old.revision_date if old else pot.creation_date,
-        last_translator="OpenCC s2twp (webapp/hant.py)", language_team="Jintan Reader",
+        last_translator=f"OpenCC {CONFIG} + phrases.tsv (webapp/hant.py)", language_team="Jintan Reader",
         charset="utf-8", fuzzy=False)
     for tmpl in pot:
         if not tmpl.id:
@@ -218,14 +325,23 @@ def refresh(translations_dir: Path | str) -> list[Report]:
 
 
 def main(argv: list[str]) -> int:
+    """``python -m webapp.hant [TRANSLATIONS_DIR]``: refresh both zh_Hant catalogs and print
+    what was done; a broken catalog or phrase dictionary prints ``file:line: message`` and
+    returns 1."""
+    from webapp.catalogs import CatalogError
     from webapp.config import Defaults
     directory = argv[0] if argv else Defaults.TRANSLATIONS_DIR
-    for report in refresh(directory):
+    try:
+        reports = refresh(directory)
+    except (CatalogError, PhraseError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for report in reports:
         print(report.summary())
         for key in report.kept:
             print(f"  kept (corrected by hand): {key}")
         for key in report.superseded:
-            print(f"  source changed, hand correction replaced, please review: {key}")
+            print(f"  source or conversion changed, hand correction replaced, please review: {key}")
         for key in report.no_source:
             print(f"  no Simplified source yet (translate it in zh first): {key}")
     return 0

@@ -30,7 +30,7 @@ LABELS = {  # what a screen reader hears, from each locale's catalog
     "en": {"carousel": "carousel", "slide": "slide", "prev": "Previous quote", "next": "Next quote",
            "picker": "Choose a quote", "n_of": "{} of 6", "heading": "Voices of the strivers"},
     "zh": {"carousel": "轮播", "slide": "幻灯片", "prev": "上一条", "next": "下一条",
-           "picker": "选择语录", "n_of": "第 {} 条，共 6 条", "heading": "奋斗者说"},
+           "picker": "选择引语", "n_of": "第 {} 条，共 6 条", "heading": "奋斗者说"},
 }
 LOCALES = pytest.mark.parametrize("locale", ["en", "zh"])
 

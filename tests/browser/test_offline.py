@@ -78,9 +78,9 @@ def test_worker_installs_activates_and_controls_the_page(page, console_errors, b
 
 
 @pytest.mark.parametrize("locale, banner", [
-    ("zh", "当前离线，正在显示保存的版本。"),
+    ("zh", "当前离线，正在显示已保存的版本。"),
     ("en", "You are offline: reading the saved copy."),
-    ("zh-hant", "當前離線，正在顯示儲存的版本。"),
+    ("zh-hant", "目前離線，正在顯示已儲存的版本。"),
 ])
 def test_offline_reload_shows_the_full_article(page, console_errors, locale, banner):
     page.goto(ARTICLE.format(locale))
@@ -122,13 +122,13 @@ def test_offline_traditional_pages_open_after_one_visit(page, console_errors, ba
     expect_full_article(page, "zh-hant")
     expect(page.get_by_role("button", name="分享")).to_be_visible()  # share.js came from the cache
     page.goto("/zh-hant/offline/")
-    expect(page.locator("h1")).to_have_text("當前處於離線狀態")
+    expect(page.locator("h1")).to_have_text("目前處於離線狀態")
 
 
 @pytest.mark.parametrize("path, lang, heading", [
     ("/en/no-such-story/", "en", "You are offline"),
     ("/zh/no-such-story/", "zh-Hans", "当前处于离线状态"),
-    ("/zh-hant/no-such-story/", "zh-Hant", "當前處於離線狀態"),
+    ("/zh-hant/no-such-story/", "zh-Hant", "目前處於離線狀態"),
 ])
 def test_offline_an_unknown_page_shows_the_offline_page_in_its_language(
         page, console_errors, path, lang, heading):

@@ -85,7 +85,7 @@ def test_share_uses_the_web_share_api_when_present(reader, base_url):
     page.get_by_role("button", name="分享").click()
     expect(page.locator(".share-status")).to_have_text("")  # the share sheet was the feedback
     shared = page.evaluate("() => window.__shared")
-    assert shared == [{"title": "小城市如何打造“大產業”？", "url": f"{base_url}/zh-hant/{SEED_SLUG}/"}]
+    assert shared == [{"title": "小城市如何打造「大產業」？", "url": f"{base_url}/zh-hant/{SEED_SLUG}/"}]
     assert page.evaluate("() => navigator.clipboard.readText()") == "untouched"
     assert page.console == []
 

@@ -1,0 +1,905 @@
+"""Translation QA for the catalogs: ``make check-catalogs`` (``python -m webapp.qa``).
+
+Two layers, both reported as ``file:line: rule: message`` (exit status 1 if any):
+
+* **coverage** (per catalog file): every article block has an entry that is neither empty nor
+  fuzzy; no obsolete (``#~``) entries and no entries for blocks that no longer exist; every UI
+  string of the ``zh`` catalog is in the other UI catalogs; placeholders match;
+* **translation QA** (per entry): pure functions ``check_*(source, translation, locale,
+  glossary) -> list[Problem]`` that compare a source text with its translation:
+
+  ============== ============================================================================
+  rule id        what it reports
+  ============== ============================================================================
+  numbers        numbers that do not match, Chinese units understood (20亿元 = 2 billion,
+                 5万吨 = 50,000, 三分之一 = one-third, 1月 = January, 第一 = first, years,
+                 percentages); 以上 after a number needs "or more" (translations/STYLE.md)
+  glossary       a glossary source term in the source whose rendering is not in the
+                 translation (translations/GLOSSARY.md, terms in backticks)
+  cjk            Chinese characters or full-width punctuation left in an English translation
+  latin          Latin words in a Chinese translation that are neither in the source nor
+                 known abbreviations (:data:`KNOWN_LATIN`)
+  brackets       unbalanced quotation marks or brackets
+  spacing        doubled spaces, leading/trailing spaces, a space before English punctuation
+  simplified     Simplified-only characters in a ``zh_Hant`` translation (CC-CEDICT via zhon)
+  markup         HTML tags, entities that decode to tags, or Markdown links/images in a
+                 translation whose source has none (or other ones): issue 14, security
+  placeholders   ``%(name)s``-style placeholders that differ between source and translation
+  length         a translation far shorter or longer than the catalog's usual length ratio
+                 (probably an omission or an addition), see :func:`length_outliers`
+  ============== ============================================================================
+
+**Reviewed exceptions.** A problem that a reviewer has judged correct is accepted with a
+translator comment on that entry (``#`` line in the ``.po``)::
+
+    # qa-ok numbers 2021 2025: years of the 14th Five-Year Plan, added for readers
+
+``qa-ok <rule> [words...]: <reason>`` accepts that entry's problems of ``rule`` (only those
+whose message contains one of the listed words, when words are given). The reason is
+required, and an exception (or a listed word) that accepts nothing is itself reported, so
+exceptions cannot go stale.
+
+**Layout.** :func:`find_catalogs` is the one function that knows where the ``.po`` files are
+and which articles each one covers; everything else works from its answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import statistics
+import sys
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from babel.messages.catalog import Catalog, Message
+
+from webapp.catalogs import CatalogError, read_catalog
+from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
+
+ARTICLE_DOMAIN = "article"
+UI_DOMAIN = "messages"
+UI_REFERENCE = SOURCE_LOCALE  # the UI catalog msgmerge keeps up to date (make translations)
+ARTICLE_LOCALES = tuple(code for code in LOCALES if code != SOURCE_LOCALE)
+UI_LOCALES = tuple(code for code in LOCALES if code != UI_SOURCE_LOCALE)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: ``rule`` id (see the module table) and a message for the translator."""
+
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary row: Chinese source variants, accepted English renderings, GLOSSARY line."""
+
+    sources: tuple[str, ...]
+    renderings: tuple[str, ...]
+    line: int
+
+
+# --- glossary --------------------------------------------------------------------------------
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def load_glossary(path: Path | str) -> list[Term]:
+    """Read the machine-checked terms of ``translations/GLOSSARY.md``.
+
+    Every Markdown table row whose first cell (Chinese) and second cell (English) both hold
+    text in backticks is a term: any backticked Chinese variant in a source requires any
+    backticked English rendering in the translation. A row whose third cell (status) starts
+    with ``descriptive`` is for people only (a rendering that depends on context); so are
+    rows without backticks.
+
+    :returns: the terms in file order; ``[]`` when the file does not exist.
+    :raises CatalogError: ``path:line: message`` for a row with backticks in only one of the
+        two cells that is not marked ``descriptive`` (a half-written term would silently
+        check nothing).
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    terms: list[Term] = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.startswith("|") or set(line) <= set("|-: "):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2:
+            continue
+        sources, renderings = _CODE.findall(cells[0]), _CODE.findall(cells[1])
+        if len(cells) > 2 and cells[2].lower().startswith("descriptive"):
+            continue
+        if bool(sources) != bool(renderings):
+            raise CatalogError(path, n, "a glossary term needs its Chinese and its English "
+                                        "in backticks, or the status `descriptive` (not checked)")
+        if sources:
+            terms.append(Term(tuple(sources), tuple(renderings), n))
+    return terms
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_CN_NUMERAL = "零〇一二两兩三四五六七八九十百千"
+_MULTIPLIER = r"(?:[十百千]?[万萬亿億]|[万萬]亿|[萬]億|千|百)"
+
+
+def cn_int(text: str) -> int:
+    """Value of a Chinese numeral (``十四`` 14, ``二十`` 20, ``三千五百`` 3500, ``两`` 2).
+
+    :raises ValueError: if ``text`` is not a numeral made of 零〇一二两三四五六七八九十百千.
+    """
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def _multiplier(text: str) -> int:
+    value = 1
+    for ch in text:
+        value *= _CN_BIG.get(ch) or _CN_UNITS[ch]
+    return value
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found in a text: ``kind`` is ``num``, ``ordinal``, ``month`` or ``fraction``;
+    ``digits`` says it was written with Arabic digits; ``or_more`` marks 以上 / "or more"."""
+
+    value: Fraction
+    kind: str
+    text: str
+    digits: bool = False
+    or_more: bool = False
+
+
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN_PATTERNS = [
+    # the 14th Five-Year Plan: “十四五”
+    ("plan", re.compile(r"十([一二三四五六七八九])五(?=”|」|规划|規劃|期间|期間|时期|時期)")),
+    ("date", re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})[日号號]")),
+    ("month", re.compile(r"(?<![\d个個])(\d{1,2})月(?!份?[\d])")),
+    ("fraction", re.compile(rf"([{_CN_NUMERAL}]+|\d+)分之([{_CN_NUMERAL}]+|\d+)")),
+    ("ordinal", re.compile(rf"第([{_CN_NUMERAL}]+|\d+)")),
+    ("arabic", re.compile(rf"(?<![0-9A-Za-z.,])({_ARABIC})\s*({_MULTIPLIER})?")),
+    # a Chinese numeral with a multiplier before a unit: 千亿级, 超百家, 亿元大关
+    ("cn_big", re.compile(rf"([{_CN_NUMERAL}]*?)({_MULTIPLIER})(?=[元家个個吨噸人名级級台臺辆輛户戶项項座所件倍亩畝])")),
+    # two to ninety-nine with a classifier (一 + classifier is usually "a", so it is left out)
+    ("cn_count", re.compile(r"(?<![第一二两兩三四五六七八九十百千万萬亿億\d])"
+                            r"([二两兩三四五六七八九十][一二三四五六七八九十]?)"
+                            r"(?=个|個|家|大|块|塊|项|項|名|位|条|條|次|倍|种|種|年|届|屆|方面|座|所|轮|輪|期|类|類|支|天|周|週|吨|噸)")),
+]
+_OR_MORE_CN = re.compile(r"^(?:%|[个個家项項名位块塊吨噸元年倍座所件种種])*以上")
+
+
+def zh_numbers(text: str) -> list[Number]:
+    """The numbers of a Chinese text, units understood (see :data:`_CN_PATTERNS`).
+
+    ``20亿元`` -> 2,000,000,000; ``5万吨`` -> 50,000; ``三分之一`` -> 1/3; ``1月29日`` ->
+    month 1 and 29; ``第一`` -> ordinal 1; ``“十四五”`` -> ordinal 14; ``两大`` -> 2;
+    ``40%以上`` -> 40 with ``or_more``. Words such as 一批, 双一流, 五新 are not numbers.
+    """
+    found: list[tuple[int, Number]] = []
+    taken = [False] * len(text)
+
+    def free(m: re.Match) -> bool:
+        return not any(taken[m.start():m.end()])
+
+    def take(m: re.Match) -> None:
+        for i in range(m.start(), m.end()):
+            taken[i] = True
+
+    for kind, pattern in _CN_PATTERNS:
+        for m in pattern.finditer(text):
+            if not free(m):
+                continue
+            numbers: list[Number] = []
+            if kind == "plan":
+                numbers = [Number(Fraction(10 + _CN_DIGITS[m.group(1)]), "ordinal", m.group(0))]
+            elif kind == "date":
+                numbers = [Number(Fraction(int(m.group(1))), "month", m.group(0), True),
+                           Number(Fraction(int(m.group(2))), "num", m.group(0), True)]
+            elif kind == "month":
+                if not 1 <= int(m.group(1)) <= 12:
+                    continue
+                numbers = [Number(Fraction(int(m.group(1))), "month", m.group(0), True)]
+            elif kind == "fraction":
+                den, num = (int(g) if g.isdigit() else cn_int(g) for g in m.groups())
+                if den == 100:   # 百分之四十 = 40%
+                    numbers = [Number(Fraction(num), "num", m.group(0))]
+                elif den:
+                    numbers = [Number(Fraction(num, den), "fraction", m.group(0))]
+            elif kind == "ordinal":
+                raw = m.group(1)
+                numbers = [Number(Fraction(int(raw) if raw.isdigit() else cn_int(raw)),
+                                  "ordinal", m.group(0), raw.isdigit())]
+            elif kind == "arabic":
+                value = Fraction(m.group(1).replace(",", ""))
+                if m.group(2):
+                    value *= _multiplier(m.group(2))
+                numbers = [Number(value, "num", m.group(0), True)]
+            elif kind == "cn_big":
+                lead = m.group(1)
+                try:
+                    base = cn_int(lead) if lead else 1
+                except ValueError:
+                    continue
+                numbers = [Number(Fraction(base * _multiplier(m.group(2))), "num", m.group(0))]
+            elif kind == "cn_count":
+                numbers = [Number(Fraction(cn_int(m.group(1))), "num", m.group(0))]
+            if numbers and _OR_MORE_CN.match(text[m.end():]):
+                last = numbers[-1]
+                numbers[-1] = Number(last.value, last.kind, last.text, last.digits, True)
+            take(m)
+            found += [(m.start(), n) for n in numbers]
+    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+
+
+_EN_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_EN_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                  "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000})
+_EN_ORDINALS = {w: i for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+    .split())}
+_EN_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_MONTHS = {m: i for i, m in enumerate(
+    "January February March April May June July August September October November December"
+    .split(), 1)}
+_EN_FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+_EN_PATTERNS = [
+    ("fraction", re.compile(r"\b(one|a|two|three|four)[\s-](half|thirds?|quarters?|fifths?|tenths?)\b", re.I)),
+    ("digits", re.compile(rf"(?<![\w.,])({_ARABIC})(st|nd|rd|th)?(?:[\s-]({'|'.join(_EN_SCALE)}))?\b(?!-\d)")),
+    ("word", re.compile(rf"\b({'|'.join(_EN_WORDS)})(?:[\s-]({'|'.join(_EN_SCALE)}))?\b", re.I)),
+    ("ordinal", re.compile(rf"\b({'|'.join(_EN_ORDINALS)})\b", re.I)),
+    ("month", re.compile(rf"\b({'|'.join(_MONTHS)})\b")),
+]
+
+
+def en_numbers(text: str) -> list[Number]:
+    """The numbers of an English text: digits (``50,000``, ``2 billion``, ``14th``), number
+    and ordinal words up to twenty (``five``, ``first``), fractions (``one-third``, ``a
+    half``) and month names. ``or_more`` is set on a number followed by "or more"."""
+    found: list[tuple[int, Number]] = []
+    taken = [False] * len(text)
+    for kind, pattern in _EN_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            if kind == "fraction":
+                word, part = m.group(1).lower(), m.group(2).lower().rstrip("s")
+                num = 1 if word in ("one", "a") else _EN_WORDS[word]
+                number = Number(Fraction(num, _EN_FRACTIONS[part]), "fraction", m.group(0))
+            elif kind == "digits":
+                value = Fraction(m.group(1).replace(",", ""))
+                if m.group(3):
+                    value *= _EN_SCALE[m.group(3)]
+                number = Number(value, "ordinal" if m.group(2) else "num", m.group(0), True)
+            elif kind == "word":
+                value = Fraction(_EN_WORDS[m.group(1).lower()])
+                if m.group(2):
+                    value *= _EN_SCALE[m.group(2).lower()]
+                number = Number(value, "num", m.group(0))
+            elif kind == "ordinal":
+                number = Number(Fraction(_EN_ORDINALS[m.group(1).lower()]), "ordinal", m.group(0))
+            else:
+                number = Number(Fraction(_MONTHS[m.group(1)]), "month", m.group(0))
+            if re.match(r"^\s*(?:%|percent)?\s*(?:[a-z-]+\s+){0,3}?or more\b", text[m.end():]):
+                number = Number(number.value, number.kind, number.text, number.digits, True)
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            found.append((m.start(), number))
+    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _is_chinese(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+def _numbers(text: str) -> list[Number]:
+    return zh_numbers(text) if _is_chinese(text) else en_numbers(text)
+
+
+def _matches(a: Number, b: Number) -> bool:
+    if a.value != b.value:
+        return False
+    if a.kind == b.kind:
+        return True
+    # an ordinal may be written as a plain number and the other way round (第3 / "No. 3")
+    return {a.kind, b.kind} == {"num", "ordinal"}
+
+
+def _show(value: Fraction) -> str:
+    return f"{value.numerator:,}" if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def check_numbers(source: str, translation: str, locale: str,
+                  glossary: Sequence[Term] = ()) -> list[Problem]:
+    """Every number of the source is in the translation (same value, compatible kind) and
+    every number the translation writes in digits comes from the source; a number with 以上
+    needs "or more" after it (translations/STYLE.md, "Numbers").
+
+    :param source: the source text (Chinese, or English for UI strings).
+    :param translation: its translation. :param locale: the translation's locale id.
+    :returns: one problem per missing, added or unqualified number.
+    """
+    src, dst = _numbers(source), _numbers(translation)
+    problems = []
+    for n in src:
+        if not any(_matches(n, d) for d in dst):
+            problems.append(Problem("numbers", f"{n.text} ({n.kind} {_show(n.value)}) has no "
+                                               "match in the translation"))
+    for d in dst:
+        if d.digits and not any(_matches(n, d) for n in src):
+            problems.append(Problem("numbers", f"{d.text!r} ({_show(d.value)}) is not in the "
+                                               "source"))
+    if _is_chinese(source) and not _is_chinese(translation):
+        for n in src:
+            if n.or_more and not any(_matches(n, d) and d.or_more for d in dst):
+                problems.append(Problem("numbers", f"{n.text}以上 needs “or more” after "
+                                                   f"{_show(n.value)} (STYLE.md)"))
+    return problems
+
+
+# --- glossary, scripts, punctuation ----------------------------------------------------------
+
+def _contains(text: str, rendering: str) -> bool:
+    """``rendering`` in ``text``, its first letter in either case (sentence starts)."""
+    first, rest = rendering[0], re.escape(rendering[1:])
+    return re.search(f"[{re.escape(first.lower())}{re.escape(first.upper())}]{rest}", text) is not None
+
+
+def check_glossary(source: str, translation: str, locale: str,
+                   glossary: Sequence[Term] = ()) -> list[Problem]:
+    """For an English translation of Chinese text: each glossary term whose Chinese appears
+    in the source must appear in one of its English renderings (translations/GLOSSARY.md).
+    Other locales are not checked (zh_Hant uses translations/opencc/phrases.tsv)."""
+    if not locale.startswith("en"):
+        return []
+    problems = []
+    for term in glossary:
+        hit = next((s for s in term.sources if s in source), None)
+        if hit and not any(_contains(translation, r) for r in term.renderings):
+            wanted = " or ".join(f"“{r}”" for r in term.renderings)
+            problems.append(Problem("glossary", f"{hit} should be rendered {wanted} "
+                                                f"(GLOSSARY.md line {term.line})"))
+    return problems
+
+
+_CJK_OR_FULLWIDTH = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                               r"\uff00-\uffef]")
+
+
+def check_cjk(source: str, translation: str, locale: str,
+              glossary: Sequence[Term] = ()) -> list[Problem]:
+    """No Chinese characters or full-width punctuation (，。：「」（）) in an English translation."""
+    if not locale.startswith("en"):
+        return []
+    found = sorted(set(_CJK_OR_FULLWIDTH.findall(translation)))
+    return [Problem("cjk", f"Chinese characters or full-width punctuation left in the "
+                           f"English: {' '.join(found)}")] if found else []
+
+
+# Latin words a Chinese text may carry although its source does not: abbreviations our
+# articles and UI use as Chinese newspapers do. Names come from the source itself.
+KNOWN_LATIN = frozenset({"App", "APP", "CEO", "CPC", "ESG", "GDP", "IPO", "iOS", "iPad",
+                         "iPhone", "PWA", "R&D", "AI"})
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&+.'’-]*[A-Za-z0-9]|[A-Za-z]")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]")
+
+
+def check_latin(source: str, translation: str, locale: str,
+                glossary: Sequence[Term] = ()) -> list[Problem]:
+    """In a Chinese translation, Latin words must come from the source (names, ``ESG``) or be
+    known abbreviations (:data:`KNOWN_LATIN`); placeholders are ignored."""
+    if not locale.startswith("zh"):
+        return []
+    text = _PLACEHOLDER.sub(" ", translation)
+    source_words = set(_LATIN_WORD.findall(_PLACEHOLDER.sub(" ", source)))
+    stray = [w for w in _LATIN_WORD.findall(text) if w not in source_words and w not in KNOWN_LATIN]
+    return [Problem("latin", f"Latin text in the Chinese that is neither in the source nor a "
+                             f"known abbreviation: {', '.join(dict.fromkeys(stray))}")] if stray else []
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "［": "］", "「": "」", "『": "』",
+          "《": "》", "〈": "〉", "【": "】", "“": "”", "‘": "’"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def bracket_problems(text: str) -> list[str]:
+    """Unbalanced brackets and quotation marks in ``text``, as messages (``[]`` if none).
+
+    ’ closes a ‘ only when one is open; otherwise it is an apostrophe (Jintan’s). Straight
+    double quotes must come in pairs.
+    """
+    stack: list[tuple[str, int]] = []
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _PAIRS:
+            stack.append((ch, i))
+        elif ch in _CLOSERS:
+            if stack and stack[-1][0] == _CLOSERS[ch]:
+                stack.pop()
+            elif ch == "’":
+                continue                       # an apostrophe
+            else:
+                out.append(f"{ch!r} at character {i + 1} closes nothing")
+    out += [f"{ch!r} at character {i + 1} is never closed" for ch, i in stack]
+    if text.count('"') % 2:
+        out.append("odd number of straight double quotes")
+    return out
+
+
+def check_brackets(source: str, translation: str, locale: str,
+                   glossary: Sequence[Term] = ()) -> list[Problem]:
+    """Quotation marks and brackets in the translation are balanced and nested."""
+    return [Problem("brackets", f"unbalanced: {m}") for m in bracket_problems(translation)]
+
+
+def check_spacing(source: str, translation: str, locale: str,
+                  glossary: Sequence[Term] = ()) -> list[Problem]:
+    """No doubled spaces, no leading or trailing whitespace, and (English) no space before
+    , . ; : ? ! or a closing bracket."""
+    problems = []
+    if "  " in translation:
+        problems.append(Problem("spacing", "doubled space"))
+    if translation != translation.strip():
+        problems.append(Problem("spacing", "leading or trailing whitespace"))
+    if locale.startswith("en") and re.search(r" [,.;:?!)\]”]", translation):
+        problems.append(Problem("spacing", "space before punctuation"))
+    return problems
+
+
+_simplified_only: frozenset[str] | None = None
+
+
+def simplified_only_characters() -> frozenset[str]:
+    """Characters CC-CEDICT lists in Simplified forms but never in Traditional ones (项, 发,
+    说; not 杰 or 台, which are Traditional too). Data: the ``zhon`` package (requirements-dev)."""
+    global _simplified_only
+    if _simplified_only is None:
+        from zhon import cedict
+        _simplified_only = frozenset(cedict.simplified) - frozenset(cedict.traditional)
+    return _simplified_only
+
+
+def check_simplified(source: str, translation: str, locale: str,
+                     glossary: Sequence[Term] = ()) -> list[Problem]:
+    """A ``zh_Hant`` translation has no Simplified-only characters."""
+    if locale != "zh_Hant":
+        return []
+    found = sorted(set(translation) & simplified_only_characters())
+    return [Problem("simplified", f"Simplified-only characters in Traditional Chinese: "
+                                  f"{' '.join(found)}")] if found else []
+
+
+_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)[^>]*>|<!--|<\?|<![A-Za-z]")
+_MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*([^)\s]*)[^)]*\)")
+
+
+def _markup(text: str) -> set[str]:
+    """Tag names (``<a …>`` -> ``a``), ``<!--`` and Markdown link targets in ``text`` and in
+    every HTML-unescaped form of it (``&lt;b&gt;`` decodes to ``<b>``)."""
+    found: set[str] = set()
+    seen = set()
+    while text not in seen:
+        seen.add(text)
+        for m in _TAG.finditer(text):
+            found.add(f"<{m.group(1).lower()}>" if m.group(1) else m.group(0))
+        found.update(f"link to {m.group(1)}" for m in _MD_LINK.finditer(text))
+        text = html.unescape(text)
+    return found
+
+
+def check_markup(source: str, translation: str, locale: str,
+                 glossary: Sequence[Term] = ()) -> list[Problem]:
+    """Markup in a translation must come from its source: an HTML tag, a comment, an entity
+    that decodes to one, or a Markdown link or image the source does not have is refused
+    (issue 14: a catalog must not inject markup or links into pages)."""
+    extra = sorted(_markup(translation) - _markup(source))
+    return [Problem("markup", f"markup not in the source: {', '.join(extra)}")] if extra else []
+
+
+def check_placeholders(source: str, translation: str, locale: str,
+                       glossary: Sequence[Term] = ()) -> list[Problem]:
+    """``%(name)s`` / ``%s`` placeholders are the same in source and translation."""
+    src = sorted(m.group(0) for m in _PLACEHOLDER.finditer(source))
+    dst = sorted(m.group(0) for m in _PLACEHOLDER.finditer(translation))
+    if src == dst:
+        return []
+    return [Problem("placeholders", f"placeholders differ: source has {src or 'none'}, "
+                                    f"translation has {dst or 'none'}")]
+
+
+RULES = (check_numbers, check_glossary, check_cjk, check_latin, check_brackets, check_spacing,
+         check_simplified, check_markup, check_placeholders)
+
+
+def check_entry(source: str, translation: str, locale: str,
+                glossary: Sequence[Term] = ()) -> list[Problem]:
+    """Run every per-entry rule (:data:`RULES`) on one source/translation pair."""
+    return [p for rule in RULES for p in rule(source, translation, locale, glossary)]
+
+
+# --- length ratio ----------------------------------------------------------------------------
+
+MIN_SOURCE_CHARS = 20     # shorter sources (names, labels) vary too much to judge
+MIN_ENTRIES = 5           # a catalog needs this many long entries to have a "usual" ratio
+RATIO_FACTOR = 1.8        # flagged: below usual / 1.8 or above usual * 1.8
+
+
+def length_outliers(pairs: Sequence[tuple[str, str]]) -> dict[int, Problem]:
+    """Entries whose length ratio (translation / source characters) is far from the catalog's
+    median ratio: ``{index in pairs: problem}``.
+
+    Only entries with at least :data:`MIN_SOURCE_CHARS` source characters take part, and only
+    when there are :data:`MIN_ENTRIES` of them. A ratio below median / :data:`RATIO_FACTOR`
+    suggests an omission, above median × :data:`RATIO_FACTOR` an addition. The factor was set
+    on the reviewed English catalog (2026-11), whose long blocks lie between 0.58 (a role line:
+    names and titles are compact in English) and 1.42 times the median ratio of 4.17: it
+    catches a block that lost about half of its text; smaller omissions are the reviewer's.
+    """
+    eligible = {i: len(t) / len(s) for i, (s, t) in enumerate(pairs)
+                if len(s.strip()) >= MIN_SOURCE_CHARS and t}
+    if len(eligible) < MIN_ENTRIES:
+        return {}
+    usual = statistics.median(eligible.values())
+    out = {}
+    for i, ratio in eligible.items():
+        if ratio < usual / RATIO_FACTOR or ratio > usual * RATIO_FACTOR:
+            what = "shorter" if ratio < usual else "longer"
+            out[i] = Problem("length", f"translation is far {what} than usual (length ratio "
+                                       f"{ratio:.2f}, catalog median {usual:.2f}): check for "
+                                       f"{'an omission' if what == 'shorter' else 'an addition'}")
+    return out
+
+
+# --- reviewed exceptions ---------------------------------------------------------------------
+
+_QA_OK = re.compile(r"^qa-ok\s+(?P<rule>[a-z]+)(?P<words>[^:]*):(?P<reason>.*)$")
+
+
+@dataclass
+class Exceptions:
+    """The ``qa-ok`` comments of one entry (see the module docstring)."""
+
+    items: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, msg: Message) -> "Exceptions":
+        out = cls()
+        for comment in msg.user_comments:
+            if not comment.startswith("qa-ok"):
+                continue
+            m = _QA_OK.match(comment)
+            if not m or not m["reason"].strip():
+                out.malformed.append(comment)
+            else:
+                out.items.append((m["rule"], tuple(m["words"].split()), m["reason"].strip()))
+        return out
+
+    def filter(self, problems: list[Problem]) -> list[Problem]:
+        """Drop accepted problems; add one for each malformed or unused exception.
+
+        ``qa-ok <rule>: reason`` accepts every problem of ``rule``; ``qa-ok <rule> w1 w2:
+        reason`` accepts the problems of ``rule`` whose message contains w1 or w2, and each
+        word must accept at least one (an exception that accepts nothing is reported).
+        """
+        used: set[tuple[int, str]] = set()
+        kept = []
+        for p in problems:
+            accepted = False
+            for k, (rule, words, _) in enumerate(self.items):
+                if p.rule != rule:
+                    continue
+                hits = [w for w in words if w in p.message] if words else [""]
+                if hits:
+                    accepted = True
+                    used.update((k, w) for w in hits)
+            if not accepted:
+                kept.append(p)
+        kept += [Problem("qa-ok", f"malformed exception {c!r}: write "
+                                  "'qa-ok <rule> [words]: <reason>'") for c in self.malformed]
+        for k, (rule, words, _) in enumerate(self.items):
+            unused = [w for w in (words or ("",)) if (k, w) not in used]
+            if unused:
+                what = f"qa-ok {rule} {' '.join(words)}".rstrip()
+                detail = f" ({', '.join(unused)})" if words else ""
+                kept.append(Problem("qa-ok", f"exception '{what}' accepts no problem{detail}: "
+                                             "remove it"))
+        return kept
+
+
+# --- catalogs --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """One ``.po`` file to check: its ``domain``, ``locale``, and for article catalogs the
+    article slugs whose blocks it must hold (``()`` for UI catalogs)."""
+
+    path: Path
+    domain: str
+    locale: str
+    slugs: tuple[str, ...] = ()
+
+
+def find_catalogs(translations_dir: Path | str, slugs: Iterable[str]) -> list[CatalogFile]:
+    """The catalog files of the project, and what each must cover.
+
+    The layout of :mod:`webapp.catalogs`: one catalog per article and translated locale
+    (``<dir>/<locale>/LC_MESSAGES/articles/<slug>.po``, Sphinx style) holding that article's
+    blocks, and the UI catalogs ``<dir>/<locale>/LC_MESSAGES/messages.po``. Files that do not
+    exist are returned too (reported missing).
+    """
+    from webapp.catalogs import article_po, ui_po
+    files = [CatalogFile(article_po(translations_dir, loc, slug), ARTICLE_DOMAIN, loc, (slug,))
+             for slug in slugs for loc in ARTICLE_LOCALES]
+    files += [CatalogFile(ui_po(translations_dir, loc), UI_DOMAIN, loc) for loc in UI_LOCALES]
+    return files
+
+
+def orphan_catalogs(translations_dir: Path | str, slugs: Iterable[str]) -> list[Finding]:
+    """Article catalogs whose article does not exist (renamed or deleted): translators' work
+    that no page shows. One finding per file."""
+    from webapp.catalogs import ARTICLE_DOMAIN_DIR
+    known = set(slugs)
+    out = []
+    for loc in ARTICLE_LOCALES:
+        folder = Path(translations_dir) / loc / "LC_MESSAGES" / ARTICLE_DOMAIN_DIR
+        out += [Finding(_rel(po), None, Problem("coverage", "catalog of an article that does "
+                                                "not exist (renamed or deleted?)"))
+                for po in sorted(folder.glob("*.po")) if po.stem not in known]
+    return out
+
+
+@dataclass
+class Finding:
+    """A problem at a place: ``path:line: rule: message``."""
+
+    path: str
+    line: int | None
+    problem: Problem
+    slug: str | None = None     # the article an article-catalog finding belongs to
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.problem.rule}: {self.problem.message}"
+
+
+def _rel(path: Path | str) -> str:
+    path = str(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if not rel.startswith("..") else path
+
+
+@dataclass
+class ArticleStats:
+    """Counts for the desk's report, per (slug, locale)."""
+
+    blocks: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    warnings: int = 0
+
+
+def _text(value) -> str:
+    return value[0] if isinstance(value, (tuple, list)) else (value or "")
+
+
+def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term],
+                       reference: Catalog | None,
+                       stats: dict[tuple[str, str], ArticleStats] | None = None) -> list[Finding]:
+    """Coverage and QA findings for one catalog file.
+
+    :param articles: ``{slug: Article}`` (webapp.content). :param reference: the ``zh`` UI
+        catalog, whose entries every other UI catalog must have. :param stats: filled with
+        per-article counts for :func:`report` when given.
+    """
+    path = _rel(cat.path)
+    if not cat.path.exists():
+        return [Finding(path, None, Problem("coverage", "missing catalog"))]
+    try:
+        catalog = read_catalog(cat.path, cat.locale)
+    except CatalogError as exc:
+        return [Finding(_rel(exc.path), exc.line, Problem("syntax", exc.message))]
+    findings: list[Finding] = []
+    entries: list[tuple[Message, str, str | None]] = []   # (message, source, slug)
+    if cat.domain == ARTICLE_DOMAIN:
+        wanted = {}
+        for slug in cat.slugs:
+            article = articles[slug]
+            st = stats.setdefault((slug, cat.locale), ArticleStats()) if stats is not None else None
+            for block in article.blocks:
+                wanted[(block.msgctxt, block.text)] = block
+                msg = catalog.get(block.text, context=block.msgctxt)
+                if st:
+                    st.blocks += 1
+                if msg is None:
+                    findings.append(Finding(_rel(article.path), block.line, Problem(
+                        "coverage", f"no {cat.locale} entry for {block.msgctxt} in {path}"), slug))
+                elif not _text(msg.string):
+                    findings.append(Finding(path, msg.lineno, Problem(
+                        "coverage", f"empty translation for {block.msgctxt}"), slug))
+                elif msg.fuzzy:
+                    findings.append(Finding(path, msg.lineno, Problem(
+                        "coverage", f"fuzzy translation for {block.msgctxt}"), slug))
+                    if st:
+                        st.fuzzy += 1
+                else:
+                    if st:
+                        st.translated += 1
+                    entries.append((msg, block.text, slug))
+        for msg in catalog:
+            if msg.id and (msg.context, msg.id) not in wanted:
+                slug = (msg.context or "").split("/")[0]
+                if slug in cat.slugs or not cat.slugs:
+                    findings.append(Finding(path, msg.lineno, Problem(
+                        "coverage", f"entry {msg.context} matches no block of the articles: "
+                                    "run `make translations`"), slug))
+    else:
+        for msg in catalog:
+            if not msg.id:
+                continue
+            source = _text(msg.id)
+            if not _text(msg.string) or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
+                findings.append(Finding(path, msg.lineno, Problem(
+                    "coverage", f"empty translation for UI string {source!r}")))
+            elif msg.fuzzy:
+                findings.append(Finding(path, msg.lineno, Problem(
+                    "coverage", f"fuzzy translation for UI string {source!r}")))
+            else:
+                entries.append((msg, source, None))
+        if reference is not None and cat.locale != UI_REFERENCE:
+            for ref in reference:
+                if ref.id and catalog.get(ref.id, context=ref.context) is None:
+                    findings.append(Finding(path, None, Problem(
+                        "coverage", f"no entry for UI string {_text(ref.id)!r}")))
+    for msg in catalog.obsolete.values():
+        findings.append(Finding(path, msg.lineno, Problem(
+            "coverage", f"obsolete entry {msg.context or _text(msg.id)[:30]!r}: delete it"),
+            (msg.context or "").split("/")[0] or None))
+    # translation QA, with each entry's reviewed exceptions; lengths only for article text
+    # (UI strings are short labels and placeholders)
+    outliers = length_outliers([(s, _text(m.string)) for m, s, _ in entries]) \
+        if cat.domain == ARTICLE_DOMAIN else {}
+    for i, (msg, source, slug) in enumerate(entries):
+        translation = _text(msg.string)
+        problems = check_entry(source, translation, cat.locale, glossary)
+        if i in outliers:
+            problems.append(outliers[i])
+        for problem in Exceptions.of(msg).filter(problems):
+            findings.append(Finding(path, msg.lineno, problem, slug))
+            if stats is not None and slug:
+                stats[(slug, cat.locale)].warnings += 1
+    return findings
+
+
+def check_all(translations_dir: Path | str, content_dir: Path | str,
+              glossary_path: Path | str | None = None,
+              stats: dict[tuple[str, str], ArticleStats] | None = None) -> list[Finding]:
+    """Every finding for the project's catalogs (see :func:`find_catalogs`).
+
+    :raises webapp.content.ContentError: if an article file is malformed (``file:line``).
+    """
+    from webapp.content import load_articles
+    articles = load_articles(content_dir)
+    root = Path(translations_dir)
+    findings: list[Finding] = []
+    try:
+        glossary = load_glossary(glossary_path or root / "GLOSSARY.md")
+    except CatalogError as exc:
+        findings.append(Finding(_rel(exc.path), exc.line, Problem("glossary", exc.message)))
+        glossary = []
+    files = find_catalogs(root, sorted(articles))
+    reference = ui_reference(files)
+    for cat in files:
+        findings += check_catalog_file(cat, articles, glossary, reference, stats)
+    return findings + orphan_catalogs(root, articles)
+
+
+def ui_reference(files: Sequence[CatalogFile]) -> Catalog | None:
+    """The ``zh`` UI catalog among ``files`` (the set of UI strings every UI catalog must
+    have), or None when it is missing or unreadable (then reported as that file's problem)."""
+    for cat in files:
+        if cat.domain == UI_DOMAIN and cat.locale == UI_REFERENCE and cat.path.exists():
+            try:
+                return read_catalog(cat.path, UI_REFERENCE)
+            except CatalogError:
+                return None
+    return None
+
+
+def syntax_findings(translations_dir: Path | str) -> list[Finding]:
+    """Read every ``.po`` under ``translations_dir`` (all locales, all domains, any layout)
+    with :func:`webapp.catalogs.read_catalog`: what ``make compile`` checks first."""
+    findings = []
+    for po in sorted(Path(translations_dir).rglob("*.po")):
+        locale = po.relative_to(translations_dir).parts[0]
+        try:
+            read_catalog(po, locale)
+        except CatalogError as exc:
+            findings.append(Finding(_rel(exc.path), exc.line, Problem("syntax", exc.message)))
+    return findings
+
+
+def report(stats: dict[tuple[str, str], ArticleStats], findings: Sequence[Finding]) -> str:
+    """The desk's table: one row per article and locale, plus the UI catalogs."""
+    rows = [("article", "locale", "blocks", "translated", "fuzzy", "QA warnings")]
+    for (slug, locale), st in sorted(stats.items()):
+        rows.append((slug, locale, str(st.blocks), str(st.translated), str(st.fuzzy),
+                     str(st.warnings)))
+    ui = [f for f in findings if f.slug is None]
+    rows.append(("(UI strings and other files)", "", "", "", "", str(len(ui))))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
+                       enumerate(zip(row, widths))).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: ``python -m webapp.qa [--report] [--syntax] [--translations DIR] [--content DIR]``.
+
+    Prints ``file:line: rule: message`` per problem on stderr and a summary line on stdout;
+    ``--report`` also prints the per-article table; ``--syntax`` only reads every catalog
+    (``make compile``'s first step). :returns: 0 when there is no problem, else 1.
+    """
+    from webapp.config import load
+    from webapp.content import ContentError
+    config = load()
+    parser = argparse.ArgumentParser(prog="python -m webapp.qa", description=__doc__.split("\n")[0])
+    parser.add_argument("--report", action="store_true", help="print the per-article table")
+    parser.add_argument("--syntax", action="store_true", help="only check that every catalog reads")
+    parser.add_argument("--translations", default=config["TRANSLATIONS_DIR"])
+    parser.add_argument("--content", default=config["CONTENT_DIR"])
+    args = parser.parse_args(argv)
+    if args.syntax:
+        findings = syntax_findings(args.translations)
+        for f in findings:
+            print(f, file=sys.stderr)
+        return 1 if findings else 0
+    stats: dict[tuple[str, str], ArticleStats] = {}
+    try:
+        findings = check_all(args.translations, args.content, stats=stats)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for f in findings:
+        print(f, file=sys.stderr)
+    if args.report:
+        print(report(stats, findings))
+    print(f"catalogs: {len(findings)} problem(s)")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
