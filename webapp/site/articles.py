@@ -14,7 +14,7 @@ that locale's hreflang cluster, sitemap and feed.
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -48,13 +48,6 @@ def available_locales(slug: str) -> list[str]:
     """Locales in which ``slug`` has at least one translated block (the source always)."""
     release = site().release
     return [a.locale for a in release.availability([slug])[slug] if a.status != "none"]
-
-
-def save_urls(slug: str) -> list[str]:
-    """Every page "Save for offline" keeps for ``slug``: the article in each locale and its
-    parallel text in each locale (paths)."""
-    return [url_for(endpoint, lang=code, slug=slug)
-            for endpoint in ("reader.article", "reader.parallel") for code in LOCALES]
 
 
 def cell_labels() -> dict[str, dict[str, str]]:

@@ -17,79 +17,16 @@ feeds (Atom requires the date) and listed in the sitemap without ``lastmod``.
 
 from __future__ import annotations
 
-import json
-
 from flask import abort, current_app, render_template
-from markupsafe import Markup
 
 from webapp import dates
-from webapp.content import Article
-from webapp.i18n import Localized, current_locale, localize_all
+from webapp.i18n import current_locale, localize_all
 from webapp.locales import LOCALES, SOURCE_LOCALE
 from webapp.pages import REGISTRY, page
-from webapp.site.state import absolute_url, asset_url, site
+from webapp.site.state import absolute_url, site
 
-HEADLINE_MAX = 110                  # schema.org/Google: headline of at most 110 characters
 XML = "application/xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
-
-
-def headline(text: str) -> str:
-    """``text`` cut to :data:`HEADLINE_MAX` characters, ending with "…" when cut."""
-    return text if len(text) <= HEADLINE_MAX else text[:HEADLINE_MAX - 1].rstrip() + "…"
-
-
-def json_ld(data: dict) -> Markup:
-    """Serialise ``data`` for a ``<script type="application/ld+json">`` element.
-
-    ``<``, ``>`` and ``&`` are written as JSON ``\\u`` escapes, so no text in the data can close
-    the element (``</script>``) or open a comment; the JSON value is unchanged. A data block is
-    not executed (HTML §4.12.1.2), so the page's ``script-src 'self'`` CSP allows it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def _work(slug: str, code: str) -> dict:
-    url = absolute_url("reader.article", lang=code, slug=slug)
-    return {"@type": "NewsArticle", "@id": url, "url": url, "inLanguage": LOCALES[code].tag}
-
-
-def news_article(article: Article, shown: dict[str, Localized], locales: list[str]) -> dict:
-    """schema.org ``NewsArticle`` for ``article`` in the current locale (a JSON-LD object).
-
-    :param shown: its blocks in the page's locale, by id. :param locales: locales in which the
-        article is available (translation started).
-    Fields: ``headline`` (≤ 110 characters), ``description`` (subtitle), ``author`` (a
-    ``Person`` per byline name), ``inLanguage``, ``publisher`` (logo: the app icon),
-    ``url``/``mainEntityOfPage``, ``datePublished``/``dateModified`` only when known, and the
-    links between translations (``workTranslation`` on the source page, ``translationOfWork``
-    on the others)."""
-    code = current_locale()
-    url = absolute_url("reader.article", slug=article.slug)
-    data: dict = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "@id": url, "url": url,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "headline": headline(shown[article.title.id].text),
-        "inLanguage": LOCALES[code].tag, "isAccessibleForFree": True,
-        "publisher": {"@type": "Organization", "name": current_app.config["SITE_NAME"],
-                      "logo": {"@type": "ImageObject",
-                               "url": site().site_url + asset_url("icons/icon-512.png")}},
-    }
-    if article.subtitle:
-        data["description"] = shown[article.subtitle.id].text
-    if article.authors:
-        data["author"] = [{"@type": "Person", "name": shown[a.id].text} for a in article.authors]
-    if article.published is not None:
-        data["datePublished"] = dates.rfc3339(article.published)
-    if article.updated is not None:
-        data["dateModified"] = dates.rfc3339(article.updated)
-    if code == SOURCE_LOCALE:
-        others = [c for c in locales if c != SOURCE_LOCALE]
-        if others:
-            data["workTranslation"] = [_work(article.slug, c) for c in others]
-    else:
-        data["translationOfWork"] = _work(article.slug, SOURCE_LOCALE)
-    return data
 
 
 # --- sitemaps ----------------------------------------------------------------------------------

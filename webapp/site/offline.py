@@ -27,10 +27,8 @@ from flask_babel import gettext as _
 from webapp.i18n import current_locale
 from webapp.locales import LOCALES, client_table
 from webapp.pages import READ, REGISTRY, SHELL, offline_patterns, page, render_path
-from webapp.site.state import asset_url, site
+from webapp.site.state import BACKGROUND_COLOR, THEME_COLOR, asset_url, site
 
-THEME_COLOR = "#b3261e"        # the brand red (--accent in site.css); <meta name=theme-color> too
-BACKGROUND_COLOR = "#fbfaf7"   # --bg, so the splash screen matches the first paint
 NOT_PRECACHED = ("screenshots/", "icons/favicon", "icons/apple-touch")  # install UI, browsers
 ICONS = [("icons/icon-192.png", "any"), ("icons/icon-512.png", "any"),
          ("icons/icon-maskable-512.png", "maskable")]

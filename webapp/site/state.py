@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 from flask import current_app, url_for
 
 from webapp.delivery import PageMemo
+from webapp.locales import LOCALES
 from webapp.release import Release
+
+THEME_COLOR = "#b3261e"        # the brand red (--accent in site.css); <meta name=theme-color> too
+BACKGROUND_COLOR = "#fbfaf7"   # --bg, so the splash screen matches the first paint
 
 
 @dataclass
@@ -38,3 +42,10 @@ def asset_url(path: str) -> str:
 
     :raises KeyError: for a file that is not under ``static/``."""
     return "/static/" + site().release.assets[path]
+
+
+def save_urls(slug: str) -> list[str]:
+    """Every page "Save for offline" keeps for ``slug``: the article in each locale and its
+    parallel text in each locale (paths)."""
+    return [url_for(endpoint, lang=code, slug=slug)
+            for endpoint in ("reader.article", "reader.parallel") for code in LOCALES]
