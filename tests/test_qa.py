@@ -18,7 +18,7 @@ from webapp import qa
 from webapp.catalogs import CatalogError, read_catalog
 from webapp.config import ROOT
 
-EN_PO = "en/LC_MESSAGES/article.po"
+EN_PO = "en/LC_MESSAGES/articles/jintan-new-energy.po"
 
 
 def rules(problems) -> list[str]:
