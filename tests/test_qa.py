@@ -254,6 +254,34 @@ def test_read_catalog_names_file_and_line(tmp_path, body, line, message):
     assert str(err.value).startswith(f"{po}:{line}: {message}")
 
 
+@pytest.mark.parametrize("body, line, message", [
+    # the key of an entry includes the continuation lines of its msgctxt and msgid
+    (HEADER + 'msgctxt "s/"\n"p-1"\nmsgid "a"\nmsgstr "x"\n\n'
+              'msgctxt "s/p-1"\nmsgid ""\n"a"\nmsgstr "y"\n', 10,
+     "duplicate entry: msgctxt 's/p-1' msgid 'a' is already defined on line 5"),
+    # a blank line ends an entry: a quoted string after it continues nothing
+    (HEADER + 'msgid "a"\nmsgstr "x"\n\n"y"\n', 8, "malformed or unterminated string"),
+])
+def test_read_catalog_keys_span_continuation_lines(tmp_path, body, line, message):
+    po = tmp_path / "bad.po"
+    po.write_text(body, "utf-8")
+    with pytest.raises(CatalogError) as err:
+        read_catalog(po, "en")
+    assert str(err.value).startswith(f"{po}:{line}: {message}")
+
+
+def test_entries_differing_in_msgctxt_or_continued_text_are_not_duplicates(tmp_path):
+    po = tmp_path / "good.po"
+    po.write_text(HEADER + 'msgctxt "s/p-1"\nmsgid "a"\nmsgstr "x"\n\n'
+                           'msgid "a"\nmsgstr "y"\n\n'          # same msgid, no msgctxt
+                           'msgctxt "s/p-2"\nmsgid "a"\nmsgstr "z"\n\n'
+                           'msgid "a"\n"b"\nmsgstr "w"\n\n'     # msgid "ab"
+                           'msgid "n"\nmsgid_plural "ns"\nmsgstr[0] "n"\nmsgstr[1] "ns"\n', "utf-8")
+    catalog = read_catalog(po, "en")
+    assert [(m.context, m.id) for m in catalog if m.id] == [
+        ("s/p-1", "a"), (None, "a"), ("s/p-2", "a"), (None, "ab"), (None, ("n", "ns"))]
+
+
 def test_a_bom_is_refused_at_line_1_and_bad_utf8_at_its_line(tmp_path):
     po = tmp_path / "bom.po"
     po.write_bytes(b"\xef\xbb\xbf" + (ROOT / "translations" / EN_PO).read_bytes())
