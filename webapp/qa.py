@@ -51,10 +51,10 @@ import os
 import re
 import statistics
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
@@ -191,6 +191,114 @@ _CN_PATTERNS = [
 ]
 _OR_MORE_CN = re.compile(r"^(?:%|[个個家项項名位块塊吨噸元年倍座所件种種])*以上")
 
+# A reader turns one match of a number pattern into the numbers it writes: ``[]`` when the
+# text is taken but holds no number to compare, None when it is not a number after all (the
+# text stays free for the patterns that follow).
+_Reader = Callable[[re.Match], list[Number] | None]
+
+
+def _find_numbers(text: str, patterns: Sequence[tuple[str, re.Pattern]],
+                  readers: dict[str, _Reader], or_more: re.Pattern) -> list[Number]:
+    """The numbers of ``text``, in text order, shared by :func:`zh_numbers` and
+    :func:`en_numbers`.
+
+    :param patterns: ``(kind, pattern)`` in priority order: a match overlapping the text of
+        an earlier accepted match is skipped, so ``1月29日`` is read once, as a date.
+    :param readers: for each kind, the :data:`_Reader` of its matches.
+    :param or_more: matched at the text right after a match; when it matches, the match's
+        last number gets ``or_more`` (以上, "or more": translations/STYLE.md, "Numbers").
+    :returns: every number found, sorted by where its match starts (stable for the two
+        numbers of a date).
+    """
+    found: list[tuple[int, Number]] = []
+    taken = [False] * len(text)
+    for kind, pattern in patterns:
+        for m in pattern.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            numbers = readers[kind](m)
+            if numbers is None:
+                continue
+            if numbers and or_more.match(text[m.end():]):
+                numbers[-1] = replace(numbers[-1], or_more=True)
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            found += [(m.start(), n) for n in numbers]
+    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+
+
+def _zh_int(raw: str) -> int:
+    """An integer written in Arabic digits (``14``) or as a Chinese numeral (``十四``).
+
+    :raises ValueError: from :func:`cn_int` for anything else."""
+    return int(raw) if raw.isdigit() else cn_int(raw)
+
+
+def _arabic(digits: str) -> Fraction:
+    """The value of a number in Arabic digits, thousands separators allowed (``50,000``)."""
+    return Fraction(digits.replace(",", ""))
+
+
+def _zh_plan(m: re.Match) -> list[Number]:
+    """“十四五”: the 14th Five-Year Plan, an ordinal."""
+    return [Number(Fraction(10 + _CN_DIGITS[m.group(1)]), "ordinal", m.group(0))]
+
+
+def _zh_date(m: re.Match) -> list[Number]:
+    """``1月29日``: a month and a day (a plain number, as English writes it)."""
+    return [Number(Fraction(int(m.group(1))), "month", m.group(0), True),
+            Number(Fraction(int(m.group(2))), "num", m.group(0), True)]
+
+
+def _zh_month(m: re.Match) -> list[Number] | None:
+    """``1月``: a month; not one when outside 1-12."""
+    if not 1 <= int(m.group(1)) <= 12:
+        return None
+    return [Number(Fraction(int(m.group(1))), "month", m.group(0), True)]
+
+
+def _zh_fraction(m: re.Match) -> list[Number]:
+    """``三分之一`` 1/3; ``百分之四十`` is a percentage, the number 40; nothing for ``零分之…``."""
+    den, num = (_zh_int(g) for g in m.groups())
+    if den == 100:
+        return [Number(Fraction(num), "num", m.group(0))]
+    return [Number(Fraction(num, den), "fraction", m.group(0))] if den else []
+
+
+def _zh_ordinal(m: re.Match) -> list[Number]:
+    """``第一``, ``第3``: an ordinal."""
+    raw = m.group(1)
+    return [Number(Fraction(_zh_int(raw)), "ordinal", m.group(0), raw.isdigit())]
+
+
+def _zh_arabic(m: re.Match) -> list[Number]:
+    """``20亿``, ``5万``, ``40``: Arabic digits times an optional Chinese multiplier."""
+    value = _arabic(m.group(1))
+    if m.group(2):
+        value *= _multiplier(m.group(2))
+    return [Number(value, "num", m.group(0), True)]
+
+
+def _zh_cn_big(m: re.Match) -> list[Number] | None:
+    """``千亿``, ``百家``, ``亿元``: a Chinese numeral (none means 1) times a multiplier; not a
+    number when :func:`cn_int` refuses the numeral."""
+    lead = m.group(1)
+    try:
+        base = cn_int(lead) if lead else 1
+    except ValueError:
+        return None
+    return [Number(Fraction(base * _multiplier(m.group(2))), "num", m.group(0))]
+
+
+def _zh_cn_count(m: re.Match) -> list[Number]:
+    """``两大``, ``三个``: a Chinese numeral before a classifier."""
+    return [Number(Fraction(cn_int(m.group(1))), "num", m.group(0))]
+
+
+_CN_READERS: dict[str, _Reader] = {
+    "plan": _zh_plan, "date": _zh_date, "month": _zh_month, "fraction": _zh_fraction,
+    "ordinal": _zh_ordinal, "arabic": _zh_arabic, "cn_big": _zh_cn_big, "cn_count": _zh_cn_count,
+}
+
 
 def zh_numbers(text: str) -> list[Number]:
     """The numbers of a Chinese text, units understood (see :data:`_CN_PATTERNS`).
@@ -199,60 +307,7 @@ def zh_numbers(text: str) -> list[Number]:
     month 1 and 29; ``第一`` -> ordinal 1; ``“十四五”`` -> ordinal 14; ``两大`` -> 2;
     ``40%以上`` -> 40 with ``or_more``. Words such as 一批, 双一流, 五新 are not numbers.
     """
-    found: list[tuple[int, Number]] = []
-    taken = [False] * len(text)
-
-    def free(m: re.Match) -> bool:
-        return not any(taken[m.start():m.end()])
-
-    def take(m: re.Match) -> None:
-        for i in range(m.start(), m.end()):
-            taken[i] = True
-
-    for kind, pattern in _CN_PATTERNS:
-        for m in pattern.finditer(text):
-            if not free(m):
-                continue
-            numbers: list[Number] = []
-            if kind == "plan":
-                numbers = [Number(Fraction(10 + _CN_DIGITS[m.group(1)]), "ordinal", m.group(0))]
-            elif kind == "date":
-                numbers = [Number(Fraction(int(m.group(1))), "month", m.group(0), True),
-                           Number(Fraction(int(m.group(2))), "num", m.group(0), True)]
-            elif kind == "month":
-                if not 1 <= int(m.group(1)) <= 12:
-                    continue
-                numbers = [Number(Fraction(int(m.group(1))), "month", m.group(0), True)]
-            elif kind == "fraction":
-                den, num = (int(g) if g.isdigit() else cn_int(g) for g in m.groups())
-                if den == 100:   # 百分之四十 = 40%
-                    numbers = [Number(Fraction(num), "num", m.group(0))]
-                elif den:
-                    numbers = [Number(Fraction(num, den), "fraction", m.group(0))]
-            elif kind == "ordinal":
-                raw = m.group(1)
-                numbers = [Number(Fraction(int(raw) if raw.isdigit() else cn_int(raw)),
-                                  "ordinal", m.group(0), raw.isdigit())]
-            elif kind == "arabic":
-                value = Fraction(m.group(1).replace(",", ""))
-                if m.group(2):
-                    value *= _multiplier(m.group(2))
-                numbers = [Number(value, "num", m.group(0), True)]
-            elif kind == "cn_big":
-                lead = m.group(1)
-                try:
-                    base = cn_int(lead) if lead else 1
-                except ValueError:
-                    continue
-                numbers = [Number(Fraction(base * _multiplier(m.group(2))), "num", m.group(0))]
-            elif kind == "cn_count":
-                numbers = [Number(Fraction(cn_int(m.group(1))), "num", m.group(0))]
-            if numbers and _OR_MORE_CN.match(text[m.end():]):
-                last = numbers[-1]
-                numbers[-1] = Number(last.value, last.kind, last.text, last.digits, True)
-            take(m)
-            found += [(m.start(), n) for n in numbers]
-    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+    return _find_numbers(text, _CN_PATTERNS, _CN_READERS, _OR_MORE_CN)
 
 
 _EN_WORDS = {w: i for i, w in enumerate(
@@ -278,40 +333,53 @@ _EN_PATTERNS = [
 ]
 
 
+_OR_MORE_EN = re.compile(r"^\s*(?:%|percent)?\s*(?:[a-z-]+\s+){0,3}?or more\b")
+
+
+def _en_fraction(m: re.Match) -> list[Number]:
+    """``one-third``, ``a half``, ``two thirds``."""
+    word, part = m.group(1).lower(), m.group(2).lower().rstrip("s")
+    num = 1 if word in ("one", "a") else _EN_WORDS[word]
+    return [Number(Fraction(num, _EN_FRACTIONS[part]), "fraction", m.group(0))]
+
+
+def _en_digits(m: re.Match) -> list[Number]:
+    """``50,000``, ``2 billion``, ``14th`` (an ordinal)."""
+    value = _arabic(m.group(1))
+    if m.group(3):
+        value *= _EN_SCALE[m.group(3)]
+    return [Number(value, "ordinal" if m.group(2) else "num", m.group(0), True)]
+
+
+def _en_word(m: re.Match) -> list[Number]:
+    """``five``, ``two billion``."""
+    value = Fraction(_EN_WORDS[m.group(1).lower()])
+    if m.group(2):
+        value *= _EN_SCALE[m.group(2).lower()]
+    return [Number(value, "num", m.group(0))]
+
+
+def _en_ordinal(m: re.Match) -> list[Number]:
+    """``first`` to ``twentieth``."""
+    return [Number(Fraction(_EN_ORDINALS[m.group(1).lower()]), "ordinal", m.group(0))]
+
+
+def _en_month(m: re.Match) -> list[Number]:
+    """``January`` to ``December``."""
+    return [Number(Fraction(_MONTHS[m.group(1)]), "month", m.group(0))]
+
+
+_EN_READERS: dict[str, _Reader] = {
+    "fraction": _en_fraction, "digits": _en_digits, "word": _en_word, "ordinal": _en_ordinal,
+    "month": _en_month,
+}
+
+
 def en_numbers(text: str) -> list[Number]:
     """The numbers of an English text: digits (``50,000``, ``2 billion``, ``14th``), number
     and ordinal words up to twenty (``five``, ``first``), fractions (``one-third``, ``a
     half``) and month names. ``or_more`` is set on a number followed by "or more"."""
-    found: list[tuple[int, Number]] = []
-    taken = [False] * len(text)
-    for kind, pattern in _EN_PATTERNS:
-        for m in pattern.finditer(text):
-            if any(taken[m.start():m.end()]):
-                continue
-            if kind == "fraction":
-                word, part = m.group(1).lower(), m.group(2).lower().rstrip("s")
-                num = 1 if word in ("one", "a") else _EN_WORDS[word]
-                number = Number(Fraction(num, _EN_FRACTIONS[part]), "fraction", m.group(0))
-            elif kind == "digits":
-                value = Fraction(m.group(1).replace(",", ""))
-                if m.group(3):
-                    value *= _EN_SCALE[m.group(3)]
-                number = Number(value, "ordinal" if m.group(2) else "num", m.group(0), True)
-            elif kind == "word":
-                value = Fraction(_EN_WORDS[m.group(1).lower()])
-                if m.group(2):
-                    value *= _EN_SCALE[m.group(2).lower()]
-                number = Number(value, "num", m.group(0))
-            elif kind == "ordinal":
-                number = Number(Fraction(_EN_ORDINALS[m.group(1).lower()]), "ordinal", m.group(0))
-            else:
-                number = Number(Fraction(_MONTHS[m.group(1)]), "month", m.group(0))
-            if re.match(r"^\s*(?:%|percent)?\s*(?:[a-z-]+\s+){0,3}?or more\b", text[m.end():]):
-                number = Number(number.value, number.kind, number.text, number.digits, True)
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            found.append((m.start(), number))
-    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+    return _find_numbers(text, _EN_PATTERNS, _EN_READERS, _OR_MORE_EN)
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
