@@ -371,6 +371,58 @@ def test_coverage_problems_are_reported_with_their_lines(translations_copy):
     assert f"{hant_ui}:" in result.stderr and "placeholders: placeholders differ" in result.stderr
 
 
+def _line_of(po: Path, text: str) -> int:
+    return next(i for i, line in enumerate(po.read_text("utf-8").splitlines(), 1) if text in line)
+
+
+def test_each_coverage_problem_is_reported_at_its_place_and_counted(translations_copy):
+    """check_all in-process: a block without an entry, an empty and a fuzzy translation, an
+    entry for no block, a missing catalog, empty, fuzzy and missing UI strings; each finding's
+    file, line and article, and the desk's counts for --report."""
+    po = _edit_en(translations_copy, lambda t: t
+                  .replace('msgctxt "jintan-new-energy/byline-label"\nmsgid "全媒体记者"\n'
+                           'msgstr "Multimedia reporters"\n\n', "")
+                  .replace('msgstr "Exploring the answers behind Jintan’s “first meeting” after the '
+                           'Spring Festival"', 'msgstr ""')
+                  .replace('msgctxt "jintan-new-energy/by-7b4bb849"',
+                           '#, fuzzy\nmsgctxt "jintan-new-energy/by-7b4bb849"')
+                  .replace("50,000 tonnes of anode", "5,000 tonnes of anode")
+                  + '\nmsgctxt "jintan-new-energy/p-gone"\nmsgid "旧段落"\nmsgstr "An old paragraph"\n')
+    ui = translations_copy / "zh_Hant/LC_MESSAGES/messages.po"
+    ui.write_text(ui.read_text("utf-8")
+                  .replace('msgid "In Chinese only"\nmsgstr "僅有中文"\n', "")
+                  .replace('msgid "Pages"\nmsgstr "分頁"', 'msgid "Pages"\nmsgstr ""')
+                  .replace('msgid "Editor’s note"\n', '#, fuzzy\nmsgid "Editor’s note"\n'), "utf-8")
+    hant = translations_copy / f"zh_Hant/LC_MESSAGES/articles/{SEED_SLUG}.po"
+    hant.unlink()
+    stats = {}
+    findings = qa.check_all(translations_copy, ROOT / "content", stats=stats)
+    en, ui_path, article = qa._rel(po), qa._rel(ui), qa._rel(seed_article().path)
+    assert [(f.path, f.line, f.problem.rule, f.problem.message, f.slug) for f in findings] == [
+        (en, _line_of(po, 'msgid "探究金坛新春'), "coverage",
+         f"empty translation for {SEED_SLUG}/subtitle", SEED_SLUG),
+        (article, 7, "coverage", f"no en entry for {SEED_SLUG}/byline-label in {en}", SEED_SLUG),
+        (en, _line_of(po, 'msgid "师杰"'), "coverage",
+         f"fuzzy translation for {SEED_SLUG}/by-7b4bb849", SEED_SLUG),
+        (en, _line_of(po, 'msgid "旧段落"'), "coverage",
+         f"entry {SEED_SLUG}/p-gone matches no block of the articles: run `make translations`",
+         SEED_SLUG),
+        (en, _line_of(po, "5,000 tonnes of anode") - 1, "numbers",
+         "'5,000' (5,000) is not in the source", SEED_SLUG),
+        (qa._rel(hant), None, "coverage", "missing catalog", None),
+        (ui_path, _line_of(ui, 'msgid "Editor’s note"'), "coverage",
+         "fuzzy translation for UI string 'Editor’s note'", None),
+        (ui_path, _line_of(ui, 'msgid "Pages"'), "coverage",
+         "empty translation for UI string 'Pages'", None),
+        (ui_path, None, "coverage", "no entry for UI string 'In Chinese only'", None),
+    ]
+    assert stats == {(SEED_SLUG, "en"): qa.ArticleStats(blocks=41, translated=38, fuzzy=1,
+                                                        warnings=1)}
+    assert qa.report(stats, findings).splitlines()[2:] == [
+        f"{SEED_SLUG}             en          41          38      1            1",
+        "(UI strings and other files)                                               4"]
+
+
 def test_syntax_mode_is_what_make_compile_checks_first(translations_copy):
     po = translations_copy / EN_PO
     po.write_bytes(b"\xef\xbb\xbf" + po.read_bytes())
