@@ -54,7 +54,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
@@ -783,6 +783,166 @@ def _text(value) -> str:
     return value[0] if isinstance(value, (tuple, list)) else (value or "")
 
 
+def _slug_of(context: str | None) -> str:
+    """The article slug of an article entry's msgctxt (``<slug>/<block id>``); ``""`` for none."""
+    return (context or "").split("/")[0]
+
+
+def _error_finding(exc: CatalogError, rule: str) -> Finding:
+    """A :class:`webapp.catalogs.CatalogError` (a catalog that does not read, a glossary row)
+    as a finding of ``rule`` at the error's file and line."""
+    return Finding(_rel(exc.path), exc.line, Problem(rule, exc.message))
+
+
+class _Entry(NamedTuple):
+    """A translated entry, collected by coverage for translation QA."""
+
+    msg: Message
+    source: str           # the text it translates (the block's Chinese, or the UI msgid)
+    slug: str | None      # its article; None for UI strings
+
+
+def _block_state(msg: Message | None) -> str:
+    """How the entry ``msg`` of an article block stands: ``missing`` (no entry), ``empty``,
+    ``fuzzy`` (never compiled: readers see the Chinese) or ``translated``."""
+    if msg is None:
+        return "missing"
+    if not _text(msg.string):
+        return "empty"
+    return "fuzzy" if msg.fuzzy else "translated"
+
+
+def _block_finding(state: str, cat: CatalogFile, path: str, article, block, msg: Message | None,
+                   slug: str) -> Finding:
+    """The coverage finding of a block that is not translated (``state`` from
+    :func:`_block_state`): a missing entry at the block's line in the article file, an empty
+    or fuzzy one at the entry's line in the catalog (``path``)."""
+    if state == "missing":
+        return Finding(_rel(article.path), block.line, Problem(
+            "coverage", f"no {cat.locale} entry for {block.msgctxt} in {path}"), slug)
+    if state == "empty":
+        return Finding(path, msg.lineno, Problem(
+            "coverage", f"empty translation for {block.msgctxt}"), slug)
+    return Finding(path, msg.lineno, Problem(
+        "coverage", f"fuzzy translation for {block.msgctxt}"), slug)
+
+
+def _article_coverage(cat: CatalogFile, path: str, catalog: Catalog, articles: dict,
+                      stats: dict[tuple[str, str], ArticleStats] | None,
+                      entries: list[_Entry]) -> list[Finding]:
+    """Coverage of an article catalog: every block of its articles (``cat.slugs``) has an
+    entry that is neither empty nor fuzzy, and no entry of theirs matches no block.
+
+    :param path: ``cat.path`` as reported. :param stats: when given, each article's blocks,
+        translated and fuzzy counts are added under (slug, locale).
+    :param entries: the translated entries are appended, for translation QA.
+    :returns: the findings, block by block in article order, then the unmatched entries.
+    """
+    findings: list[Finding] = []
+    wanted: set[tuple[str, str]] = set()
+    for slug in cat.slugs:
+        article = articles[slug]
+        st = stats.setdefault((slug, cat.locale), ArticleStats()) if stats is not None \
+            else ArticleStats()                               # counts nobody reads
+        for block in article.blocks:
+            wanted.add((block.msgctxt, block.text))
+            msg = catalog.get(block.text, context=block.msgctxt)
+            state = _block_state(msg)
+            st.blocks += 1
+            if state == "translated":
+                st.translated += 1
+                entries.append(_Entry(msg, block.text, slug))
+                continue
+            if state == "fuzzy":
+                st.fuzzy += 1
+            findings.append(_block_finding(state, cat, path, article, block, msg, slug))
+    return findings + _unmatched_entries(cat, path, catalog, wanted)
+
+
+def _unmatched_entries(cat: CatalogFile, path: str, catalog: Catalog,
+                       wanted: set[tuple[str, str]]) -> list[Finding]:
+    """Entries of ``cat``'s articles (of any article when it names none) whose msgctxt and
+    msgid are no block in ``wanted``: the block changed or went away since
+    ``make translations``."""
+    findings = []
+    for msg in catalog:
+        if msg.id and (msg.context, msg.id) not in wanted:
+            slug = _slug_of(msg.context)
+            if slug in cat.slugs or not cat.slugs:
+                findings.append(Finding(path, msg.lineno, Problem(
+                    "coverage", f"entry {msg.context} matches no block of the articles: "
+                                "run `make translations`"), slug))
+    return findings
+
+
+def _ui_coverage(cat: CatalogFile, path: str, catalog: Catalog, reference: Catalog | None,
+                 entries: list[_Entry]) -> list[Finding]:
+    """Coverage of a UI catalog: no entry is empty (in any plural form) or fuzzy, and every
+    UI string of the reference catalog has an entry (:func:`_missing_ui_strings`).
+
+    :param entries: the translated entries are appended, for translation QA.
+    :returns: the findings in catalog order, then the missing UI strings.
+    """
+    findings = []
+    for msg in catalog:
+        if not msg.id:
+            continue
+        source = _text(msg.id)
+        if not _text(msg.string) or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
+            findings.append(Finding(path, msg.lineno, Problem(
+                "coverage", f"empty translation for UI string {source!r}")))
+        elif msg.fuzzy:
+            findings.append(Finding(path, msg.lineno, Problem(
+                "coverage", f"fuzzy translation for UI string {source!r}")))
+        else:
+            entries.append(_Entry(msg, source, None))
+    return findings + _missing_ui_strings(cat, path, catalog, reference)
+
+
+def _missing_ui_strings(cat: CatalogFile, path: str, catalog: Catalog,
+                        reference: Catalog | None) -> list[Finding]:
+    """One finding per UI string of ``reference`` (the ``zh`` UI catalog, which
+    ``make translations`` keeps up to date) that ``catalog`` has no entry for, in reference
+    order; none for the reference itself or when there is no reference."""
+    if reference is None or cat.locale == UI_REFERENCE:
+        return []
+    return [Finding(path, None, Problem("coverage", f"no entry for UI string {_text(ref.id)!r}"))
+            for ref in reference if ref.id and catalog.get(ref.id, context=ref.context) is None]
+
+
+def _obsolete_entries(path: str, catalog: Catalog) -> list[Finding]:
+    """One finding per obsolete (``#~``) entry, which msgmerge keeps and no page shows."""
+    return [Finding(path, msg.lineno, Problem(
+                "coverage", f"obsolete entry {msg.context or _text(msg.id)[:30]!r}: delete it"),
+                _slug_of(msg.context) or None)
+            for msg in catalog.obsolete.values()]
+
+
+def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
+                    glossary: Sequence[Term],
+                    stats: dict[tuple[str, str], ArticleStats] | None) -> list[Finding]:
+    """Translation QA of the translated entries: every rule of :data:`RULES`, and for article
+    text the length ratio (:func:`length_outliers`; UI strings are short labels and
+    placeholders), less what each entry's ``qa-ok`` comments accept (:class:`Exceptions`).
+
+    :param stats: when given, each finding of an article entry adds a warning to its
+        (slug, locale), which :func:`_article_coverage` created.
+    :returns: the findings in entry order.
+    """
+    outliers = length_outliers([(e.source, _text(e.msg.string)) for e in entries]) \
+        if cat.domain == ARTICLE_DOMAIN else {}
+    findings = []
+    for i, (msg, source, slug) in enumerate(entries):
+        problems = check_entry(source, _text(msg.string), cat.locale, glossary)
+        if i in outliers:
+            problems.append(outliers[i])
+        for problem in Exceptions.of(msg).filter(problems):
+            findings.append(Finding(path, msg.lineno, problem, slug))
+            if stats is not None and slug:
+                stats[(slug, cat.locale)].warnings += 1
+    return findings
+
+
 def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term],
                        reference: Catalog | None,
                        stats: dict[tuple[str, str], ArticleStats] | None = None) -> list[Finding]:
@@ -791,6 +951,9 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     :param articles: ``{slug: Article}`` (webapp.content). :param reference: the ``zh`` UI
         catalog, whose entries every other UI catalog must have. :param stats: filled with
         per-article counts for :func:`report` when given.
+    :returns: a missing catalog, or the error of one that does not read, alone; else the
+        coverage findings (:func:`_article_coverage` or :func:`_ui_coverage`), then obsolete
+        entries, then translation QA (:func:`_translation_qa`).
     """
     path = _rel(cat.path)
     if not cat.path.exists():
@@ -798,77 +961,14 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     try:
         catalog = read_catalog(cat.path, cat.locale)
     except CatalogError as exc:
-        return [Finding(_rel(exc.path), exc.line, Problem("syntax", exc.message))]
-    findings: list[Finding] = []
-    entries: list[tuple[Message, str, str | None]] = []   # (message, source, slug)
+        return [_error_finding(exc, "syntax")]
+    entries: list[_Entry] = []
     if cat.domain == ARTICLE_DOMAIN:
-        wanted = {}
-        for slug in cat.slugs:
-            article = articles[slug]
-            st = stats.setdefault((slug, cat.locale), ArticleStats()) if stats is not None else None
-            for block in article.blocks:
-                wanted[(block.msgctxt, block.text)] = block
-                msg = catalog.get(block.text, context=block.msgctxt)
-                if st:
-                    st.blocks += 1
-                if msg is None:
-                    findings.append(Finding(_rel(article.path), block.line, Problem(
-                        "coverage", f"no {cat.locale} entry for {block.msgctxt} in {path}"), slug))
-                elif not _text(msg.string):
-                    findings.append(Finding(path, msg.lineno, Problem(
-                        "coverage", f"empty translation for {block.msgctxt}"), slug))
-                elif msg.fuzzy:
-                    findings.append(Finding(path, msg.lineno, Problem(
-                        "coverage", f"fuzzy translation for {block.msgctxt}"), slug))
-                    if st:
-                        st.fuzzy += 1
-                else:
-                    if st:
-                        st.translated += 1
-                    entries.append((msg, block.text, slug))
-        for msg in catalog:
-            if msg.id and (msg.context, msg.id) not in wanted:
-                slug = (msg.context or "").split("/")[0]
-                if slug in cat.slugs or not cat.slugs:
-                    findings.append(Finding(path, msg.lineno, Problem(
-                        "coverage", f"entry {msg.context} matches no block of the articles: "
-                                    "run `make translations`"), slug))
+        findings = _article_coverage(cat, path, catalog, articles, stats, entries)
     else:
-        for msg in catalog:
-            if not msg.id:
-                continue
-            source = _text(msg.id)
-            if not _text(msg.string) or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
-                findings.append(Finding(path, msg.lineno, Problem(
-                    "coverage", f"empty translation for UI string {source!r}")))
-            elif msg.fuzzy:
-                findings.append(Finding(path, msg.lineno, Problem(
-                    "coverage", f"fuzzy translation for UI string {source!r}")))
-            else:
-                entries.append((msg, source, None))
-        if reference is not None and cat.locale != UI_REFERENCE:
-            for ref in reference:
-                if ref.id and catalog.get(ref.id, context=ref.context) is None:
-                    findings.append(Finding(path, None, Problem(
-                        "coverage", f"no entry for UI string {_text(ref.id)!r}")))
-    for msg in catalog.obsolete.values():
-        findings.append(Finding(path, msg.lineno, Problem(
-            "coverage", f"obsolete entry {msg.context or _text(msg.id)[:30]!r}: delete it"),
-            (msg.context or "").split("/")[0] or None))
-    # translation QA, with each entry's reviewed exceptions; lengths only for article text
-    # (UI strings are short labels and placeholders)
-    outliers = length_outliers([(s, _text(m.string)) for m, s, _ in entries]) \
-        if cat.domain == ARTICLE_DOMAIN else {}
-    for i, (msg, source, slug) in enumerate(entries):
-        translation = _text(msg.string)
-        problems = check_entry(source, translation, cat.locale, glossary)
-        if i in outliers:
-            problems.append(outliers[i])
-        for problem in Exceptions.of(msg).filter(problems):
-            findings.append(Finding(path, msg.lineno, problem, slug))
-            if stats is not None and slug:
-                stats[(slug, cat.locale)].warnings += 1
-    return findings
+        findings = _ui_coverage(cat, path, catalog, reference, entries)
+    findings += _obsolete_entries(path, catalog)
+    return findings + _translation_qa(cat, path, entries, glossary, stats)
 
 
 def check_all(translations_dir: Path | str, content_dir: Path | str,
@@ -885,7 +985,7 @@ def check_all(translations_dir: Path | str, content_dir: Path | str,
     try:
         glossary = load_glossary(glossary_path or root / "GLOSSARY.md")
     except CatalogError as exc:
-        findings.append(Finding(_rel(exc.path), exc.line, Problem("glossary", exc.message)))
+        findings.append(_error_finding(exc, "glossary"))
         glossary = []
     files = find_catalogs(root, sorted(articles))
     reference = ui_reference(files)
@@ -915,7 +1015,7 @@ def syntax_findings(translations_dir: Path | str) -> list[Finding]:
         try:
             read_catalog(po, locale)
         except CatalogError as exc:
-            findings.append(Finding(_rel(exc.path), exc.line, Problem("syntax", exc.message)))
+            findings.append(_error_finding(exc, "syntax"))
     return findings
 
 
