@@ -1029,7 +1029,7 @@ def report(stats: dict[tuple[str, str], ArticleStats], findings: Sequence[Findin
     rows.append(("(UI strings and other files)", "", "", "", "", str(len(ui))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
-                       enumerate(zip(row, widths))).rstrip() for row in rows]
+                       enumerate(zip(row, widths, strict=True))).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
