@@ -18,7 +18,7 @@ from webapp import qa
 from webapp.catalogs import CatalogError, read_catalog
 from webapp.config import ROOT
 
-EN_PO = "en/LC_MESSAGES/article.po"
+EN_PO = "en/LC_MESSAGES/articles/jintan-new-energy.po"
 
 
 def rules(problems) -> list[str]:
@@ -254,6 +254,34 @@ def test_read_catalog_names_file_and_line(tmp_path, body, line, message):
     assert str(err.value).startswith(f"{po}:{line}: {message}")
 
 
+@pytest.mark.parametrize("body, line, message", [
+    # the key of an entry includes the continuation lines of its msgctxt and msgid
+    (HEADER + 'msgctxt "s/"\n"p-1"\nmsgid "a"\nmsgstr "x"\n\n'
+              'msgctxt "s/p-1"\nmsgid ""\n"a"\nmsgstr "y"\n', 10,
+     "duplicate entry: msgctxt 's/p-1' msgid 'a' is already defined on line 5"),
+    # a blank line ends an entry: a quoted string after it continues nothing
+    (HEADER + 'msgid "a"\nmsgstr "x"\n\n"y"\n', 8, "malformed or unterminated string"),
+])
+def test_read_catalog_keys_span_continuation_lines(tmp_path, body, line, message):
+    po = tmp_path / "bad.po"
+    po.write_text(body, "utf-8")
+    with pytest.raises(CatalogError) as err:
+        read_catalog(po, "en")
+    assert str(err.value).startswith(f"{po}:{line}: {message}")
+
+
+def test_entries_differing_in_msgctxt_or_continued_text_are_not_duplicates(tmp_path):
+    po = tmp_path / "good.po"
+    po.write_text(HEADER + 'msgctxt "s/p-1"\nmsgid "a"\nmsgstr "x"\n\n'
+                           'msgid "a"\nmsgstr "y"\n\n'          # same msgid, no msgctxt
+                           'msgctxt "s/p-2"\nmsgid "a"\nmsgstr "z"\n\n'
+                           'msgid "a"\n"b"\nmsgstr "w"\n\n'     # msgid "ab"
+                           'msgid "n"\nmsgid_plural "ns"\nmsgstr[0] "n"\nmsgstr[1] "ns"\n', "utf-8")
+    catalog = read_catalog(po, "en")
+    assert [(m.context, m.id) for m in catalog if m.id] == [
+        ("s/p-1", "a"), (None, "a"), ("s/p-2", "a"), (None, "ab"), (None, ("n", "ns"))]
+
+
 def test_a_bom_is_refused_at_line_1_and_bad_utf8_at_its_line(tmp_path):
     po = tmp_path / "bom.po"
     po.write_bytes(b"\xef\xbb\xbf" + (ROOT / "translations" / EN_PO).read_bytes())
@@ -341,6 +369,58 @@ def test_coverage_problems_are_reported_with_their_lines(translations_copy):
     assert result.returncode == 1
     assert "coverage: obsolete entry 'jintan-new-energy/p-old': delete it" in result.stderr
     assert f"{hant_ui}:" in result.stderr and "placeholders: placeholders differ" in result.stderr
+
+
+def _line_of(po: Path, text: str) -> int:
+    return next(i for i, line in enumerate(po.read_text("utf-8").splitlines(), 1) if text in line)
+
+
+def test_each_coverage_problem_is_reported_at_its_place_and_counted(translations_copy):
+    """check_all in-process: a block without an entry, an empty and a fuzzy translation, an
+    entry for no block, a missing catalog, empty, fuzzy and missing UI strings; each finding's
+    file, line and article, and the desk's counts for --report."""
+    po = _edit_en(translations_copy, lambda t: t
+                  .replace('msgctxt "jintan-new-energy/byline-label"\nmsgid "全媒体记者"\n'
+                           'msgstr "Multimedia reporters"\n\n', "")
+                  .replace('msgstr "Exploring the answers behind Jintan’s “first meeting” after the '
+                           'Spring Festival"', 'msgstr ""')
+                  .replace('msgctxt "jintan-new-energy/by-7b4bb849"',
+                           '#, fuzzy\nmsgctxt "jintan-new-energy/by-7b4bb849"')
+                  .replace("50,000 tonnes of anode", "5,000 tonnes of anode")
+                  + '\nmsgctxt "jintan-new-energy/p-gone"\nmsgid "旧段落"\nmsgstr "An old paragraph"\n')
+    ui = translations_copy / "zh_Hant/LC_MESSAGES/messages.po"
+    ui.write_text(ui.read_text("utf-8")
+                  .replace('msgid "In Chinese only"\nmsgstr "僅有中文"\n', "")
+                  .replace('msgid "Pages"\nmsgstr "分頁"', 'msgid "Pages"\nmsgstr ""')
+                  .replace('msgid "Editor’s note"\n', '#, fuzzy\nmsgid "Editor’s note"\n'), "utf-8")
+    hant = translations_copy / f"zh_Hant/LC_MESSAGES/articles/{SEED_SLUG}.po"
+    hant.unlink()
+    stats = {}
+    findings = qa.check_all(translations_copy, ROOT / "content", stats=stats)
+    en, ui_path, article = qa._rel(po), qa._rel(ui), qa._rel(seed_article().path)
+    assert [(f.path, f.line, f.problem.rule, f.problem.message, f.slug) for f in findings] == [
+        (en, _line_of(po, 'msgid "探究金坛新春'), "coverage",
+         f"empty translation for {SEED_SLUG}/subtitle", SEED_SLUG),
+        (article, 7, "coverage", f"no en entry for {SEED_SLUG}/byline-label in {en}", SEED_SLUG),
+        (en, _line_of(po, 'msgid "师杰"'), "coverage",
+         f"fuzzy translation for {SEED_SLUG}/by-7b4bb849", SEED_SLUG),
+        (en, _line_of(po, 'msgid "旧段落"'), "coverage",
+         f"entry {SEED_SLUG}/p-gone matches no block of the articles: run `make translations`",
+         SEED_SLUG),
+        (en, _line_of(po, "5,000 tonnes of anode") - 1, "numbers",
+         "'5,000' (5,000) is not in the source", SEED_SLUG),
+        (qa._rel(hant), None, "coverage", "missing catalog", None),
+        (ui_path, _line_of(ui, 'msgid "Editor’s note"'), "coverage",
+         "fuzzy translation for UI string 'Editor’s note'", None),
+        (ui_path, _line_of(ui, 'msgid "Pages"'), "coverage",
+         "empty translation for UI string 'Pages'", None),
+        (ui_path, None, "coverage", "no entry for UI string 'In Chinese only'", None),
+    ]
+    assert stats == {(SEED_SLUG, "en"): qa.ArticleStats(blocks=41, translated=38, fuzzy=1,
+                                                        warnings=1)}
+    assert qa.report(stats, findings).splitlines()[2:] == [
+        f"{SEED_SLUG}             en          41          38      1            1",
+        "(UI strings and other files)                                               4"]
 
 
 def test_syntax_mode_is_what_make_compile_checks_first(translations_copy):

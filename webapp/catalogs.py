@@ -71,55 +71,115 @@ _KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+(
 _CONTINUATION = re.compile(rf"^({_STRING})[ \t]*$")
 
 
+class _EntryScanner:
+    """The state of :func:`_scan` while it reads a catalog line by line: the entry being read
+    (its msgctxt, msgid, the field the last string belongs to, the line it starts on) and the
+    line of every msgctxt/msgid pair already complete.
+
+    GNU msgfmt refuses a catalog that defines one msgctxt/msgid pair twice ("duplicate message
+    definition"); Babel keeps one of the two silently, hence this check before Babel reads it.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.seen: dict[tuple[str | None, str | None], int] = {}   # (msgctxt, msgid) -> line
+        self.ctxt: str | None = None
+        self.msgid: str | None = None
+        self.field: str | None = None     # msgctxt, msgid, msgid_plural, msgstr or None
+        self.start = 0                    # line of the entry's msgctxt, or of its msgid
+
+    def end_entry(self) -> None:
+        """A blank line: the entry is over, a continuation string has nothing to extend."""
+        self.ctxt = self.msgid = self.field = None
+
+    def keyword(self, n: int, keyword: str, value: str) -> None:
+        """Line ``n`` is ``keyword "value"`` (``value`` unescaped).
+
+        A msgctxt starts an entry; so does a msgid not preceded by a msgctxt. The first msgstr
+        after a msgid completes the entry's key (see :meth:`_complete`).
+
+        :raises CatalogError: at the entry's first line when its key is already defined.
+        """
+        if keyword == "msgctxt":
+            self.ctxt, self.msgid, self.field, self.start = value, None, "msgctxt", n
+        elif keyword == "msgid":
+            if self.field != "msgctxt":
+                self.ctxt, self.start = None, n
+            self.msgid, self.field = value, "msgid"
+        elif keyword.startswith("msgstr") and self.field == "msgid":
+            self._complete()
+            self.field = "msgstr"
+        elif keyword == "msgid_plural" and self.field == "msgid":
+            self.field = "msgid_plural"
+        else:
+            self.field = "msgstr" if keyword.startswith("msgstr") else keyword
+
+    def continuation(self, quoted: str) -> None:
+        """A quoted string alone on its line extends the field before it; only msgctxt and
+        msgid are kept (they make the key), other fields' text does not matter here."""
+        if self.field == "msgctxt":
+            self.ctxt += unescape(quoted)
+        elif self.field == "msgid":
+            self.msgid += unescape(quoted)
+
+    def _complete(self) -> None:
+        """Record the entry's msgctxt/msgid pair.
+
+        :raises CatalogError: ``duplicate entry: [msgctxt '…' ]msgid '…' is already defined on
+            line N`` at the entry's first line when the pair was seen before.
+        """
+        key = (self.ctxt, self.msgid)
+        if key in self.seen:
+            what = f"msgctxt {self.ctxt!r} " if self.ctxt is not None else ""
+            raise CatalogError(self.path, self.start, f"duplicate entry: {what}msgid {self.msgid!r} "
+                                                      f"is already defined on line {self.seen[key]}")
+        self.seen[key] = self.start
+
+
+def _bad_line(path: Path, n: int, stripped: str) -> CatalogError:
+    """The error for line ``n`` (``stripped``), which is neither a comment, a keyword with one
+    well-formed string nor a continuation string: a malformed or unterminated string when it
+    starts like a keyword or a string (Babel would drop the entry silently), else not .po."""
+    if stripped.startswith(("msgctxt", "msgid", "msgstr", '"')):
+        return CatalogError(path, n, "malformed or unterminated string (a .po string is "
+                                     'one line in double quotes, with \\" for a quote)')
+    return CatalogError(path, n, f"not a .po line: {stripped[:40]!r} (expected a comment, "
+                                 'msgctxt/msgid/msgstr "..." or a quoted continuation)')
+
+
+def _scan_line(scanner: _EntryScanner, n: int, stripped: str) -> None:
+    """Feed line ``n`` (``stripped``: not blank, not a comment) to ``scanner``.
+
+    :raises CatalogError: for a line that is not .po syntax (:func:`_bad_line`), a continuation
+        string with no field before it in its entry, or a duplicate entry.
+    """
+    m = _KEYWORD.match(stripped)
+    if m:
+        scanner.keyword(n, m.group(1), unescape(m.group(2)))
+        return
+    m = _CONTINUATION.match(stripped)
+    if m and scanner.field is not None:
+        scanner.continuation(m.group(1))
+        return
+    raise _bad_line(scanner.path, n, stripped)
+
+
 def _scan(path: Path, text: str) -> None:
     """Check every non-comment line's syntax and that no msgctxt/msgid pair appears twice.
 
     Babel silently drops an entry with an unterminated string and keeps only one of two
-    duplicate entries; GNU msgfmt refuses both. :raises CatalogError: at the first problem.
+    duplicate entries; GNU msgfmt refuses both. Blank lines end an entry; ``#`` lines
+    (comments, flags, obsolete ``#~`` entries) are skipped.
+
+    :raises CatalogError: at the first problem (see :func:`_scan_line`).
     """
-    seen: dict[tuple, int] = {}
-    ctxt = msgid = field = None
-    start = 0
+    scanner = _EntryScanner(path)
     for n, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            if not stripped:
-                ctxt = msgid = field = None
-            continue
-        m = _KEYWORD.match(stripped)
-        if m:
-            keyword, value = m.group(1), unescape(m.group(2))
-            if keyword == "msgctxt":
-                ctxt, msgid, field, start = value, None, "msgctxt", n
-            elif keyword == "msgid":
-                if field not in ("msgctxt",):
-                    ctxt, start = None, n
-                msgid, field = value, "msgid"
-            elif keyword.startswith("msgstr") and field == "msgid":
-                key = (ctxt, msgid)
-                if key in seen:
-                    what = f"msgctxt {ctxt!r} " if ctxt is not None else ""
-                    raise CatalogError(path, start, f"duplicate entry: {what}msgid {msgid!r} "
-                                                    f"is already defined on line {seen[key]}")
-                seen[key] = start
-                field = "msgstr"
-            elif keyword == "msgid_plural" and field == "msgid":
-                field = "msgid_plural"
-            else:
-                field = "msgstr" if keyword.startswith("msgstr") else keyword
-            continue
-        m = _CONTINUATION.match(stripped)
-        if m and field is not None:
-            if field == "msgctxt":
-                ctxt += unescape(m.group(1))
-            elif field == "msgid":
-                msgid += unescape(m.group(1))
-            continue
-        if stripped.startswith(("msgctxt", "msgid", "msgstr", '"')):
-            raise CatalogError(path, n, "malformed or unterminated string (a .po string is "
-                                        'one line in double quotes, with \\" for a quote)')
-        raise CatalogError(path, n, f"not a .po line: {stripped[:40]!r} (expected a comment, "
-                                    'msgctxt/msgid/msgstr "..." or a quoted continuation)')
+        if not stripped:
+            scanner.end_entry()
+        elif not stripped.startswith("#"):
+            _scan_line(scanner, n, stripped)
 
 
 def read_catalog(path: Path | str, locale: str | None = None) -> Catalog:

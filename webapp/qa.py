@@ -51,10 +51,10 @@ import os
 import re
 import statistics
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
@@ -191,6 +191,114 @@ _CN_PATTERNS = [
 ]
 _OR_MORE_CN = re.compile(r"^(?:%|[个個家项項名位块塊吨噸元年倍座所件种種])*以上")
 
+# A reader turns one match of a number pattern into the numbers it writes: ``[]`` when the
+# text is taken but holds no number to compare, None when it is not a number after all (the
+# text stays free for the patterns that follow).
+_Reader = Callable[[re.Match], list[Number] | None]
+
+
+def _find_numbers(text: str, patterns: Sequence[tuple[str, re.Pattern]],
+                  readers: dict[str, _Reader], or_more: re.Pattern) -> list[Number]:
+    """The numbers of ``text``, in text order, shared by :func:`zh_numbers` and
+    :func:`en_numbers`.
+
+    :param patterns: ``(kind, pattern)`` in priority order: a match overlapping the text of
+        an earlier accepted match is skipped, so ``1月29日`` is read once, as a date.
+    :param readers: for each kind, the :data:`_Reader` of its matches.
+    :param or_more: matched at the text right after a match; when it matches, the match's
+        last number gets ``or_more`` (以上, "or more": translations/STYLE.md, "Numbers").
+    :returns: every number found, sorted by where its match starts (stable for the two
+        numbers of a date).
+    """
+    found: list[tuple[int, Number]] = []
+    taken = [False] * len(text)
+    for kind, pattern in patterns:
+        for m in pattern.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            numbers = readers[kind](m)
+            if numbers is None:
+                continue
+            if numbers and or_more.match(text[m.end():]):
+                numbers[-1] = replace(numbers[-1], or_more=True)
+            taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            found += [(m.start(), n) for n in numbers]
+    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+
+
+def _zh_int(raw: str) -> int:
+    """An integer written in Arabic digits (``14``) or as a Chinese numeral (``十四``).
+
+    :raises ValueError: from :func:`cn_int` for anything else."""
+    return int(raw) if raw.isdigit() else cn_int(raw)
+
+
+def _arabic(digits: str) -> Fraction:
+    """The value of a number in Arabic digits, thousands separators allowed (``50,000``)."""
+    return Fraction(digits.replace(",", ""))
+
+
+def _zh_plan(m: re.Match) -> list[Number]:
+    """“十四五”: the 14th Five-Year Plan, an ordinal."""
+    return [Number(Fraction(10 + _CN_DIGITS[m.group(1)]), "ordinal", m.group(0))]
+
+
+def _zh_date(m: re.Match) -> list[Number]:
+    """``1月29日``: a month and a day (a plain number, as English writes it)."""
+    return [Number(Fraction(int(m.group(1))), "month", m.group(0), True),
+            Number(Fraction(int(m.group(2))), "num", m.group(0), True)]
+
+
+def _zh_month(m: re.Match) -> list[Number] | None:
+    """``1月``: a month; not one when outside 1-12."""
+    if not 1 <= int(m.group(1)) <= 12:
+        return None
+    return [Number(Fraction(int(m.group(1))), "month", m.group(0), True)]
+
+
+def _zh_fraction(m: re.Match) -> list[Number]:
+    """``三分之一`` 1/3; ``百分之四十`` is a percentage, the number 40; nothing for ``零分之…``."""
+    den, num = (_zh_int(g) for g in m.groups())
+    if den == 100:
+        return [Number(Fraction(num), "num", m.group(0))]
+    return [Number(Fraction(num, den), "fraction", m.group(0))] if den else []
+
+
+def _zh_ordinal(m: re.Match) -> list[Number]:
+    """``第一``, ``第3``: an ordinal."""
+    raw = m.group(1)
+    return [Number(Fraction(_zh_int(raw)), "ordinal", m.group(0), raw.isdigit())]
+
+
+def _zh_arabic(m: re.Match) -> list[Number]:
+    """``20亿``, ``5万``, ``40``: Arabic digits times an optional Chinese multiplier."""
+    value = _arabic(m.group(1))
+    if m.group(2):
+        value *= _multiplier(m.group(2))
+    return [Number(value, "num", m.group(0), True)]
+
+
+def _zh_cn_big(m: re.Match) -> list[Number] | None:
+    """``千亿``, ``百家``, ``亿元``: a Chinese numeral (none means 1) times a multiplier; not a
+    number when :func:`cn_int` refuses the numeral."""
+    lead = m.group(1)
+    try:
+        base = cn_int(lead) if lead else 1
+    except ValueError:
+        return None
+    return [Number(Fraction(base * _multiplier(m.group(2))), "num", m.group(0))]
+
+
+def _zh_cn_count(m: re.Match) -> list[Number]:
+    """``两大``, ``三个``: a Chinese numeral before a classifier."""
+    return [Number(Fraction(cn_int(m.group(1))), "num", m.group(0))]
+
+
+_CN_READERS: dict[str, _Reader] = {
+    "plan": _zh_plan, "date": _zh_date, "month": _zh_month, "fraction": _zh_fraction,
+    "ordinal": _zh_ordinal, "arabic": _zh_arabic, "cn_big": _zh_cn_big, "cn_count": _zh_cn_count,
+}
+
 
 def zh_numbers(text: str) -> list[Number]:
     """The numbers of a Chinese text, units understood (see :data:`_CN_PATTERNS`).
@@ -199,60 +307,7 @@ def zh_numbers(text: str) -> list[Number]:
     month 1 and 29; ``第一`` -> ordinal 1; ``“十四五”`` -> ordinal 14; ``两大`` -> 2;
     ``40%以上`` -> 40 with ``or_more``. Words such as 一批, 双一流, 五新 are not numbers.
     """
-    found: list[tuple[int, Number]] = []
-    taken = [False] * len(text)
-
-    def free(m: re.Match) -> bool:
-        return not any(taken[m.start():m.end()])
-
-    def take(m: re.Match) -> None:
-        for i in range(m.start(), m.end()):
-            taken[i] = True
-
-    for kind, pattern in _CN_PATTERNS:
-        for m in pattern.finditer(text):
-            if not free(m):
-                continue
-            numbers: list[Number] = []
-            if kind == "plan":
-                numbers = [Number(Fraction(10 + _CN_DIGITS[m.group(1)]), "ordinal", m.group(0))]
-            elif kind == "date":
-                numbers = [Number(Fraction(int(m.group(1))), "month", m.group(0), True),
-                           Number(Fraction(int(m.group(2))), "num", m.group(0), True)]
-            elif kind == "month":
-                if not 1 <= int(m.group(1)) <= 12:
-                    continue
-                numbers = [Number(Fraction(int(m.group(1))), "month", m.group(0), True)]
-            elif kind == "fraction":
-                den, num = (int(g) if g.isdigit() else cn_int(g) for g in m.groups())
-                if den == 100:   # 百分之四十 = 40%
-                    numbers = [Number(Fraction(num), "num", m.group(0))]
-                elif den:
-                    numbers = [Number(Fraction(num, den), "fraction", m.group(0))]
-            elif kind == "ordinal":
-                raw = m.group(1)
-                numbers = [Number(Fraction(int(raw) if raw.isdigit() else cn_int(raw)),
-                                  "ordinal", m.group(0), raw.isdigit())]
-            elif kind == "arabic":
-                value = Fraction(m.group(1).replace(",", ""))
-                if m.group(2):
-                    value *= _multiplier(m.group(2))
-                numbers = [Number(value, "num", m.group(0), True)]
-            elif kind == "cn_big":
-                lead = m.group(1)
-                try:
-                    base = cn_int(lead) if lead else 1
-                except ValueError:
-                    continue
-                numbers = [Number(Fraction(base * _multiplier(m.group(2))), "num", m.group(0))]
-            elif kind == "cn_count":
-                numbers = [Number(Fraction(cn_int(m.group(1))), "num", m.group(0))]
-            if numbers and _OR_MORE_CN.match(text[m.end():]):
-                last = numbers[-1]
-                numbers[-1] = Number(last.value, last.kind, last.text, last.digits, True)
-            take(m)
-            found += [(m.start(), n) for n in numbers]
-    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+    return _find_numbers(text, _CN_PATTERNS, _CN_READERS, _OR_MORE_CN)
 
 
 _EN_WORDS = {w: i for i, w in enumerate(
@@ -278,40 +333,53 @@ _EN_PATTERNS = [
 ]
 
 
+_OR_MORE_EN = re.compile(r"^\s*(?:%|percent)?\s*(?:[a-z-]+\s+){0,3}?or more\b")
+
+
+def _en_fraction(m: re.Match) -> list[Number]:
+    """``one-third``, ``a half``, ``two thirds``."""
+    word, part = m.group(1).lower(), m.group(2).lower().rstrip("s")
+    num = 1 if word in ("one", "a") else _EN_WORDS[word]
+    return [Number(Fraction(num, _EN_FRACTIONS[part]), "fraction", m.group(0))]
+
+
+def _en_digits(m: re.Match) -> list[Number]:
+    """``50,000``, ``2 billion``, ``14th`` (an ordinal)."""
+    value = _arabic(m.group(1))
+    if m.group(3):
+        value *= _EN_SCALE[m.group(3)]
+    return [Number(value, "ordinal" if m.group(2) else "num", m.group(0), True)]
+
+
+def _en_word(m: re.Match) -> list[Number]:
+    """``five``, ``two billion``."""
+    value = Fraction(_EN_WORDS[m.group(1).lower()])
+    if m.group(2):
+        value *= _EN_SCALE[m.group(2).lower()]
+    return [Number(value, "num", m.group(0))]
+
+
+def _en_ordinal(m: re.Match) -> list[Number]:
+    """``first`` to ``twentieth``."""
+    return [Number(Fraction(_EN_ORDINALS[m.group(1).lower()]), "ordinal", m.group(0))]
+
+
+def _en_month(m: re.Match) -> list[Number]:
+    """``January`` to ``December``."""
+    return [Number(Fraction(_MONTHS[m.group(1)]), "month", m.group(0))]
+
+
+_EN_READERS: dict[str, _Reader] = {
+    "fraction": _en_fraction, "digits": _en_digits, "word": _en_word, "ordinal": _en_ordinal,
+    "month": _en_month,
+}
+
+
 def en_numbers(text: str) -> list[Number]:
     """The numbers of an English text: digits (``50,000``, ``2 billion``, ``14th``), number
     and ordinal words up to twenty (``five``, ``first``), fractions (``one-third``, ``a
     half``) and month names. ``or_more`` is set on a number followed by "or more"."""
-    found: list[tuple[int, Number]] = []
-    taken = [False] * len(text)
-    for kind, pattern in _EN_PATTERNS:
-        for m in pattern.finditer(text):
-            if any(taken[m.start():m.end()]):
-                continue
-            if kind == "fraction":
-                word, part = m.group(1).lower(), m.group(2).lower().rstrip("s")
-                num = 1 if word in ("one", "a") else _EN_WORDS[word]
-                number = Number(Fraction(num, _EN_FRACTIONS[part]), "fraction", m.group(0))
-            elif kind == "digits":
-                value = Fraction(m.group(1).replace(",", ""))
-                if m.group(3):
-                    value *= _EN_SCALE[m.group(3)]
-                number = Number(value, "ordinal" if m.group(2) else "num", m.group(0), True)
-            elif kind == "word":
-                value = Fraction(_EN_WORDS[m.group(1).lower()])
-                if m.group(2):
-                    value *= _EN_SCALE[m.group(2).lower()]
-                number = Number(value, "num", m.group(0))
-            elif kind == "ordinal":
-                number = Number(Fraction(_EN_ORDINALS[m.group(1).lower()]), "ordinal", m.group(0))
-            else:
-                number = Number(Fraction(_MONTHS[m.group(1)]), "month", m.group(0))
-            if re.match(r"^\s*(?:%|percent)?\s*(?:[a-z-]+\s+){0,3}?or more\b", text[m.end():]):
-                number = Number(number.value, number.kind, number.text, number.digits, True)
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            found.append((m.start(), number))
-    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+    return _find_numbers(text, _EN_PATTERNS, _EN_READERS, _OR_MORE_EN)
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -715,6 +783,166 @@ def _text(value) -> str:
     return value[0] if isinstance(value, (tuple, list)) else (value or "")
 
 
+def _slug_of(context: str | None) -> str:
+    """The article slug of an article entry's msgctxt (``<slug>/<block id>``); ``""`` for none."""
+    return (context or "").split("/")[0]
+
+
+def _error_finding(exc: CatalogError, rule: str) -> Finding:
+    """A :class:`webapp.catalogs.CatalogError` (a catalog that does not read, a glossary row)
+    as a finding of ``rule`` at the error's file and line."""
+    return Finding(_rel(exc.path), exc.line, Problem(rule, exc.message))
+
+
+class _Entry(NamedTuple):
+    """A translated entry, collected by coverage for translation QA."""
+
+    msg: Message
+    source: str           # the text it translates (the block's Chinese, or the UI msgid)
+    slug: str | None      # its article; None for UI strings
+
+
+def _block_state(msg: Message | None) -> str:
+    """How the entry ``msg`` of an article block stands: ``missing`` (no entry), ``empty``,
+    ``fuzzy`` (never compiled: readers see the Chinese) or ``translated``."""
+    if msg is None:
+        return "missing"
+    if not _text(msg.string):
+        return "empty"
+    return "fuzzy" if msg.fuzzy else "translated"
+
+
+def _block_finding(state: str, cat: CatalogFile, path: str, article, block, msg: Message | None,
+                   slug: str) -> Finding:
+    """The coverage finding of a block that is not translated (``state`` from
+    :func:`_block_state`): a missing entry at the block's line in the article file, an empty
+    or fuzzy one at the entry's line in the catalog (``path``)."""
+    if state == "missing":
+        return Finding(_rel(article.path), block.line, Problem(
+            "coverage", f"no {cat.locale} entry for {block.msgctxt} in {path}"), slug)
+    if state == "empty":
+        return Finding(path, msg.lineno, Problem(
+            "coverage", f"empty translation for {block.msgctxt}"), slug)
+    return Finding(path, msg.lineno, Problem(
+        "coverage", f"fuzzy translation for {block.msgctxt}"), slug)
+
+
+def _article_coverage(cat: CatalogFile, path: str, catalog: Catalog, articles: dict,
+                      stats: dict[tuple[str, str], ArticleStats] | None,
+                      entries: list[_Entry]) -> list[Finding]:
+    """Coverage of an article catalog: every block of its articles (``cat.slugs``) has an
+    entry that is neither empty nor fuzzy, and no entry of theirs matches no block.
+
+    :param path: ``cat.path`` as reported. :param stats: when given, each article's blocks,
+        translated and fuzzy counts are added under (slug, locale).
+    :param entries: the translated entries are appended, for translation QA.
+    :returns: the findings, block by block in article order, then the unmatched entries.
+    """
+    findings: list[Finding] = []
+    wanted: set[tuple[str, str]] = set()
+    for slug in cat.slugs:
+        article = articles[slug]
+        st = stats.setdefault((slug, cat.locale), ArticleStats()) if stats is not None \
+            else ArticleStats()                               # counts nobody reads
+        for block in article.blocks:
+            wanted.add((block.msgctxt, block.text))
+            msg = catalog.get(block.text, context=block.msgctxt)
+            state = _block_state(msg)
+            st.blocks += 1
+            if state == "translated":
+                st.translated += 1
+                entries.append(_Entry(msg, block.text, slug))
+                continue
+            if state == "fuzzy":
+                st.fuzzy += 1
+            findings.append(_block_finding(state, cat, path, article, block, msg, slug))
+    return findings + _unmatched_entries(cat, path, catalog, wanted)
+
+
+def _unmatched_entries(cat: CatalogFile, path: str, catalog: Catalog,
+                       wanted: set[tuple[str, str]]) -> list[Finding]:
+    """Entries of ``cat``'s articles (of any article when it names none) whose msgctxt and
+    msgid are no block in ``wanted``: the block changed or went away since
+    ``make translations``."""
+    findings = []
+    for msg in catalog:
+        if msg.id and (msg.context, msg.id) not in wanted:
+            slug = _slug_of(msg.context)
+            if slug in cat.slugs or not cat.slugs:
+                findings.append(Finding(path, msg.lineno, Problem(
+                    "coverage", f"entry {msg.context} matches no block of the articles: "
+                                "run `make translations`"), slug))
+    return findings
+
+
+def _ui_coverage(cat: CatalogFile, path: str, catalog: Catalog, reference: Catalog | None,
+                 entries: list[_Entry]) -> list[Finding]:
+    """Coverage of a UI catalog: no entry is empty (in any plural form) or fuzzy, and every
+    UI string of the reference catalog has an entry (:func:`_missing_ui_strings`).
+
+    :param entries: the translated entries are appended, for translation QA.
+    :returns: the findings in catalog order, then the missing UI strings.
+    """
+    findings = []
+    for msg in catalog:
+        if not msg.id:
+            continue
+        source = _text(msg.id)
+        if not _text(msg.string) or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
+            findings.append(Finding(path, msg.lineno, Problem(
+                "coverage", f"empty translation for UI string {source!r}")))
+        elif msg.fuzzy:
+            findings.append(Finding(path, msg.lineno, Problem(
+                "coverage", f"fuzzy translation for UI string {source!r}")))
+        else:
+            entries.append(_Entry(msg, source, None))
+    return findings + _missing_ui_strings(cat, path, catalog, reference)
+
+
+def _missing_ui_strings(cat: CatalogFile, path: str, catalog: Catalog,
+                        reference: Catalog | None) -> list[Finding]:
+    """One finding per UI string of ``reference`` (the ``zh`` UI catalog, which
+    ``make translations`` keeps up to date) that ``catalog`` has no entry for, in reference
+    order; none for the reference itself or when there is no reference."""
+    if reference is None or cat.locale == UI_REFERENCE:
+        return []
+    return [Finding(path, None, Problem("coverage", f"no entry for UI string {_text(ref.id)!r}"))
+            for ref in reference if ref.id and catalog.get(ref.id, context=ref.context) is None]
+
+
+def _obsolete_entries(path: str, catalog: Catalog) -> list[Finding]:
+    """One finding per obsolete (``#~``) entry, which msgmerge keeps and no page shows."""
+    return [Finding(path, msg.lineno, Problem(
+                "coverage", f"obsolete entry {msg.context or _text(msg.id)[:30]!r}: delete it"),
+                _slug_of(msg.context) or None)
+            for msg in catalog.obsolete.values()]
+
+
+def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
+                    glossary: Sequence[Term],
+                    stats: dict[tuple[str, str], ArticleStats] | None) -> list[Finding]:
+    """Translation QA of the translated entries: every rule of :data:`RULES`, and for article
+    text the length ratio (:func:`length_outliers`; UI strings are short labels and
+    placeholders), less what each entry's ``qa-ok`` comments accept (:class:`Exceptions`).
+
+    :param stats: when given, each finding of an article entry adds a warning to its
+        (slug, locale), which :func:`_article_coverage` created.
+    :returns: the findings in entry order.
+    """
+    outliers = length_outliers([(e.source, _text(e.msg.string)) for e in entries]) \
+        if cat.domain == ARTICLE_DOMAIN else {}
+    findings = []
+    for i, (msg, source, slug) in enumerate(entries):
+        problems = check_entry(source, _text(msg.string), cat.locale, glossary)
+        if i in outliers:
+            problems.append(outliers[i])
+        for problem in Exceptions.of(msg).filter(problems):
+            findings.append(Finding(path, msg.lineno, problem, slug))
+            if stats is not None and slug:
+                stats[(slug, cat.locale)].warnings += 1
+    return findings
+
+
 def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term],
                        reference: Catalog | None,
                        stats: dict[tuple[str, str], ArticleStats] | None = None) -> list[Finding]:
@@ -723,6 +951,9 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     :param articles: ``{slug: Article}`` (webapp.content). :param reference: the ``zh`` UI
         catalog, whose entries every other UI catalog must have. :param stats: filled with
         per-article counts for :func:`report` when given.
+    :returns: a missing catalog, or the error of one that does not read, alone; else the
+        coverage findings (:func:`_article_coverage` or :func:`_ui_coverage`), then obsolete
+        entries, then translation QA (:func:`_translation_qa`).
     """
     path = _rel(cat.path)
     if not cat.path.exists():
@@ -730,77 +961,14 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     try:
         catalog = read_catalog(cat.path, cat.locale)
     except CatalogError as exc:
-        return [Finding(_rel(exc.path), exc.line, Problem("syntax", exc.message))]
-    findings: list[Finding] = []
-    entries: list[tuple[Message, str, str | None]] = []   # (message, source, slug)
+        return [_error_finding(exc, "syntax")]
+    entries: list[_Entry] = []
     if cat.domain == ARTICLE_DOMAIN:
-        wanted = {}
-        for slug in cat.slugs:
-            article = articles[slug]
-            st = stats.setdefault((slug, cat.locale), ArticleStats()) if stats is not None else None
-            for block in article.blocks:
-                wanted[(block.msgctxt, block.text)] = block
-                msg = catalog.get(block.text, context=block.msgctxt)
-                if st:
-                    st.blocks += 1
-                if msg is None:
-                    findings.append(Finding(_rel(article.path), block.line, Problem(
-                        "coverage", f"no {cat.locale} entry for {block.msgctxt} in {path}"), slug))
-                elif not _text(msg.string):
-                    findings.append(Finding(path, msg.lineno, Problem(
-                        "coverage", f"empty translation for {block.msgctxt}"), slug))
-                elif msg.fuzzy:
-                    findings.append(Finding(path, msg.lineno, Problem(
-                        "coverage", f"fuzzy translation for {block.msgctxt}"), slug))
-                    if st:
-                        st.fuzzy += 1
-                else:
-                    if st:
-                        st.translated += 1
-                    entries.append((msg, block.text, slug))
-        for msg in catalog:
-            if msg.id and (msg.context, msg.id) not in wanted:
-                slug = (msg.context or "").split("/")[0]
-                if slug in cat.slugs or not cat.slugs:
-                    findings.append(Finding(path, msg.lineno, Problem(
-                        "coverage", f"entry {msg.context} matches no block of the articles: "
-                                    "run `make translations`"), slug))
+        findings = _article_coverage(cat, path, catalog, articles, stats, entries)
     else:
-        for msg in catalog:
-            if not msg.id:
-                continue
-            source = _text(msg.id)
-            if not _text(msg.string) or (isinstance(msg.string, (tuple, list)) and not all(msg.string)):
-                findings.append(Finding(path, msg.lineno, Problem(
-                    "coverage", f"empty translation for UI string {source!r}")))
-            elif msg.fuzzy:
-                findings.append(Finding(path, msg.lineno, Problem(
-                    "coverage", f"fuzzy translation for UI string {source!r}")))
-            else:
-                entries.append((msg, source, None))
-        if reference is not None and cat.locale != UI_REFERENCE:
-            for ref in reference:
-                if ref.id and catalog.get(ref.id, context=ref.context) is None:
-                    findings.append(Finding(path, None, Problem(
-                        "coverage", f"no entry for UI string {_text(ref.id)!r}")))
-    for msg in catalog.obsolete.values():
-        findings.append(Finding(path, msg.lineno, Problem(
-            "coverage", f"obsolete entry {msg.context or _text(msg.id)[:30]!r}: delete it"),
-            (msg.context or "").split("/")[0] or None))
-    # translation QA, with each entry's reviewed exceptions; lengths only for article text
-    # (UI strings are short labels and placeholders)
-    outliers = length_outliers([(s, _text(m.string)) for m, s, _ in entries]) \
-        if cat.domain == ARTICLE_DOMAIN else {}
-    for i, (msg, source, slug) in enumerate(entries):
-        translation = _text(msg.string)
-        problems = check_entry(source, translation, cat.locale, glossary)
-        if i in outliers:
-            problems.append(outliers[i])
-        for problem in Exceptions.of(msg).filter(problems):
-            findings.append(Finding(path, msg.lineno, problem, slug))
-            if stats is not None and slug:
-                stats[(slug, cat.locale)].warnings += 1
-    return findings
+        findings = _ui_coverage(cat, path, catalog, reference, entries)
+    findings += _obsolete_entries(path, catalog)
+    return findings + _translation_qa(cat, path, entries, glossary, stats)
 
 
 def check_all(translations_dir: Path | str, content_dir: Path | str,
@@ -817,7 +985,7 @@ def check_all(translations_dir: Path | str, content_dir: Path | str,
     try:
         glossary = load_glossary(glossary_path or root / "GLOSSARY.md")
     except CatalogError as exc:
-        findings.append(Finding(_rel(exc.path), exc.line, Problem("glossary", exc.message)))
+        findings.append(_error_finding(exc, "glossary"))
         glossary = []
     files = find_catalogs(root, sorted(articles))
     reference = ui_reference(files)
@@ -847,7 +1015,7 @@ def syntax_findings(translations_dir: Path | str) -> list[Finding]:
         try:
             read_catalog(po, locale)
         except CatalogError as exc:
-            findings.append(Finding(_rel(exc.path), exc.line, Problem("syntax", exc.message)))
+            findings.append(_error_finding(exc, "syntax"))
     return findings
 
 
@@ -861,7 +1029,7 @@ def report(stats: dict[tuple[str, str], ArticleStats], findings: Sequence[Findin
     rows.append(("(UI strings and other files)", "", "", "", "", str(len(ui))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
-                       enumerate(zip(row, widths))).rstrip() for row in rows]
+                       enumerate(zip(row, widths, strict=True))).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
