@@ -1,0 +1,148 @@
+"""What a test asks the browser about offline reading: the service worker's state, its caches,
+and the UI strings a reader sees (from the catalogs).
+
+``page.wait_for_function`` treats a returned promise as truthy, so conditions that need an
+asynchronous API (Cache Storage, a message to the worker) are awaited inside one
+``page.evaluate``: the page asks again on each animation frame until the condition holds or the
+deadline passes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel.messages.pofile import read_po
+
+from webapp.config import ROOT
+
+SEGMENT_LOCALE = {"zh": "zh", "en": "en", "zh-hant": "zh_Hant"}
+HTML_LANG = {"zh": "zh-Hans", "en": "en", "zh-hant": "zh-Hant"}
+TIMEOUT_MS = 60_000
+
+_HELPERS = """
+const ask = (worker, message) => new Promise((resolve, reject) => {
+  const channel = new MessageChannel();
+  const timer = setTimeout(() => reject(new Error("the worker did not answer")), 10000);
+  channel.port1.onmessage = (event) => { clearTimeout(timer); resolve(event.data); };
+  worker.postMessage(message, [channel.port2]);
+});
+const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+const until = async (condition, what, timeout) => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await frame();
+  }
+};
+const cacheContents = async () => {
+  const out = {};
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    out[name] = (await cache.keys()).map((r) => { const u = new URL(r.url); return u.pathname + u.search; });
+  }
+  return out;
+};
+"""
+
+CONTROLLED = _HELPERS + """
+async (timeout) => until(() => Boolean(navigator.serviceWorker.controller), "a controller", timeout)
+"""
+
+STATE = _HELPERS + """
+async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  const describe = async (worker) => worker && {state: worker.state,
+    ...(worker.state === "activated" ? await ask(worker, {type: "status"}) : {})};
+  return {
+    controller: Boolean(navigator.serviceWorker.controller),
+    active: await describe(registration && registration.active),
+    waiting: await describe(registration && registration.waiting),
+    installing: await describe(registration && registration.installing),
+  };
+}
+"""
+
+SETTLED = _HELPERS + """
+async ([release, timeout]) => until(async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  if (!registration || !registration.active || registration.installing || registration.waiting) return null;
+  if (registration.active.state !== "activated") return null;
+  const status = await ask(registration.active, {type: "status"});
+  return status.release === release && status.refreshed === release && status;
+}, `the worker of release ${release}, refreshed`, timeout)
+"""
+
+CACHES = _HELPERS + "async () => cacheContents()"
+
+CACHED_TEXT = _HELPERS + """
+async ([cacheName, path]) => {
+  const response = await caches.match(path, {cacheName});
+  return response ? response.text() : null;
+}
+"""
+
+COUNT_PERSIST = """
+window.__persistCalls = 0;
+if (navigator.storage && navigator.storage.persist) {
+  const persist = navigator.storage.persist.bind(navigator.storage);
+  navigator.storage.persist = () => { window.__persistCalls += 1; return persist(); };
+}
+"""
+
+
+def wait_controlled(page, timeout: int = TIMEOUT_MS) -> None:
+    """Wait until a service worker controls ``page``."""
+    page.evaluate(CONTROLLED, timeout)
+
+
+def worker_state(page) -> dict:
+    """The registration's workers: ``{"active": {"state", "release", "shell", "refreshed"},
+    "waiting": ..., "installing": ..., "controller": bool}`` (None for an absent worker)."""
+    return page.evaluate(STATE)
+
+
+def wait_settled(page, release: str, timeout: int = TIMEOUT_MS) -> dict:
+    """Wait until the active worker is ``release``'s, nothing installs or waits, and the worker
+    has refreshed what it keeps for that release; its status."""
+    return page.evaluate(SETTLED, [release, timeout])
+
+
+def cache_contents(page) -> dict[str, list[str]]:
+    """Every cache of the origin: ``{name: [path + query of each entry]}``."""
+    return page.evaluate(CACHES)
+
+
+def cached_text(page, cache_name: str, path: str) -> str | None:
+    return page.evaluate(CACHED_TEXT, [cache_name, path])
+
+
+def shells(contents: dict) -> list[str]:
+    return [name for name in contents if name.startswith("reader-shell-")]
+
+
+@cache
+def ui_catalog(locale: str) -> dict[str, str]:
+    """msgid -> msgstr of the UI catalog of ``locale`` (English: each msgid itself)."""
+    if locale == "en":
+        return {}
+    with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        return {m.id: m.string for m in read_po(fh, locale=locale) if m.id and m.string}
+
+
+def ui(segment: str, msgid: str) -> str:
+    """The UI string ``msgid`` as a reader of ``segment`` (``zh``, ``en``, ``zh-hant``) sees it.
+
+    :raises KeyError: when the catalog has no translation (the page would show English)."""
+    locale = SEGMENT_LOCALE[segment]
+    return msgid if locale == "en" else ui_catalog(locale)[msgid]
+
+
+def size_pattern(segment: str) -> re.Pattern:
+    """What the library shows as an article's size: ``%(size)s on this device``, translated,
+    with a number and a unit in place of ``%(size)s``."""
+    text = re.escape(ui(segment, "%(size)s on this device")).replace(
+        re.escape("%(size)s"), r"[\d.,]+\s*(?:kB|KB|MB|千字节|兆字节|千位元組|百萬位元組)")
+    return re.compile(text)
