@@ -9,8 +9,10 @@
 //   reader-meta             the reader's language choice, the LRU order, the saved list.
 // install   precache the shell (copying entries an older shell already holds), then activate at
 //           once: RELEASE is in these bytes, so every release installs a new worker.
-// activate  delete old shells, claim open pages, then refresh what is kept (latest, saved, read
-//           pages) with conditional requests, so an offline reader gets the new text next time.
+// activate  delete old shells and claim open pages; then, outside activation, refresh what is
+//           kept (latest, saved, read pages) with conditional requests, once per release, so an
+//           offline reader gets the new text next time. Every navigation and message resumes a
+//           refresh that was cut short. The "status" message reports release and refresh.
 // fetch     navigations: network first (3 s), keeping every page it gets; then the kept copy
 //           (marked data-saved-copy); then the offline page in the URL's language. Hashed
 //           static files: cache first. Other origins and non-GET requests: untouched.
@@ -93,11 +95,36 @@ self.addEventListener("activate", (event) => {
       if (name.startsWith("reader-") && !OURS.has(name)) await caches.delete(name);
     }
     await self.clients.claim();
-    const segment = await readingSegment();
-    await serially(() => syncLatest(segment));
-    await refreshKept();
   })());
+  // Not in waitUntil: until activation settles the browser holds every navigation and
+  // request of the pages this worker controls, and a newer worker would wait behind it.
+  refresh().catch(() => {});
 });
+
+// --- refreshing what is kept, once per release ------------------------------------------------
+let refreshing = null;
+let refreshed = false;
+
+/** Bring the kept pages up to this release once: the newest articles of the reader's language,
+ * then saved and read pages. One run at a time; a run cut short (offline, worker stopped) is
+ * not recorded, so the next event starts it again. Resolves when it is done or given up. */
+function refresh() {
+  if (refreshed) return Promise.resolve();
+  if (!refreshing) {
+    refreshing = (async () => {
+      if ((await readMeta("refreshed", null)) === RELEASE) {
+        refreshed = true;
+        return;
+      }
+      const segment = await readingSegment();
+      await serially(() => syncLatest(segment));
+      await refreshKept();
+      await writeMeta("refreshed", RELEASE);
+      refreshed = true;
+    })().finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
 
 // --- keeping pages ---------------------------------------------------------------------------------
 async function fetchPage(path) {
@@ -127,19 +154,22 @@ async function syncLatest(segment) {
   await writeMeta("locale", {...locale, synced: segment, release: RELEASE});
 }
 
-/** Re-fetch every saved and read page (conditional requests: mostly 304s), a few at a time. */
+/** Re-fetch every saved and read page (conditional requests: mostly 304s), a few at a time.
+ * Rejects on the first network error (offline): the run is not complete. */
 async function refreshKept() {
   for (const name of [SAVED_CACHE, PAGES_CACHE]) {
     const cache = await caches.open(name);
     const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
     for (let i = 0; i < paths.length; i += 4) {
       await Promise.all(paths.slice(i, i + 4).map(async (path) => {
+        let response;
         try {
-          const response = await fetchPage(path);
-          await cache.put(path, response);
+          response = await fetchPage(path);
         } catch (err) {
-          // offline, or the page is gone from the site: keep the copy the reader has
+          if (err instanceof TypeError) throw err;  // no network: try the whole run again later
+          return;  // the page is gone from the site: keep the copy the reader has
         }
+        await cache.put(path, response);
       }));
     }
   }
@@ -253,12 +283,15 @@ self.addEventListener("message", (event) => {
         reply({ok: true});
       } else if (data.type === "library") {
         reply({ok: true, ...(await library())});
+      } else if (data.type === "status") {
+        reply({ok: true, release: RELEASE, shell: SHELL_VERSION,
+               refreshed: await readMeta("refreshed", null), locale: await readMeta("locale", {})});
       }
     } catch (err) {
       reply({ok: false, error: String(err)});
     }
   })();
-  event.waitUntil(work);
+  event.waitUntil(Promise.all([work, refresh().catch(() => {})]));
 });
 
 // --- fetch -------------------------------------------------------------------------------------------
@@ -268,6 +301,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(event, url));
+    event.waitUntil(refresh().catch(() => {}));  // resumes a refresh cut short
   } else if (url.pathname.startsWith("/static/") && SHELL_KEYS.has(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
   }
