@@ -89,9 +89,12 @@ async function register() {
 }
 
 if ("serviceWorker" in navigator) {
-  const hadController = Boolean(navigator.serviceWorker.controller);
+  // A page loaded without a worker is claimed by the first one: that is an install, not an
+  // update. Every later change of controller is a new release taking over this page.
+  let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (hadController) offerReload();  // a first install's clients.claim() is not an update
+    if (controlled) offerReload();
+    controlled = true;
     tellLocale(navigator.serviceWorker.controller);
   });
   // after load: the worker's downloads never compete with the first paint
