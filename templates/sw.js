@@ -1,8 +1,9 @@
 // Jintan Reader service worker (rendered by webapp/site/offline.py; design: docs/offline.md).
 //
 // Caches (every name starts with "reader-"; anything else of ours is deleted on activation):
-//   reader-shell-<version>  the app shell, precached at install: hashed static files and the
-//                           offline and saved-library pages (stored under ?__rev=<revision>).
+//   reader-shell-<version>  the app shell, precached at install: hashed static files, the
+//                           manifests, and the offline and saved-library pages (stored under
+//                           ?__rev=<revision>).
 //   reader-latest           the front page and the newest articles in the reader's language.
 //   reader-pages            pages read online, least recently used beyond MAX_PAGES.
 //   reader-saved            articles the reader saved (every locale + parallel): never evicted.
@@ -14,8 +15,9 @@
 //           offline reader gets the new text next time. Every navigation and message resumes a
 //           refresh that was cut short. The "status" message reports release and refresh.
 // fetch     navigations: network first (3 s), keeping every page it gets; then the kept copy
-//           (marked data-saved-copy); then the offline page in the URL's language. Hashed
-//           static files: cache first. Other origins and non-GET requests: untouched.
+//           (marked data-saved-copy); then the offline page in the URL's language. Other
+//           requests for shell entries (hashed static files, manifests): cache first.
+//           Other origins and non-GET requests: untouched.
 
 const RELEASE = {{ release | tojson }};
 const SHELL = {{ shell | tojson }};
@@ -302,7 +304,7 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(navigate(event, url));
     event.waitUntil(refresh().catch(() => {}));  // resumes a refresh cut short
-  } else if (url.pathname.startsWith("/static/") && SHELL_KEYS.has(url.pathname)) {
+  } else if (SHELL_KEYS.has(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
   }
 });
