@@ -89,6 +89,8 @@ def page_errors():
         page.on("console", lambda msg: errors.append(f"{page.url}: console: {msg.text}")
                 if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: pageerror: {exc}"))
+        page.on("requestfailed", lambda request: errors.append(
+            f"{page.url}: failed: {request.url} {request.failure}"))
         return page
     yield watch
     assert errors == []
