@@ -67,6 +67,7 @@ async function preferredSegment() {
   const locale = await readMeta("locale", {});
   return locale.choice || negotiate(self.navigator.languages) || LOCALE_TABLE.default;
 }
+/** The language whose newest articles are kept: the saved choice, else the one last read. */
 async function readingSegment() {
   const locale = await readMeta("locale", {});
   return locale.choice || locale.reading || negotiate(self.navigator.languages) || LOCALE_TABLE.default;
@@ -118,8 +119,7 @@ function refresh() {
         refreshed = true;
         return;
       }
-      const segment = await readingSegment();
-      await serially(() => syncLatest(segment));
+      await syncLatest();
       await refreshKept();
       await writeMeta("refreshed", RELEASE);
       refreshed = true;
@@ -138,22 +138,31 @@ async function fetchPage(path) {
   return response;
 }
 
-/** Make reader-latest hold exactly the front page and newest articles of `segment`. */
-async function syncLatest(segment) {
-  const wanted = LATEST[segment] || [];
-  const cache = await caches.open(LATEST_CACHE);
-  for (const request of await cache.keys()) {
-    if (!wanted.includes(new URL(request.url).pathname)) await cache.delete(request);
-  }
-  await Promise.all(wanted.map(async (path) => {
-    try {
-      await cache.put(path, await fetchPage(path));
-    } catch (err) {
-      // offline or gone: keep what we have, try again on the next release or visit
+/** Make reader-latest hold the front page and newest articles of the reading language for this
+ * release; nothing to do when it already does. The decision is taken in the queue, so the
+ * activation and every page's locale message trigger one download, not one each. Entries of
+ * another language go only once the new ones are in. Rejects on a network error (offline). */
+async function syncLatest() {
+  await serially(async () => {
+    const locale = await readMeta("locale", {});
+    const segment = await readingSegment();
+    if (locale.synced === segment && locale.release === RELEASE) return;
+    const wanted = LATEST[segment] || [];
+    const fetched = await Promise.all(wanted.map(async (path) => {
+      try {
+        return [path, await fetchPage(path)];
+      } catch (err) {
+        if (err instanceof TypeError) throw err;  // no network: try again at the next event
+        return [path, null];                        // gone from the site: nothing to keep
+      }
+    }));
+    const cache = await caches.open(LATEST_CACHE);
+    for (const [path, response] of fetched) if (response) await cache.put(path, response);
+    for (const request of await cache.keys()) {
+      if (!wanted.includes(new URL(request.url).pathname)) await cache.delete(request);
     }
-  }));
-  const locale = await readMeta("locale", {});
-  await writeMeta("locale", {...locale, synced: segment, release: RELEASE});
+    await writeMeta("locale", {...(await readMeta("locale", {})), synced: segment, release: RELEASE});
+  });
 }
 
 /** Re-fetch every saved and read page (conditional requests: mostly 304s), a few at a time.
@@ -268,14 +277,14 @@ self.addEventListener("message", (event) => {
   const work = (async () => {
     try {
       if (data.type === "locale") {
-        const locale = await readMeta("locale", {});
-        const choice = Object.values(LOCALE_TABLE.segments).includes(data.choice) ? data.choice : null;
-        const reading = Object.values(LOCALE_TABLE.segments).includes(data.reading) ? data.reading : locale.reading;
-        await writeMeta("locale", {...locale, choice, reading});
-        const segment = choice || reading;
-        if (segment && (locale.synced !== segment || locale.release !== RELEASE)) {
-          await serially(() => syncLatest(segment));
-        }
+        const known = Object.values(LOCALE_TABLE.segments);
+        await serially(async () => {
+          const locale = await readMeta("locale", {});
+          const choice = known.includes(data.choice) ? data.choice : null;
+          const reading = known.includes(data.reading) ? data.reading : locale.reading;
+          await writeMeta("locale", {...locale, choice, reading});
+        });
+        await syncLatest().catch(() => {});  // offline: the next event tries again
         reply({ok: true});
       } else if (data.type === "save") {
         await save(data);
