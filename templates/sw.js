@@ -166,7 +166,9 @@ async function syncLatest() {
 }
 
 /** Re-fetch every saved and read page (conditional requests: mostly 304s), a few at a time.
- * Rejects on the first network error (offline): the run is not complete. */
+ * A fresh copy replaces the kept one only if the page is still kept when it arrives (eviction
+ * or a removal may have happened meanwhile). Rejects on the first network error (offline): the
+ * run is not complete. */
 async function refreshKept() {
   for (const name of [SAVED_CACHE, PAGES_CACHE]) {
     const cache = await caches.open(name);
@@ -180,7 +182,9 @@ async function refreshKept() {
           if (err instanceof TypeError) throw err;  // no network: try the whole run again later
           return;  // the page is gone from the site: keep the copy the reader has
         }
-        await cache.put(path, response);
+        await serially(async () => {
+          if (await cache.match(path)) await cache.put(path, response);
+        });
       }));
     }
   }
@@ -190,11 +194,11 @@ async function refreshKept() {
 async function keep(path, response) {
   const body = await response.blob();
   const copy = () => new Response(body, {status: response.status, headers: response.headers});
-  for (const name of [SAVED_CACHE, LATEST_CACHE]) {
-    const cache = await caches.open(name);
-    if (await cache.match(path)) await cache.put(path, copy());
-  }
   await serially(async () => {
+    for (const name of [SAVED_CACHE, LATEST_CACHE]) {
+      const cache = await caches.open(name);
+      if (await cache.match(path)) await cache.put(path, copy());
+    }
     await (await caches.open(PAGES_CACHE)).put(path, copy());
     const order = (await readMeta("lru", [])).filter((p) => p !== path);
     order.push(path);
@@ -202,8 +206,14 @@ async function keep(path, response) {
   });
 }
 
-/** Evict the least recently read pages beyond MAX_PAGES, or half of them under storage pressure. */
+/** Evict the least recently read pages beyond MAX_PAGES, or half of them under storage pressure;
+ * returns the new order. Entries the order does not know (a worker stopped between the two
+ * writes) count as the oldest, so nothing in reader-pages escapes the bound. */
 async function trim(order) {
+  const cache = await caches.open(PAGES_CACHE);
+  const present = (await cache.keys()).map((request) => new URL(request.url).pathname);
+  const known = new Set(order);
+  order = [...present.filter((p) => !known.has(p)), ...order.filter((p) => present.includes(p))];
   let limit = MAX_PAGES;
   try {
     const {usage, quota} = await self.navigator.storage.estimate();
@@ -211,7 +221,6 @@ async function trim(order) {
   } catch (err) {
     // no StorageManager: the entry bound alone applies
   }
-  const cache = await caches.open(PAGES_CACHE);
   while (order.length > limit) await cache.delete(order.shift());
   return order;
 }
