@@ -234,22 +234,22 @@ async function touch(path) {
 }
 
 // --- saving articles -------------------------------------------------------------------------------
+/** Save an article: fetch every page of it (each locale and parallel view), then store them all
+ * and list the article, in one step of the write queue. A failed fetch stores nothing. */
 async function save({slug, title, urls}) {
-  const cache = await caches.open(SAVED_CACHE);
-  const pages = [];
-  for (const path of urls) {
-    if (!isPage(path)) continue;
-    const response = await fetchPage(path);
-    await cache.put(path, response);
-    pages.push(path);
-  }
+  const pages = urls.filter(isPage);
+  if (!pages.length) throw new Error(`nothing to save for ${slug}`);
+  const responses = await Promise.all(pages.map((path) => fetchPage(path)));
   await serially(async () => {
+    const cache = await caches.open(SAVED_CACHE);
+    await Promise.all(pages.map((path, i) => cache.put(path, responses[i])));
     const saved = (await readMeta("saved", [])).filter((item) => item.slug !== slug);
     saved.unshift({slug, title, urls: pages, savedAt: Date.now()});
     await writeMeta("saved", saved);
   });
 }
 
+/** Remove a saved article: its pages leave reader-saved and the list. */
 async function remove({slug}) {
   await serially(async () => {
     const saved = await readMeta("saved", []);
@@ -260,6 +260,7 @@ async function remove({slug}) {
   });
 }
 
+/** The saved articles with the bytes each keeps on the device, and the origin's storage use. */
 async function library() {
   const cache = await caches.open(SAVED_CACHE);
   const items = [];
