@@ -333,22 +333,26 @@ async function cacheFirst(request, path) {
   return cached || fetch(request);
 }
 
+/** A navigation: the network's answer within NETWORK_TIMEOUT, else the kept copy, else the
+ * network's late answer, else the offline page. Every page the network answers is kept, even
+ * one that came too late to be shown, so the next offline visit has it. */
 async function navigate(event, url) {
   const path = url.pathname;
   const network = fetch(event.request);
-  network.catch(() => {});  // handled below, or not needed once a kept copy answered
+  // registered before the page reads the body: the clone is taken first
+  event.waitUntil(network.then((response) => {
+    const type = response.headers.get("Content-Type") || "";
+    if (response.ok && response.type === "basic" && !response.redirected && isPage(path)
+        && type.startsWith("text/html")) {
+      return keep(path, response.clone());
+    }
+    return null;
+  }).catch(() => {}));  // offline: nothing to keep
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(resolve, NETWORK_TIMEOUT); });
   try {
     const response = await Promise.race([network, timeout]);
-    if (response) {
-      const type = response.headers.get("Content-Type") || "";
-      if (response.ok && response.type === "basic" && !response.redirected && isPage(path)
-          && type.startsWith("text/html")) {
-        event.waitUntil(keep(path, response.clone()));
-      }
-      return response;
-    }
+    if (response) return response;
   } catch (err) {
     // offline or the server is unreachable: fall through to the kept copy
   } finally {
