@@ -17,10 +17,11 @@ export async function ask(message) {
   });
 }
 
+/** Show whether the article is saved: aria-pressed for assistive technology, a check mark on
+ * screen. The button's name stays "Save for offline" (a toggle's label must not change). */
 function render(saved) {
   button.setAttribute("aria-pressed", String(saved));
-  button.querySelector('[data-label="save"]').hidden = saved;
-  button.querySelector('[data-label="saved"]').hidden = !saved;
+  button.querySelector(".save-mark").hidden = !saved;
 }
 
 async function init() {
