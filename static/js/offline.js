@@ -31,8 +31,10 @@ async function init() {
   render(items.some((item) => item.slug === slug));
   button.hidden = false;
   button.addEventListener("click", async () => {
+    // busy: aria-disabled, not disabled, which would drop the keyboard focus to <body>
+    if (button.getAttribute("aria-disabled") === "true") return;
     const saved = button.getAttribute("aria-pressed") === "true";
-    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
     if (saved) {
       const result = await ask({type: "remove", slug});
       if (result.ok) { render(false); status.textContent = status.dataset.removed; }
@@ -46,7 +48,7 @@ async function init() {
       if (result.ok) { render(true); status.textContent = status.dataset.done; }
       else status.textContent = status.dataset.failed;
     }
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
   });
 }
 
