@@ -260,17 +260,40 @@ async function remove({slug}) {
   });
 }
 
-/** The saved articles with the bytes each keeps on the device, and the origin's storage use. */
+/** The text of the first <h1> of a page (tags dropped, entities decoded), or null. */
+function headingOf(html) {
+  const match = /<h1\b[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
+  if (!match) return null;
+  const named = {amp: "&", lt: "<", gt: ">", quot: '"', apos: "'"};
+  const text = match[1].replace(/<[^>]*>/g, "")
+    .replace(/&(?:#x([0-9a-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/gi, (entity, hex, dec, name) =>
+      hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec))
+        : named[name.toLowerCase()])
+    .replace(/\s+/g, " ").trim();
+  return text || null;
+}
+
+/** The saved articles, each with the bytes it keeps on the device and its title in every
+ * language (from the kept copies, so a library page lists it in its own language), and the
+ * origin's storage use. */
 async function library() {
   const cache = await caches.open(SAVED_CACHE);
+  const segments = Object.values(LOCALE_TABLE.segments);
   const items = [];
   for (const item of await readMeta("saved", [])) {
     let bytes = 0;
+    const titles = {};
     for (const path of item.urls) {
       const response = await cache.match(path);
-      if (response) bytes += (await response.blob()).size;
+      if (!response) continue;
+      const blob = await response.blob();
+      bytes += blob.size;
+      const segment = path.split("/")[1];
+      if (segments.includes(segment) && path === `/${segment}/${item.slug}/`) {
+        titles[segment] = headingOf(await blob.text());
+      }
     }
-    items.push({...item, bytes});
+    items.push({...item, bytes, titles});
   }
   let storage = null;
   try {

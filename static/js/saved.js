@@ -12,7 +12,10 @@ const formatBytes = (n) => new Intl.NumberFormat(document.documentElement.lang,
   {style: "unit", unit: n < 1e6 ? "kilobyte" : "megabyte", maximumFractionDigits: 1})
   .format(n < 1e6 ? n / 1e3 : n / 1e6);
 
-function item({slug, title, urls, bytes}) {
+/** One saved article as a list item: its title in this page's language (else as saved),
+ * linking to its page in this language, its size, and a Remove button. */
+function item({slug, title, titles, urls, bytes}) {
+  title = (titles && titles[locale]) || title;
   const li = document.createElement("li");
   li.className = "saved-item";
   const link = document.createElement("a");
