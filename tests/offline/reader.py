@@ -75,6 +75,15 @@ async ([release, timeout]) => until(async () => {
 }, `the worker of release ${release}, refreshed`, timeout)
 """
 
+LATEST = _HELPERS + """
+async ([segment, timeout]) => until(async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  const {locale} = await ask(registration.active, {type: "status"});
+  return locale.choice === segment && locale.synced === segment
+    && Boolean(await caches.match(`/${segment}/`, {cacheName: "reader-latest"}));
+}, `the front page of ${segment} kept as the reader's choice`, timeout)
+"""
+
 CACHES = _HELPERS + "async () => cacheContents()"
 
 CACHED_TEXT = _HELPERS + """
@@ -110,6 +119,11 @@ def wait_settled(page, release: str, timeout: int = TIMEOUT_MS) -> dict:
     return page.evaluate(SETTLED, [release, timeout])
 
 
+def wait_latest(page, segment: str, timeout: int = TIMEOUT_MS) -> None:
+    """Wait until the worker holds ``segment`` as the reader's choice and keeps its front page."""
+    page.evaluate(LATEST, [segment, timeout])
+
+
 def cache_contents(page) -> dict[str, list[str]]:
     """Every cache of the origin: ``{name: [path + query of each entry]}``."""
     return page.evaluate(CACHES)
@@ -125,19 +139,18 @@ def shells(contents: dict) -> list[str]:
 
 @cache
 def ui_catalog(locale: str) -> dict[str, str]:
-    """msgid -> msgstr of the UI catalog of ``locale`` (English: each msgid itself)."""
+    """msgid -> msgstr of the usable entries (translated, not fuzzy) of ``locale``'s UI catalog."""
     if locale == "en":
         return {}
     with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
-        return {m.id: m.string for m in read_po(fh, locale=locale) if m.id and m.string}
+        return {m.id: m.string for m in read_po(fh, locale=locale)
+                if m.id and m.string and not m.fuzzy}
 
 
 def ui(segment: str, msgid: str) -> str:
-    """The UI string ``msgid`` as a reader of ``segment`` (``zh``, ``en``, ``zh-hant``) sees it.
-
-    :raises KeyError: when the catalog has no translation (the page would show English)."""
-    locale = SEGMENT_LOCALE[segment]
-    return msgid if locale == "en" else ui_catalog(locale)[msgid]
+    """The UI string ``msgid`` as gettext gives it to a reader of ``segment`` (``zh``, ``en``,
+    ``zh-hant``): the catalog's translation, else the English msgid."""
+    return ui_catalog(SEGMENT_LOCALE[segment]).get(msgid, msgid)
 
 
 def size_pattern(segment: str) -> re.Pattern:
