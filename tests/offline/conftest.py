@@ -81,16 +81,18 @@ def persistent_context(browser_type, browser_type_launch_args, server, tmp_path)
 
 @pytest.fixture
 def page_errors():
-    """Watch pages for uncaught errors and console errors; the test fails if any occurred.
-    Call ``page_errors(page)`` on each page to watch."""
+    """Watch pages for uncaught errors, console errors and failed requests; the test fails if
+    any occurred. Call ``page_errors(page)`` on each page to watch."""
     errors: list[str] = []
 
     def watch(page):
         page.on("console", lambda msg: errors.append(f"{page.url}: console: {msg.text}")
                 if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(f"{page.url}: pageerror: {exc}"))
+        # ERR_ABORTED: a request the next navigation cancelled (a late favicon), not a failure
         page.on("requestfailed", lambda request: errors.append(
-            f"{page.url}: failed: {request.url} {request.failure}"))
+            f"{page.url}: failed: {request.url} {request.failure}")
+            if request.failure != "net::ERR_ABORTED" else None)
         return page
     yield watch
     assert errors == []

@@ -46,15 +46,26 @@ def children(pid: int) -> set[int]:
 class Publication:
     """Article and catalog sources that a test may edit, and the releases built from them."""
 
-    def __init__(self, root: Path, content: Path | None = None,
-                 translations: Path | None = None):
+    def __init__(self, root: Path, copy: bool = True):
+        """Sources in ``root/content`` and ``root/translations``: copies of the project's
+        unless ``copy`` is false (they are there already)."""
         self.root = root
         self.content = root / "content"
         self.translations = root / "translations"
         self.build_dir = root / "build"
-        shutil.copytree(content or ROOT / "content", self.content)
-        shutil.copytree(translations or ROOT / "translations", self.translations,
-                        ignore=shutil.ignore_patterns("*.mo"))
+        if copy:
+            shutil.copytree(ROOT / "content", self.content)
+            shutil.copytree(ROOT / "translations", self.translations,
+                            ignore=shutil.ignore_patterns("*.mo"))
+
+    @classmethod
+    def synthetic(cls, root: Path, articles: int) -> Publication:
+        """A synthetic archive of ``articles`` articles (scripts/synth.py), written into
+        ``root`` unless it holds that archive already (a folder kept between runs)."""
+        from scripts import synth
+        if len(list((root / "content").glob("*.md"))) != articles:
+            synth.generate(articles, root)
+        return cls(root, copy=False)
 
     def env(self, **extra: str) -> dict:
         """Environment of the build and the server: this publication's folders."""

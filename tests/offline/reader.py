@@ -86,10 +86,21 @@ async ([segment, timeout]) => until(async () => {
 
 CACHES = _HELPERS + "async () => cacheContents()"
 
-CACHED_TEXT = _HELPERS + """
-async ([cacheName, path]) => {
-  const response = await caches.match(path, {cacheName});
-  return response ? response.text() : null;
+READ_PAGES = _HELPERS + """
+async ([paths, last, timeout]) => {
+  let seen = null;
+  try {
+    return await until(async () => {
+      const kept = (await cacheContents())["reader-pages"] || [];
+      const meta = await caches.match("/__meta/lru", {cacheName: "reader-meta"});
+      const order = meta ? await meta.json() : [];
+      seen = {kept, order};
+      return kept.length === paths.length && paths.every((p) => kept.includes(p))
+        && order[order.length - 1] === last && seen;
+    }, "the read pages", timeout);
+  } catch (err) {
+    throw new Error(`${err.message}: reader-pages holds ${JSON.stringify(seen)}`);
+  }
 }
 """
 
@@ -129,8 +140,11 @@ def cache_contents(page) -> dict[str, list[str]]:
     return page.evaluate(CACHES)
 
 
-def cached_text(page, cache_name: str, path: str) -> str | None:
-    return page.evaluate(CACHED_TEXT, [cache_name, path])
+def wait_read_pages(page, paths: list[str], last: str, timeout: int = TIMEOUT_MS) -> dict:
+    """Wait until reader-pages holds exactly ``paths`` and ``last`` is the most recently read
+    (keeping runs after each navigation, one page at a time, so every earlier navigation has
+    been dealt with by then); ``{"kept": [...], "order": [...]}``."""
+    return page.evaluate(READ_PAGES, [paths, last, timeout])
 
 
 def shells(contents: dict) -> list[str]:
