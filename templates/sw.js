@@ -108,9 +108,15 @@ self.addEventListener("activate", (event) => {
 let refreshing = null;
 let refreshed = false;
 
+/** A newer worker is installing or waiting. The browser activates it only once this worker's
+ * events are done, and it refreshes for its own release: stop, so it is not kept waiting. */
+const superseded = () => [self.registration.installing, self.registration.waiting]
+  .some((worker) => worker && worker !== self.serviceWorker);
+
 /** Bring the kept pages up to this release once: the newest articles of the reader's language,
  * then saved and read pages. One run at a time; a run cut short (offline, worker stopped) is
- * not recorded, so the next event starts it again. Resolves when it is done or given up. */
+ * not recorded, so the next event starts it again; a run of a superseded worker stops between
+ * batches. Resolves when it is done or given up. */
 function refresh() {
   if (refreshed) return Promise.resolve();
   if (!refreshing) {
@@ -119,8 +125,10 @@ function refresh() {
         refreshed = true;
         return;
       }
+      if (superseded()) return;
       await syncLatest();
       await refreshKept();
+      if (superseded()) return;
       await writeMeta("refreshed", RELEASE);
       refreshed = true;
     })().finally(() => { refreshing = null; });
@@ -174,6 +182,7 @@ async function refreshKept() {
     const cache = await caches.open(name);
     const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
     for (let i = 0; i < paths.length; i += 4) {
+      if (superseded()) return;
       await Promise.all(paths.slice(i, i + 4).map(async (path) => {
         let response;
         try {
