@@ -7,6 +7,10 @@ const empty = page?.querySelector("[data-saved-empty]");
 const storage = page?.querySelector("[data-saved-storage]");
 const status = page?.querySelector("[data-saved-status]");
 const locale = location.pathname.split("/")[1];
+// iOS and iPadOS (which says Macintosh, with touch), outside a home-screen app
+const isIOS = /iPhone|iPad|iPod/.test(navigator.userAgent) ||
+  (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);
+const standalone = matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
 
 const formatBytes = (n) => new Intl.NumberFormat(document.documentElement.lang,
   {style: "unit", unit: n < 1e6 ? "kilobyte" : "megabyte", maximumFractionDigits: 1})
@@ -44,11 +48,13 @@ function item({slug, title, titles, urls, bytes}) {
 
 let ask;
 
+/** Fill the library from the worker: one item per saved article, the storage used. */
 async function render() {
   if (!page) return;
   // the hashed URL of js/offline.js (its `ask`), from the page: static names carry a hash
   ({ask} = await import(page.dataset.offlineModule));
   page.querySelector("[data-saved-nojs]").hidden = true;
+  page.querySelector("[data-saved-ios]").hidden = !(isIOS && !standalone);
   if (!("serviceWorker" in navigator)) return;
   const result = await ask({type: "library"});
   const items = result.items || [];

@@ -188,3 +188,27 @@ def test_installable_without_errors(persistent_context, page_errors):
     assert cdp.send("Page.getAppManifest")["errors"] == []
     assert cdp.send("Page.getInstallabilityErrors") == {"installabilityErrors": []}
     assert worker_state(page)["active"]["state"] == "activated"
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1")
+IOS_NOTE = ("On iPhone and iPad, saved articles are kept for good only once Jintan Reader is on "
+            "your Home Screen; in Safari they may be deleted after seven days of use without a "
+            "visit to this site.")
+
+
+@pytest.mark.parametrize("user_agent, told", [(IPHONE, True), (None, False)])
+def test_library_says_what_saving_promises_on_ios(new_context, page_errors, user_agent, told):
+    """WebKit may delete a site's storage after seven days of Safari use without a visit;
+    home-screen apps keep theirs. The library says so to iOS readers in Safari, only to them."""
+    context = new_context(**({"user_agent": user_agent} if user_agent else {}))
+    page = page_errors(context.new_page())
+    page.goto("/zh-hant/saved/")
+    expect(page.locator(".saved-empty")).to_have_text(ui(
+        "zh-hant", "You have not saved any article yet. Use “Save for offline” under an article."))
+    note = page.locator(".saved-ios")
+    expect(note).to_have_text(ui("zh-hant", IOS_NOTE))
+    if told:
+        expect(note).to_be_visible()
+    else:
+        expect(note).to_be_hidden()
