@@ -121,11 +121,10 @@ def test_save_read_offline_list_and_remove(new_context, page_errors, online_view
     expect(page.locator("h1")).to_have_text(ui(other, "You are offline"))
 
 
-def test_save_and_remove_from_the_article(new_context, page_errors):
-    """The toggle turns back: the second press removes, and a second save does not ask for
-    persistent storage again once granted or asked."""
+def test_the_toggle_remembers_and_turns_back(new_context, page_errors):
+    """Pressed again, the toggle removes the article. Its state comes from the worker: after a
+    reload it is shown pressed while the article is saved, and not pressed once removed."""
     context = new_context(locale="zh-CN")
-    context.add_init_script(COUNT_PERSIST)
     page = page_errors(context.new_page())
     page.goto(f"/zh/{SLUG}/")
     wait_controlled(page)
@@ -133,13 +132,18 @@ def test_save_and_remove_from_the_article(new_context, page_errors):
     status = page.locator(".save").get_by_role("status")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(button).to_be_visible()           # shown once the worker has answered
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button.locator(".save-mark")).to_be_visible()
     button.click()
     expect(button).to_have_attribute("aria-pressed", "false")
     expect(status).to_have_text(ui("zh", "Removed from your saved articles."))
+    expect(button.locator(".save-mark")).to_be_hidden()
     assert cache_contents(page)["reader-saved"] == []
-    page.reload()  # the state comes from the worker, not from the page
-    expect(button).to_have_attribute("aria-pressed", "false")
+    page.reload()
     expect(button).to_be_visible()
+    expect(button).to_have_attribute("aria-pressed", "false")
 
 
 def test_offline_root_follows_the_language_chosen(new_context, server, page_errors):
