@@ -37,15 +37,19 @@ const SAVED_CACHE = "reader-saved";
 const META_CACHE = "reader-meta";
 const OURS = new Set([SHELL_CACHE, LATEST_CACHE, PAGES_CACHE, SAVED_CACHE, META_CACHE]);
 
+/** The cache key of a shell entry: its URL, with ?__rev=<revision> for pages and manifests. */
 const shellKey = ({url, revision}) => (revision ? `${url}?__rev=${revision}` : url);
 const SHELL_KEYS = new Map(SHELL.map((entry) => [entry.url, shellKey(entry)]));
+/** Whether `path` is a page the worker may keep (the registry's offline=READ page types). */
 const isPage = (path) => READ_PATTERNS.some((re) => re.test(path));
 
 // --- small persistent state in reader-meta ---------------------------------------------------
+/** The JSON record `name` from reader-meta, or `fallback`. */
 async function readMeta(name, fallback) {
   const response = await (await caches.open(META_CACHE)).match(`/__meta/${name}`);
   return response ? response.json() : fallback;
 }
+/** Store `value` as the JSON record `name` in reader-meta. */
 async function writeMeta(name, value) {
   const cache = await caches.open(META_CACHE);
   await cache.put(`/__meta/${name}`, new Response(JSON.stringify(value),
@@ -53,9 +57,11 @@ async function writeMeta(name, value) {
 }
 // One writer at a time: every change to the kept pages goes through this queue.
 let queue = Promise.resolve();
+/** Run `task` after every task queued before it (whether they failed or not); its promise. */
 const serially = (task) => (queue = queue.then(task, task));
 
 // --- the reader's language --------------------------------------------------------------------
+/** The URL segment for the first of `tags` (BCP 47) the locale table matches, or null. */
 function negotiate(tags) {
   for (const tag of tags || []) {
     const lower = String(tag).toLowerCase().replace(/_/g, "-");
@@ -63,6 +69,7 @@ function negotiate(tags) {
   }
   return null;
 }
+/** The language of "/" and of the offline page: the saved choice, else the browser's. */
 async function preferredSegment() {
   const locale = await readMeta("locale", {});
   return locale.choice || negotiate(self.navigator.languages) || LOCALE_TABLE.default;
@@ -137,6 +144,8 @@ function refresh() {
 }
 
 // --- keeping pages ---------------------------------------------------------------------------------
+/** Fetch `path` for keeping (revalidated, with cookies): a 200 HTML page, not redirected.
+ * Rejects with a TypeError when the network fails, with an Error for any other answer. */
 async function fetchPage(path) {
   const response = await fetch(path, {cache: "no-cache", credentials: "same-origin"});
   const type = response.headers.get("Content-Type") || "";
@@ -234,6 +243,7 @@ async function trim(order) {
   return order;
 }
 
+/** Mark a read page as just read again (offline), so eviction takes it last. */
 async function touch(path) {
   await serially(async () => {
     const order = await readMeta("lru", []);
@@ -360,6 +370,7 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+/** A shell entry from the shell, else from the network. */
 async function cacheFirst(request, path) {
   const cached = await caches.match(SHELL_KEYS.get(path), {cacheName: SHELL_CACHE});
   return cached || fetch(request);
@@ -413,6 +424,7 @@ async function keptPage(path) {
   return null;
 }
 
+/** The offline page in the language of `path`, else in the reader's preferred language. */
 async function offlinePage(path) {
   const first = path.split("/")[1];
   const segment = Object.values(LOCALE_TABLE.segments).includes(first) ? first : await preferredSegment();

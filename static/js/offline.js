@@ -24,6 +24,7 @@ function render(saved) {
   button.querySelector(".save-mark").hidden = !saved;
 }
 
+/** Reveal the Save toggle with the worker's state, and save or remove on each press. */
 async function init() {
   if (!box || !("serviceWorker" in navigator) || !("caches" in window)) return;
   const slug = box.dataset.save;

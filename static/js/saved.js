@@ -12,6 +12,7 @@ const isIOS = /iPhone|iPad|iPod/.test(navigator.userAgent) ||
   (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);
 const standalone = matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
 
+/** `n` bytes as kB or MB in the page's language. */
 const formatBytes = (n) => new Intl.NumberFormat(document.documentElement.lang,
   {style: "unit", unit: n < 1e6 ? "kilobyte" : "megabyte", maximumFractionDigits: 1})
   .format(n < 1e6 ? n / 1e3 : n / 1e6);
