@@ -107,9 +107,10 @@ def test_reading_30_articles_keeps_30_pages(new_context, server, page_errors):
     page.goto("/zh/")
     wait_controlled(page)
     wait_settled(page, server.publication.current())
-    read = [article(n) for n in range(101, 131)]
-    for n, path in zip(range(101, 131), read):
-        page.goto(path)
+    numbers = range(101, 131)
+    read = [article(n) for n in numbers]
+    for n in numbers:
+        page.goto(article(n))
         expect(page.locator("h1")).to_contain_text(f"（{n}）")
     wait_read_pages(page, read, read[-1])
     contents = cache_contents(page)
