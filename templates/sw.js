@@ -1,19 +1,23 @@
 // Jintan Reader service worker (rendered by webapp/site/offline.py; design: docs/offline.md).
 //
 // Caches (every name starts with "reader-"; anything else of ours is deleted on activation):
-//   reader-shell-<version>  the app shell, precached at install: hashed static files and the
-//                           offline and saved-library pages (stored under ?__rev=<revision>).
+//   reader-shell-<version>  the app shell, precached at install: hashed static files, the
+//                           manifests, and the offline and saved-library pages (stored under
+//                           ?__rev=<revision>).
 //   reader-latest           the front page and the newest articles in the reader's language.
 //   reader-pages            pages read online, least recently used beyond MAX_PAGES.
 //   reader-saved            articles the reader saved (every locale + parallel): never evicted.
 //   reader-meta             the reader's language choice, the LRU order, the saved list.
 // install   precache the shell (copying entries an older shell already holds), then activate at
 //           once: RELEASE is in these bytes, so every release installs a new worker.
-// activate  delete old shells, claim open pages, then refresh what is kept (latest, saved, read
-//           pages) with conditional requests, so an offline reader gets the new text next time.
+// activate  delete old shells and claim open pages; then, outside activation, refresh what is
+//           kept (latest, saved, read pages) with conditional requests, once per release, so an
+//           offline reader gets the new text next time. Every navigation and message resumes a
+//           refresh that was cut short. The "status" message reports release and refresh.
 // fetch     navigations: network first (3 s), keeping every page it gets; then the kept copy
-//           (marked data-saved-copy); then the offline page in the URL's language. Hashed
-//           static files: cache first. Other origins and non-GET requests: untouched.
+//           (marked data-saved-copy); then the offline page in the URL's language. Other
+//           requests for shell entries (hashed static files, manifests): cache first.
+//           Other origins and non-GET requests: untouched.
 
 const RELEASE = {{ release | tojson }};
 const SHELL = {{ shell | tojson }};
@@ -33,15 +37,19 @@ const SAVED_CACHE = "reader-saved";
 const META_CACHE = "reader-meta";
 const OURS = new Set([SHELL_CACHE, LATEST_CACHE, PAGES_CACHE, SAVED_CACHE, META_CACHE]);
 
+/** The cache key of a shell entry: its URL, with ?__rev=<revision> for pages and manifests. */
 const shellKey = ({url, revision}) => (revision ? `${url}?__rev=${revision}` : url);
 const SHELL_KEYS = new Map(SHELL.map((entry) => [entry.url, shellKey(entry)]));
+/** Whether `path` is a page the worker may keep (the registry's offline=READ page types). */
 const isPage = (path) => READ_PATTERNS.some((re) => re.test(path));
 
 // --- small persistent state in reader-meta ---------------------------------------------------
+/** The JSON record `name` from reader-meta, or `fallback`. */
 async function readMeta(name, fallback) {
   const response = await (await caches.open(META_CACHE)).match(`/__meta/${name}`);
   return response ? response.json() : fallback;
 }
+/** Store `value` as the JSON record `name` in reader-meta. */
 async function writeMeta(name, value) {
   const cache = await caches.open(META_CACHE);
   await cache.put(`/__meta/${name}`, new Response(JSON.stringify(value),
@@ -49,9 +57,11 @@ async function writeMeta(name, value) {
 }
 // One writer at a time: every change to the kept pages goes through this queue.
 let queue = Promise.resolve();
+/** Run `task` after every task queued before it (whether they failed or not); its promise. */
 const serially = (task) => (queue = queue.then(task, task));
 
 // --- the reader's language --------------------------------------------------------------------
+/** The URL segment for the first of `tags` (BCP 47) the locale table matches, or null. */
 function negotiate(tags) {
   for (const tag of tags || []) {
     const lower = String(tag).toLowerCase().replace(/_/g, "-");
@@ -59,10 +69,12 @@ function negotiate(tags) {
   }
   return null;
 }
+/** The language of "/" and of the offline page: the saved choice, else the browser's. */
 async function preferredSegment() {
   const locale = await readMeta("locale", {});
   return locale.choice || negotiate(self.navigator.languages) || LOCALE_TABLE.default;
 }
+/** The language whose newest articles are kept: the saved choice, else the one last read. */
 async function readingSegment() {
   const locale = await readMeta("locale", {});
   return locale.choice || locale.reading || negotiate(self.navigator.languages) || LOCALE_TABLE.default;
@@ -93,13 +105,47 @@ self.addEventListener("activate", (event) => {
       if (name.startsWith("reader-") && !OURS.has(name)) await caches.delete(name);
     }
     await self.clients.claim();
-    const segment = await readingSegment();
-    await serially(() => syncLatest(segment));
-    await refreshKept();
   })());
+  // Not in waitUntil: until activation settles the browser holds every navigation and
+  // request of the pages this worker controls, and a newer worker would wait behind it.
+  refresh().catch(() => {});
 });
 
+// --- refreshing what is kept, once per release ------------------------------------------------
+let refreshing = null;
+let refreshed = false;
+
+/** A newer worker is installing or waiting. The browser activates it only once this worker's
+ * events are done, and it refreshes for its own release: stop, so it is not kept waiting. */
+const superseded = () => [self.registration.installing, self.registration.waiting]
+  .some((worker) => worker && worker !== self.serviceWorker);
+
+/** Bring the kept pages up to this release once: the newest articles of the reader's language,
+ * then saved and read pages. One run at a time; a run cut short (offline, worker stopped) is
+ * not recorded, so the next event starts it again; a run of a superseded worker stops between
+ * batches. Resolves when it is done or given up. */
+function refresh() {
+  if (refreshed) return Promise.resolve();
+  if (!refreshing) {
+    refreshing = (async () => {
+      if ((await readMeta("refreshed", null)) === RELEASE) {
+        refreshed = true;
+        return;
+      }
+      if (superseded()) return;
+      await syncLatest();
+      await refreshKept();
+      if (superseded()) return;
+      await writeMeta("refreshed", RELEASE);
+      refreshed = true;
+    })().finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
 // --- keeping pages ---------------------------------------------------------------------------------
+/** Fetch `path` for keeping (revalidated, with cookies): a 200 HTML page, not redirected.
+ * Rejects with a TypeError when the network fails, with an Error for any other answer. */
 async function fetchPage(path) {
   const response = await fetch(path, {cache: "no-cache", credentials: "same-origin"});
   const type = response.headers.get("Content-Type") || "";
@@ -109,37 +155,54 @@ async function fetchPage(path) {
   return response;
 }
 
-/** Make reader-latest hold exactly the front page and newest articles of `segment`. */
-async function syncLatest(segment) {
-  const wanted = LATEST[segment] || [];
-  const cache = await caches.open(LATEST_CACHE);
-  for (const request of await cache.keys()) {
-    if (!wanted.includes(new URL(request.url).pathname)) await cache.delete(request);
-  }
-  await Promise.all(wanted.map(async (path) => {
-    try {
-      await cache.put(path, await fetchPage(path));
-    } catch (err) {
-      // offline or gone: keep what we have, try again on the next release or visit
+/** Make reader-latest hold the front page and newest articles of the reading language for this
+ * release; nothing to do when it already does. The decision is taken in the queue, so the
+ * activation and every page's locale message trigger one download, not one each. Entries of
+ * another language go only once the new ones are in. Rejects on a network error (offline). */
+async function syncLatest() {
+  await serially(async () => {
+    const locale = await readMeta("locale", {});
+    const segment = await readingSegment();
+    if (locale.synced === segment && locale.release === RELEASE) return;
+    const wanted = LATEST[segment] || [];
+    const fetched = await Promise.all(wanted.map(async (path) => {
+      try {
+        return [path, await fetchPage(path)];
+      } catch (err) {
+        if (err instanceof TypeError) throw err;  // no network: try again at the next event
+        return [path, null];                        // gone from the site: nothing to keep
+      }
+    }));
+    const cache = await caches.open(LATEST_CACHE);
+    for (const [path, response] of fetched) if (response) await cache.put(path, response);
+    for (const request of await cache.keys()) {
+      if (!wanted.includes(new URL(request.url).pathname)) await cache.delete(request);
     }
-  }));
-  const locale = await readMeta("locale", {});
-  await writeMeta("locale", {...locale, synced: segment, release: RELEASE});
+    await writeMeta("locale", {...(await readMeta("locale", {})), synced: segment, release: RELEASE});
+  });
 }
 
-/** Re-fetch every saved and read page (conditional requests: mostly 304s), a few at a time. */
+/** Re-fetch every saved and read page (conditional requests: mostly 304s), a few at a time.
+ * A fresh copy replaces the kept one only if the page is still kept when it arrives (eviction
+ * or a removal may have happened meanwhile). Rejects on the first network error (offline): the
+ * run is not complete. */
 async function refreshKept() {
   for (const name of [SAVED_CACHE, PAGES_CACHE]) {
     const cache = await caches.open(name);
     const paths = (await cache.keys()).map((request) => new URL(request.url).pathname);
     for (let i = 0; i < paths.length; i += 4) {
+      if (superseded()) return;
       await Promise.all(paths.slice(i, i + 4).map(async (path) => {
+        let response;
         try {
-          const response = await fetchPage(path);
-          await cache.put(path, response);
+          response = await fetchPage(path);
         } catch (err) {
-          // offline, or the page is gone from the site: keep the copy the reader has
+          if (err instanceof TypeError) throw err;  // no network: try the whole run again later
+          return;  // the page is gone from the site: keep the copy the reader has
         }
+        await serially(async () => {
+          if (await cache.match(path)) await cache.put(path, response);
+        });
       }));
     }
   }
@@ -149,11 +212,11 @@ async function refreshKept() {
 async function keep(path, response) {
   const body = await response.blob();
   const copy = () => new Response(body, {status: response.status, headers: response.headers});
-  for (const name of [SAVED_CACHE, LATEST_CACHE]) {
-    const cache = await caches.open(name);
-    if (await cache.match(path)) await cache.put(path, copy());
-  }
   await serially(async () => {
+    for (const name of [SAVED_CACHE, LATEST_CACHE]) {
+      const cache = await caches.open(name);
+      if (await cache.match(path)) await cache.put(path, copy());
+    }
     await (await caches.open(PAGES_CACHE)).put(path, copy());
     const order = (await readMeta("lru", [])).filter((p) => p !== path);
     order.push(path);
@@ -161,8 +224,14 @@ async function keep(path, response) {
   });
 }
 
-/** Evict the least recently read pages beyond MAX_PAGES, or half of them under storage pressure. */
+/** Evict the least recently read pages beyond MAX_PAGES, or half of them under storage pressure;
+ * returns the new order. Entries the order does not know (a worker stopped between the two
+ * writes) count as the oldest, so nothing in reader-pages escapes the bound. */
 async function trim(order) {
+  const cache = await caches.open(PAGES_CACHE);
+  const present = (await cache.keys()).map((request) => new URL(request.url).pathname);
+  const known = new Set(order);
+  order = [...present.filter((p) => !known.has(p)), ...order.filter((p) => present.includes(p))];
   let limit = MAX_PAGES;
   try {
     const {usage, quota} = await self.navigator.storage.estimate();
@@ -170,11 +239,11 @@ async function trim(order) {
   } catch (err) {
     // no StorageManager: the entry bound alone applies
   }
-  const cache = await caches.open(PAGES_CACHE);
   while (order.length > limit) await cache.delete(order.shift());
   return order;
 }
 
+/** Mark a read page as just read again (offline), so eviction takes it last. */
 async function touch(path) {
   await serially(async () => {
     const order = await readMeta("lru", []);
@@ -184,22 +253,22 @@ async function touch(path) {
 }
 
 // --- saving articles -------------------------------------------------------------------------------
+/** Save an article: fetch every page of it (each locale and parallel view), then store them all
+ * and list the article, in one step of the write queue. A failed fetch stores nothing. */
 async function save({slug, title, urls}) {
-  const cache = await caches.open(SAVED_CACHE);
-  const pages = [];
-  for (const path of urls) {
-    if (!isPage(path)) continue;
-    const response = await fetchPage(path);
-    await cache.put(path, response);
-    pages.push(path);
-  }
+  const pages = urls.filter(isPage);
+  if (!pages.length) throw new Error(`nothing to save for ${slug}`);
+  const responses = await Promise.all(pages.map((path) => fetchPage(path)));
   await serially(async () => {
+    const cache = await caches.open(SAVED_CACHE);
+    await Promise.all(pages.map((path, i) => cache.put(path, responses[i])));
     const saved = (await readMeta("saved", [])).filter((item) => item.slug !== slug);
     saved.unshift({slug, title, urls: pages, savedAt: Date.now()});
     await writeMeta("saved", saved);
   });
 }
 
+/** Remove a saved article: its pages leave reader-saved and the list. */
 async function remove({slug}) {
   await serially(async () => {
     const saved = await readMeta("saved", []);
@@ -210,16 +279,40 @@ async function remove({slug}) {
   });
 }
 
+/** The text of the first <h1> of a page (tags dropped, entities decoded), or null. */
+function headingOf(html) {
+  const match = /<h1\b[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
+  if (!match) return null;
+  const named = {amp: "&", lt: "<", gt: ">", quot: '"', apos: "'"};
+  const text = match[1].replace(/<[^>]*>/g, "")
+    .replace(/&(?:#x([0-9a-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/gi, (entity, hex, dec, name) =>
+      hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec))
+        : named[name.toLowerCase()])
+    .replace(/\s+/g, " ").trim();
+  return text || null;
+}
+
+/** The saved articles, each with the bytes it keeps on the device and its title in every
+ * language (from the kept copies, so a library page lists it in its own language), and the
+ * origin's storage use. */
 async function library() {
   const cache = await caches.open(SAVED_CACHE);
+  const segments = Object.values(LOCALE_TABLE.segments);
   const items = [];
   for (const item of await readMeta("saved", [])) {
     let bytes = 0;
+    const titles = {};
     for (const path of item.urls) {
       const response = await cache.match(path);
-      if (response) bytes += (await response.blob()).size;
+      if (!response) continue;
+      const blob = await response.blob();
+      bytes += blob.size;
+      const segment = path.split("/")[1];
+      if (segments.includes(segment) && path === `/${segment}/${item.slug}/`) {
+        titles[segment] = headingOf(await blob.text());
+      }
     }
-    items.push({...item, bytes});
+    items.push({...item, bytes, titles});
   }
   let storage = null;
   try {
@@ -236,14 +329,14 @@ self.addEventListener("message", (event) => {
   const work = (async () => {
     try {
       if (data.type === "locale") {
-        const locale = await readMeta("locale", {});
-        const choice = Object.values(LOCALE_TABLE.segments).includes(data.choice) ? data.choice : null;
-        const reading = Object.values(LOCALE_TABLE.segments).includes(data.reading) ? data.reading : locale.reading;
-        await writeMeta("locale", {...locale, choice, reading});
-        const segment = choice || reading;
-        if (segment && (locale.synced !== segment || locale.release !== RELEASE)) {
-          await serially(() => syncLatest(segment));
-        }
+        const known = Object.values(LOCALE_TABLE.segments);
+        await serially(async () => {
+          const locale = await readMeta("locale", {});
+          const choice = known.includes(data.choice) ? data.choice : null;
+          const reading = known.includes(data.reading) ? data.reading : locale.reading;
+          await writeMeta("locale", {...locale, choice, reading});
+        });
+        await syncLatest().catch(() => {});  // offline: the next event tries again
         reply({ok: true});
       } else if (data.type === "save") {
         await save(data);
@@ -253,12 +346,15 @@ self.addEventListener("message", (event) => {
         reply({ok: true});
       } else if (data.type === "library") {
         reply({ok: true, ...(await library())});
+      } else if (data.type === "status") {
+        reply({ok: true, release: RELEASE, shell: SHELL_VERSION,
+               refreshed: await readMeta("refreshed", null), locale: await readMeta("locale", {})});
       }
     } catch (err) {
       reply({ok: false, error: String(err)});
     }
   })();
-  event.waitUntil(work);
+  event.waitUntil(Promise.all([work, refresh().catch(() => {})]));
 });
 
 // --- fetch -------------------------------------------------------------------------------------------
@@ -268,32 +364,38 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(event, url));
-  } else if (url.pathname.startsWith("/static/") && SHELL_KEYS.has(url.pathname)) {
+    event.waitUntil(refresh().catch(() => {}));  // resumes a refresh cut short
+  } else if (SHELL_KEYS.has(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
   }
 });
 
+/** A shell entry from the shell, else from the network. */
 async function cacheFirst(request, path) {
   const cached = await caches.match(SHELL_KEYS.get(path), {cacheName: SHELL_CACHE});
   return cached || fetch(request);
 }
 
+/** A navigation: the network's answer within NETWORK_TIMEOUT, else the kept copy, else the
+ * network's late answer, else the offline page. Every page the network answers is kept, even
+ * one that came too late to be shown, so the next offline visit has it. */
 async function navigate(event, url) {
   const path = url.pathname;
   const network = fetch(event.request);
-  network.catch(() => {});  // handled below, or not needed once a kept copy answered
+  // registered before the page reads the body: the clone is taken first
+  event.waitUntil(network.then((response) => {
+    const type = response.headers.get("Content-Type") || "";
+    if (response.ok && response.type === "basic" && !response.redirected && isPage(path)
+        && type.startsWith("text/html")) {
+      return keep(path, response.clone());
+    }
+    return null;
+  }).catch(() => {}));  // offline: nothing to keep
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(resolve, NETWORK_TIMEOUT); });
   try {
     const response = await Promise.race([network, timeout]);
-    if (response) {
-      const type = response.headers.get("Content-Type") || "";
-      if (response.ok && response.type === "basic" && !response.redirected && isPage(path)
-          && type.startsWith("text/html")) {
-        event.waitUntil(keep(path, response.clone()));
-      }
-      return response;
-    }
+    if (response) return response;
   } catch (err) {
     // offline or the server is unreachable: fall through to the kept copy
   } finally {
@@ -322,6 +424,7 @@ async function keptPage(path) {
   return null;
 }
 
+/** The offline page in the language of `path`, else in the reader's preferred language. */
 async function offlinePage(path) {
   const first = path.split("/")[1];
   const segment = Object.values(LOCALE_TABLE.segments).includes(first) ? first : await preferredSegment();

@@ -17,12 +17,14 @@ export async function ask(message) {
   });
 }
 
+/** Show whether the article is saved: aria-pressed for assistive technology, a check mark on
+ * screen. The button's name stays "Save for offline" (a toggle's label must not change). */
 function render(saved) {
   button.setAttribute("aria-pressed", String(saved));
-  button.querySelector('[data-label="save"]').hidden = saved;
-  button.querySelector('[data-label="saved"]').hidden = !saved;
+  button.querySelector(".save-mark").hidden = !saved;
 }
 
+/** Reveal the Save toggle with the worker's state, and save or remove on each press. */
 async function init() {
   if (!box || !("serviceWorker" in navigator) || !("caches" in window)) return;
   const slug = box.dataset.save;
@@ -30,8 +32,10 @@ async function init() {
   render(items.some((item) => item.slug === slug));
   button.hidden = false;
   button.addEventListener("click", async () => {
+    // busy: aria-disabled, not disabled, which would drop the keyboard focus to <body>
+    if (button.getAttribute("aria-disabled") === "true") return;
     const saved = button.getAttribute("aria-pressed") === "true";
-    button.disabled = true;
+    button.setAttribute("aria-disabled", "true");
     if (saved) {
       const result = await ask({type: "remove", slug});
       if (result.ok) { render(false); status.textContent = status.dataset.removed; }
@@ -45,7 +49,7 @@ async function init() {
       if (result.ok) { render(true); status.textContent = status.dataset.done; }
       else status.textContent = status.dataset.failed;
     }
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
   });
 }
 

@@ -18,6 +18,7 @@ const isIOS = /iPhone|iPad|iPod/.test(navigator.userAgent) ||
   (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);  // iPadOS
 let installEvent = null;
 
+/** Show the install control that fits: Chromium's prompt, iOS instructions, or nothing. */
 function renderInstall() {
   const offerPrompt = Boolean(installEvent) && !isStandalone();
   const offerIOS = isIOS && !offerPrompt && !isStandalone();
@@ -51,11 +52,13 @@ const COOKIE = nav?.dataset.cookie || "locale";
 const SEGMENTS = Object.fromEntries([...document.querySelectorAll(".switcher a[data-locale]")]
   .map((a) => [a.dataset.locale, new URL(a.href).pathname.split("/")[1]]));
 
+/** The URL segment of the language saved in the `locale` cookie, or null. */
 function savedChoice() {
   const match = document.cookie.match(new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]*)`));
   return match ? SEGMENTS[decodeURIComponent(match[1])] || null : null;
 }
 
+/** Tell `worker` the saved choice and the language of this page. */
 function tellLocale(worker) {
   const reading = location.pathname.split("/")[1] || null;
   worker?.postMessage({type: "locale", choice: savedChoice(), reading});
@@ -72,6 +75,7 @@ function offerReload() {
   prompt.querySelector("button").addEventListener("click", () => location.reload(), {once: true});
 }
 
+/** Register /sw.js, tell it the language, and look for a new release when the tab comes back. */
 async function register() {
   let registration;
   try {
@@ -89,9 +93,12 @@ async function register() {
 }
 
 if ("serviceWorker" in navigator) {
-  const hadController = Boolean(navigator.serviceWorker.controller);
+  // A page loaded without a worker is claimed by the first one: that is an install, not an
+  // update. Every later change of controller is a new release taking over this page.
+  let controlled = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (hadController) offerReload();  // a first install's clients.claim() is not an update
+    if (controlled) offerReload();
+    controlled = true;
     tellLocale(navigator.serviceWorker.controller);
   });
   // after load: the worker's downloads never compete with the first paint

@@ -7,12 +7,20 @@ const empty = page?.querySelector("[data-saved-empty]");
 const storage = page?.querySelector("[data-saved-storage]");
 const status = page?.querySelector("[data-saved-status]");
 const locale = location.pathname.split("/")[1];
+// iOS and iPadOS (which says Macintosh, with touch), outside a home-screen app
+const isIOS = /iPhone|iPad|iPod/.test(navigator.userAgent) ||
+  (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);
+const standalone = matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
 
+/** `n` bytes as kB or MB in the page's language. */
 const formatBytes = (n) => new Intl.NumberFormat(document.documentElement.lang,
   {style: "unit", unit: n < 1e6 ? "kilobyte" : "megabyte", maximumFractionDigits: 1})
   .format(n < 1e6 ? n / 1e3 : n / 1e6);
 
-function item({slug, title, urls, bytes}) {
+/** One saved article as a list item: its title in this page's language (else as saved),
+ * linking to its page in this language, its size, and a Remove button. */
+function item({slug, title, titles, urls, bytes}) {
+  title = (titles && titles[locale]) || title;
   const li = document.createElement("li");
   li.className = "saved-item";
   const link = document.createElement("a");
@@ -41,11 +49,13 @@ function item({slug, title, urls, bytes}) {
 
 let ask;
 
+/** Fill the library from the worker: one item per saved article, the storage used. */
 async function render() {
   if (!page) return;
   // the hashed URL of js/offline.js (its `ask`), from the page: static names carry a hash
   ({ask} = await import(page.dataset.offlineModule));
   page.querySelector("[data-saved-nojs]").hidden = true;
+  page.querySelector("[data-saved-ios]").hidden = !(isIOS && !standalone);
   if (!("serviceWorker" in navigator)) return;
   const result = await ask({type: "library"});
   const items = result.items || [];

@@ -8,7 +8,8 @@ and the saved-articles library. The worker's design is in docs/offline.md.
   and the release id. The release id is in it, so every release changes the worker's bytes and
   readers' workers update, refresh what they keep, and drop the old shell.
 - ``/<locale>/manifest.webmanifest``: W3C Web App Manifest in the locale's language (Chromium
-  ignores the spec's localised members); all share ``id`` ``/``, so they are one app.
+  ignores the spec's localised members); all share ``id`` ``/``, so they are one app. In the
+  worker's shell, so an installed app opened offline finds it.
 - ``/<locale>/offline/``: what the worker shows for a page it has not kept.
 - ``/<locale>/saved/``: the reader's saved articles, listed by ``js/saved.js`` from the
   worker's caches; works offline.
@@ -113,7 +114,7 @@ def service_worker() -> str:
 
 
 @page("/<locale:lang>/manifest.webmanifest", mimetype="application/manifest+json",
-      cache="revalidate", urls=locale_urls)
+      cache="revalidate", urls=locale_urls, offline=SHELL)
 def webmanifest() -> str:
     """The Web App Manifest in the URL's locale."""
     loc = LOCALES[current_locale()]

@@ -1,0 +1,218 @@
+"""A reader's offline features on the seed article: "Save for offline" and the saved-articles
+library in each language, the language chosen in the switcher honoured offline, the offline
+page in the URL's language, and installability.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.offline.publication import Publication, Server
+from tests.offline.reader import (
+    COUNT_PERSIST,
+    HTML_LANG,
+    cache_contents,
+    size_pattern,
+    ui,
+    wait_controlled,
+    wait_latest,
+    worker_state,
+)
+
+SLUG = "jintan-new-energy"
+SEGMENTS = ("zh", "en", "zh-hant")
+BROWSER_LOCALE = {"zh": "zh-CN", "en": "en-GB", "zh-hant": "zh-TW"}
+SAVED_PAGES = [f"/{s}/{SLUG}/{view}" for view in ("", "parallel/") for s in SEGMENTS]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    publication = Publication(tmp_path_factory.mktemp("reader"))
+    publication.build()
+    server = Server(publication).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def online_view(browser, server):
+    """What a reader sees of every page "Save for offline" keeps, online and without a
+    service worker: ``{path: (document title, h1 text, number of paragraphs)}``."""
+    context = browser.new_context(base_url=server.url, service_workers="block")
+    page = context.new_page()
+    view = {}
+    for path in SAVED_PAGES:
+        page.goto(path)
+        view[path] = (page.title(), page.locator("h1").inner_text(),
+                      page.locator("article p").count())
+    context.close()
+    return view
+
+
+def view_of(page) -> tuple[str, str, int]:
+    return page.title(), page.locator("h1").inner_text(), page.locator("article p").count()
+
+
+@pytest.mark.parametrize("segment", SEGMENTS)
+def test_save_read_offline_list_and_remove(new_context, page_errors, online_view, segment):
+    context = new_context(locale=BROWSER_LOCALE[segment])
+    context.add_init_script(COUNT_PERSIST)
+    page = page_errors(context.new_page())
+    page.goto(f"/{segment}/{SLUG}/")
+    wait_controlled(page)
+
+    # a real toggle button, named from the catalog, reached and pressed with the keyboard
+    button = page.get_by_role("button", name=ui(segment, "Save for offline"), exact=True)
+    expect(button).to_be_visible()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    assert button.evaluate("b => b.tagName") == "BUTTON"
+    button.focus()
+    page.keyboard.press("Enter")
+    status = page.locator(".save").get_by_role("status")
+    expect(status).to_have_text(ui(segment, "Saved. You can read it without a connection."))
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).to_be_focused()
+    # the first save asks the browser to keep the site's storage
+    assert page.evaluate("window.__persistCalls") == 1
+    assert sorted(cache_contents(page)["reader-saved"]) == sorted(SAVED_PAGES)
+
+    # offline: the article in every language and its parallel view, as online
+    context.set_offline(True)
+    for path in SAVED_PAGES:
+        page.goto(path)
+        expect(page.locator(".saved-copy")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[path.split("/")[1]])
+        assert view_of(page) == online_view[path], path
+
+    # the library of every language, offline, lists it under its title in that language
+    for other in SEGMENTS:
+        page.goto(f"/{other}/saved/")
+        expect(page.locator(".saved-item a")).to_have_text(online_view[f"/{other}/{SLUG}/"][1])
+        expect(page.locator(".saved-item a")).to_have_attribute("href", f"/{other}/{SLUG}/")
+
+    # the library, offline: the article with its size and a Remove button
+    page.goto(f"/{segment}/saved/")
+    expect(page.locator("h1")).to_have_text(ui(segment, "Saved articles"))
+    item = page.locator(".saved-item")
+    expect(item).to_have_count(1)
+    title = online_view[f"/{segment}/{SLUG}/"][1]
+    link = item.get_by_role("link")
+    expect(link).to_have_text(title)
+    expect(link).to_have_attribute("href", f"/{segment}/{SLUG}/")
+    expect(item.locator(".saved-size")).to_have_text(size_pattern(segment))
+    remove = item.get_by_role("button", name=f"{ui(segment, 'Remove')}: {title}", exact=True)
+    expect(remove).to_have_text(ui(segment, "Remove"))
+    link.click()
+    expect(page.locator("h1")).to_have_text(title)     # the link opens the saved copy
+    page.go_back()
+
+    # removing deletes it, offline too
+    page.locator(".saved-item").get_by_role("button").click()
+    expect(page.locator(".saved-item")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text=ui(
+        segment, "Removed from your saved articles."))).to_be_visible()
+    expect(page.locator("[data-saved-empty]")).to_be_visible()
+    assert cache_contents(page)["reader-saved"] == []
+    # a page only saved (never read online) is gone: the offline page, in its language
+    other = next(s for s in SEGMENTS if s != segment)
+    page.goto(f"/{other}/{SLUG}/parallel/")
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[other])
+    expect(page.locator("h1")).to_have_text(ui(other, "You are offline"))
+
+
+def test_the_toggle_remembers_and_turns_back(new_context, page_errors):
+    """Pressed again, the toggle removes the article. Its state comes from the worker: after a
+    reload it is shown pressed while the article is saved, and not pressed once removed."""
+    context = new_context(locale="zh-CN")
+    page = page_errors(context.new_page())
+    page.goto(f"/zh/{SLUG}/")
+    wait_controlled(page)
+    button = page.locator(".save-button")
+    status = page.locator(".save").get_by_role("status")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(button).to_be_visible()           # shown once the worker has answered
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button.locator(".save-mark")).to_be_visible()
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(status).to_have_text(ui("zh", "Removed from your saved articles."))
+    expect(button.locator(".save-mark")).to_be_hidden()
+    assert cache_contents(page)["reader-saved"] == []
+    page.reload()
+    expect(button).to_be_visible()
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+
+def test_offline_root_follows_the_language_chosen(new_context, server, page_errors):
+    """A browser in Chinese whose reader chose English (cookie ``locale=en``): ``/`` offline
+    is the English front page, as online; after choosing 繁體 in the switcher, Traditional."""
+    context = new_context(locale="zh-CN")
+    context.add_cookies([{"name": "locale", "value": "en", "url": server.url}])
+    page = page_errors(context.new_page())
+    page.goto("/")
+    expect(page).to_have_url(f"{server.url}/en/")
+    wait_controlled(page)
+    wait_latest(page, "en")
+
+    context.set_offline(True)
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Latest articles")
+    expect(page.locator(".saved-copy")).to_be_visible()
+    # a page it never kept: the offline page in the URL's language, else the chosen one
+    page.goto("/zh-hant/no-such-story/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.locator("h1")).to_have_text(ui("zh-hant", "You are offline"))
+    page.goto("/no-such-page")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("You are offline")
+
+    # online again, the reader picks 繁體: "/" offline follows
+    context.set_offline(False)
+    page.goto("/en/")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="繁體").click()
+    expect(page).to_have_url(f"{server.url}/zh-hant/")
+    wait_latest(page, "zh-hant")
+    context.set_offline(True)
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.locator("h1")).to_have_text(ui("zh-hant", "Latest articles"))
+
+
+def test_installable_without_errors(persistent_context, page_errors):
+    """Chromium's own installability check, in a normal profile, once the worker controls."""
+    context = persistent_context()
+    page = page_errors(context.new_page())
+    page.goto(f"/en/{SLUG}/")
+    wait_controlled(page)
+    cdp = context.new_cdp_session(page)
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    assert cdp.send("Page.getInstallabilityErrors") == {"installabilityErrors": []}
+    assert worker_state(page)["active"]["state"] == "activated"
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1")
+IOS_NOTE = ("On iPhone and iPad, saved articles are kept for good only once Jintan Reader is on "
+            "your Home Screen; in Safari they may be deleted after seven days of use without a "
+            "visit to this site.")
+
+
+@pytest.mark.parametrize("user_agent, told", [(IPHONE, True), (None, False)])
+def test_library_says_what_saving_promises_on_ios(new_context, page_errors, user_agent, told):
+    """WebKit may delete a site's storage after seven days of Safari use without a visit;
+    home-screen apps keep theirs. The library says so to iOS readers in Safari, only to them."""
+    context = new_context(**({"user_agent": user_agent} if user_agent else {}))
+    page = page_errors(context.new_page())
+    page.goto("/zh-hant/saved/")
+    expect(page.locator(".saved-empty")).to_have_text(ui(
+        "zh-hant", "You have not saved any article yet. Use “Save for offline” under an article."))
+    note = page.locator(".saved-ios")
+    expect(note).to_have_text(ui("zh-hant", IOS_NOTE))
+    if told:
+        expect(note).to_be_visible()
+    else:
+        expect(note).to_be_hidden()
