@@ -7,6 +7,10 @@
 // finger moves the slides through native CSS scroll snapping; the buttons, the picker and the
 // arrow keys scroll the row by one slide. Whichever way the row moved, the current slide is
 // read back from the scroll position, so state, picker and status always agree.
+//
+// Cards are as tall as their own quotes; the row keeps the tallest card's height, so moving
+// between slides moves nothing on the page. The picker follows the current card's bottom by a
+// transform only (no layout, no layout shift), so the dots always sit right under the quote.
 
 const SETTLE_MS = 120; // fallback for browsers without `scrollend`
 
@@ -38,6 +42,8 @@ export class QuoteCarousel {
     this.row.addEventListener("scrollend", () => this.onScrollEnd());
 
     this.update(this.nearestIndex());
+    // card heights change with the width and the text size: keep the picker under the card
+    new ResizeObserver(() => this.placePicker()).observe(this.row);
     this.buttons.hidden = false;
     this.picker.hidden = false;
     this.root.classList.add("carousel--ready");
@@ -94,6 +100,14 @@ export class QuoteCarousel {
     this.prevButton.setAttribute("aria-disabled", String(index === 0));
     this.nextButton.setAttribute("aria-disabled", String(index === this.slides.length - 1));
     this.root.dataset.current = String(index + 1);
+    this.placePicker();
+  }
+
+  /** Move the picker up from under the tallest card to just under the current one. */
+  placePicker() {
+    const heights = this.slides.map((slide) => slide.offsetHeight);
+    const lift = Math.max(...heights) - heights[this.current];
+    this.picker.style.transform = lift > 0 ? `translateY(${-lift}px)` : "";
   }
 
   scheduleSettle() {

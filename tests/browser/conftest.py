@@ -111,3 +111,13 @@ def horizontal_overflow(page) -> int:
     """Pixels the page is wider than its viewport (0 when there is no horizontal scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
+
+def switcher_link(page, name: str):
+    """The language switcher's link ``name`` (a language, or the parallel view), made visible:
+    on narrow headers the choices are in a menu, which this opens first (a click, as a reader
+    would)."""
+    nav = page.locator("nav.switcher")
+    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    if not link.is_visible():
+        nav.locator("[popovertarget]").click()
+    return link
