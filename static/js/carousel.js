@@ -13,6 +13,7 @@
 // transform only (no layout, no layout shift), so the dots always sit right under the quote.
 
 const SETTLE_MS = 120; // fallback for browsers without `scrollend`
+const TRAVEL_MS = 1500; // longest a control's smooth scroll may take before the state gives up on it
 
 export class QuoteCarousel {
   /** @param {HTMLElement} root the element marked `data-carousel` */
@@ -31,6 +32,7 @@ export class QuoteCarousel {
     // State properties
     this.current = -1; // index of the current slide
     this.target = null; // index a button/dot/key scrolls to, until the scroll settles
+    this.targetSince = 0; // when that scroll was asked for (performance.now())
     this.settleTimer = 0; // id of the SETTLE_MS fallback timer
     this.announce = false; // set by a control: say the new slide's label once settled
 
@@ -62,6 +64,7 @@ export class QuoteCarousel {
     const slide = this.slides[index];
     if (!slide) return;
     this.target = index;
+    this.targetSince = performance.now();
     this.announce = true;
     this.update(index);
     // scroll-behavior comes from the stylesheet: smooth, or instant under reduced motion
@@ -125,6 +128,14 @@ export class QuoteCarousel {
 
   onScrollEnd() {
     clearTimeout(this.settleTimer);
+    // A control's smooth scroll may start late on a busy device (after the SETTLE_MS fallback)
+    // or pause between frames: it has settled only once the row shows its target slide.
+    const travelling = this.target !== null && this.nearestIndex() !== this.target
+      && performance.now() - this.targetSince < TRAVEL_MS;
+    if (travelling) {
+      this.scheduleSettle();
+      return;
+    }
     this.target = null;
     this.update(this.nearestIndex());
     if (this.announce) {
