@@ -157,7 +157,23 @@ export class QuoteCarousel {
   }
 }
 
-// A single quote needs no controls: it stays as the server rendered it.
+/** A quote too long for its card scrolls inside it (site.css): make exactly those quotes
+ * focusable, so that the keyboard can scroll them in every browser (Chromium and Firefox do
+ * it on their own, Safari does not: WCAG 2.1.1). Re-checked when sizes change. */
+function focusableWhenScrolling(root) {
+  const quotes = [...root.querySelectorAll(".carousel-slide blockquote")];
+  const check = () => {
+    for (const quote of quotes) {
+      if (quote.scrollHeight > quote.clientHeight + 1) quote.tabIndex = 0;
+      else quote.removeAttribute("tabindex");
+    }
+  };
+  new ResizeObserver(check).observe(root);
+  check();
+}
+
 for (const root of document.querySelectorAll("[data-carousel]")) {
+  focusableWhenScrolling(root);
+  // A single quote needs no controls: it stays as the server rendered it.
   if (root.querySelectorAll(".carousel-slide").length > 1) new QuoteCarousel(root);
 }
