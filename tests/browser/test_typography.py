@@ -33,7 +33,7 @@ ARTIFACTS = ROOT / "build" / "test-screenshots"
 # every control a finger must hit (inline links in running text are exempt, WCAG 2.5.8)
 TARGETS = (".brand, .switcher-button, .switcher-list a, .carousel-button, .carousel-dot, .tool-button,"
            " .segmented label, .share-button, .back a, .list-title a, .pagination a, .install-button,"
-           " .update-prompt button")
+           " .update-prompt button, .article-list > li > a, .offline-page p > a, .error-page p > a")
 
 GEOMETRY = """() => {
   const box = (s) => document.querySelector(s).getBoundingClientRect();
@@ -401,7 +401,7 @@ AXE = Axe()
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_type_has_no_axe_violations_at_360px(browser, base_url, scheme):
     """Front page, article (its language menu open; long quotes scrolling in their cards),
-    parallel view, offline page and the 404 page, in a 360 × 640 phone."""
+    parallel view, offline page and the 404 page, in a 360 × 640 phone; their tap targets too."""
     context, page = open_reader(browser, base_url, scheme=scheme, viewport={"width": 360, "height": 640})
     try:
         for path in ("/en/", "/zh-hant/", f"/en/{SEED_SLUG}/", f"/zh/{SEED_SLUG}/parallel/",
@@ -413,5 +413,6 @@ def test_every_page_type_has_no_axe_violations_at_360px(browser, base_url, schem
                 expect(page.locator(".switcher-list")).to_be_visible()
             violations = AXE.run(page).response["violations"]
             assert violations == [], (path, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+            assert page.evaluate(SMALL_TARGETS, TARGETS) == [], path
     finally:
         context.close()
