@@ -369,6 +369,40 @@ def test_comfortable_measure_in_both_scripts(browser, base_url):
         context.close()
 
 
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const ring = (s) => s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  const shown = ring(getComputedStyle(el)) || ring(getComputedStyle(el, '::after'))
+    || (el.matches('input') && el.nextElementSibling && ring(getComputedStyle(el.nextElementSibling)));
+  return [el.tagName.toLowerCase() + '.' + el.className + ' ' + (el.textContent || el.value || '').trim().slice(0, 15), shown];
+}"""
+
+
+@pytest.mark.parametrize("path", ["/en/", f"/zh/{SEED_SLUG}/"])
+def test_keyboard_focus_is_visible_on_every_control(browser, base_url, path):
+    """Tab through the page (Display panel open, quotes included): every stop shows a ring of
+    at least 2 px, on the control itself or on what stands for it (a card link's area, a
+    radio's pill)."""
+    context, page = open_reader(browser, base_url, scheme="dark", viewport={"width": 390, "height": 844})
+    try:
+        page.goto(path)
+        if "jintan" in path:
+            page.locator("[data-comfort-toggle]").click()
+            expect(page.locator("[data-comfort-panel]")).to_be_visible()
+        page.locator(".skip-link").focus()  # from the top of the page (the link shows itself)
+        stops = []
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUS_RING)
+            if stop[0].startswith(("body", "a.skip-link")) or (stops and stop[0] == stops[0][0]):
+                break
+            stops.append(stop)
+        assert len(stops) >= (3 if path == "/en/" else 14), stops
+        assert [s for s in stops if not s[1]] == [], stops
+    finally:
+        context.close()
+
+
 HIDDEN_AT_PARSE = """document.addEventListener('readystatechange', () => {
   if (document.readyState === 'interactive')  // before any deferred or module script runs
     for (const el of document.querySelectorAll('[hidden]')) el.dataset.hiddenAtParse = '';
