@@ -1,6 +1,7 @@
 """Take the README's screenshots: the article in each locale at phone size, and desktop.
 
-Usage: ``make screenshots`` (starts gunicorn on a free port, drives Debian's Chromium).
+Usage: ``make screenshots`` (starts gunicorn on a free port, drives Debian's Chromium with
+only the worst-case fonts, Noto CJK and DejaVu, as the browser tests do).
 Writes PNG files to docs/screenshots/ (or the folder given as the first argument), and copies
 the phone pictures to static/screenshots/ for the web app manifest's install UI. Further
 arguments take only the pictures whose names contain them (``... docs/screenshots parallel``).
@@ -8,6 +9,7 @@ arguments take only the pictures whose names contain them (``... docs/screenshot
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -16,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, GunicornServer  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, GunicornServer, worst_case_fonts  # noqa: E402
 from webapp.config import ROOT  # noqa: E402
 
 SHOTS = [  # (file name, path, viewport, full page)
@@ -31,10 +33,21 @@ SHOTS = [  # (file name, path, viewport, full page)
     ("phone-zh-parallel.png", "/zh/jintan-new-energy/parallel/", {"width": 390, "height": 844}, False),
     ("desktop-zh-parallel.png", "/zh/jintan-new-energy/parallel/", {"width": 1280, "height": 900}, False),
     ("phone-en-controls.png", "/en/jintan-new-energy/", {"width": 390, "height": 844}, False),
+    # front page, the language menu, large text, the typography pair for the README (issue 11)
+    ("phone-zh-index.png", "/zh/", {"width": 390, "height": 844}, False),
+    ("phone-en-index.png", "/en/", {"width": 390, "height": 844}, False),
+    ("desktop-en-index.png", "/en/", {"width": 1280, "height": 900}, False),
+    ("phone-en-menu.png", "/en/jintan-new-energy/", {"width": 390, "height": 844}, False),
+    ("phone-zh_Hant-large.png", "/zh-hant/jintan-new-energy/", {"width": 360, "height": 640}, False),
+    ("after-en-headline.png", "/en/jintan-new-energy/", {"width": 390, "height": 844}, False),
+    ("after-en-quotes.png", "/en/jintan-new-energy/#quotes", {"width": 390, "height": 844}, False),
 ]
+CLIPS = {"after-en-headline.png": ".article-header h1"}  # element pictures, by file name
+LARGE_TEXT = {"phone-zh_Hant-large.png"}  # taken with Display -> Large
 DARK = ("phone-en.png", "desktop-zh-parallel.png")  # also taken in dark mode (<name>-dark.png)
 ACTIONS = {  # what to do before the picture, by file name
     "phone-en-controls.png": lambda page: page.click("[data-comfort-toggle]"),
+    "phone-en-menu.png": lambda page: page.click(".switcher-button"),
 }
 
 
@@ -45,7 +58,8 @@ def main(out: Path, only: list[str] | None = None) -> None:
     server = GunicornServer(Path(tempfile.mkdtemp())).start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            env = {**os.environ, **worst_case_fonts()}
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
             for scheme in ("light", "dark"):
                 for name, path, viewport, full in SHOTS:
                     if scheme == "dark" and name not in DARK:
@@ -53,13 +67,19 @@ def main(out: Path, only: list[str] | None = None) -> None:
                     if only and not any(word in name for word in only):
                         continue
                     ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
+                    if name in LARGE_TEXT:
+                        ctx.add_init_script("localStorage.setItem('reader-size', 'large')")
                     page = ctx.new_page()
                     page.goto(server.url + path)
                     page.wait_for_load_state("networkidle")
                     if name in ACTIONS:
                         ACTIONS[name](page)
                     file = name if scheme == "light" else name.replace(".png", "-dark.png")
-                    page.screenshot(path=str(out / file), full_page=full)
+                    page.wait_for_timeout(300)  # transitions (the carousel picker)
+                    if name in CLIPS:
+                        page.locator(CLIPS[name]).screenshot(path=str(out / file))
+                    else:
+                        page.screenshot(path=str(out / file), full_page=full)
                     ctx.close()
                     print(out / file)
             browser.close()

@@ -263,7 +263,7 @@ def test_headline_is_cut_to_110_characters():
 def test_article_page_has_a_share_button_hidden_without_javascript(client, app):
     page = client.get(f"/zh-hant/{SEED_SLUG}/").get_data(as_text=True)
     assert '<div class="share" data-share>' in page
-    assert '<button type="button" class="share-button" hidden>分享</button>' in page
+    assert '<button type="button" class="share-button" data-reserve hidden>分享</button>' in page
     assert 'data-copied="連結已複製"' in page
     share_js = app.extensions["assets"]["js/share.js"]
     assert f'<script type="module" src="/static/{share_js}"></script>' in page

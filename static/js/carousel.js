@@ -7,8 +7,13 @@
 // finger moves the slides through native CSS scroll snapping; the buttons, the picker and the
 // arrow keys scroll the row by one slide. Whichever way the row moved, the current slide is
 // read back from the scroll position, so state, picker and status always agree.
+//
+// Cards are as tall as their own quotes; the row keeps the tallest card's height, so moving
+// between slides moves nothing on the page. The picker follows the current card's bottom by a
+// transform only (no layout, no layout shift), so the dots always sit right under the quote.
 
 const SETTLE_MS = 120; // fallback for browsers without `scrollend`
+const TRAVEL_MS = 1500; // longest a control's smooth scroll may take before the state gives up on it
 
 export class QuoteCarousel {
   /** @param {HTMLElement} root the element marked `data-carousel` */
@@ -27,6 +32,7 @@ export class QuoteCarousel {
     // State properties
     this.current = -1; // index of the current slide
     this.target = null; // index a button/dot/key scrolls to, until the scroll settles
+    this.targetSince = 0; // when that scroll was asked for (performance.now())
     this.settleTimer = 0; // id of the SETTLE_MS fallback timer
     this.announce = false; // set by a control: say the new slide's label once settled
 
@@ -38,6 +44,8 @@ export class QuoteCarousel {
     this.row.addEventListener("scrollend", () => this.onScrollEnd());
 
     this.update(this.nearestIndex());
+    // card heights change with the width and the text size: keep the picker under the card
+    new ResizeObserver(() => this.placePicker()).observe(this.row);
     this.buttons.hidden = false;
     this.picker.hidden = false;
     this.root.classList.add("carousel--ready");
@@ -56,6 +64,7 @@ export class QuoteCarousel {
     const slide = this.slides[index];
     if (!slide) return;
     this.target = index;
+    this.targetSince = performance.now();
     this.announce = true;
     this.update(index);
     // scroll-behavior comes from the stylesheet: smooth, or instant under reduced motion
@@ -94,6 +103,14 @@ export class QuoteCarousel {
     this.prevButton.setAttribute("aria-disabled", String(index === 0));
     this.nextButton.setAttribute("aria-disabled", String(index === this.slides.length - 1));
     this.root.dataset.current = String(index + 1);
+    this.placePicker();
+  }
+
+  /** Move the picker up from under the tallest card to just under the current one. */
+  placePicker() {
+    const heights = this.slides.map((slide) => slide.offsetHeight);
+    const lift = Math.max(...heights) - heights[this.current];
+    this.picker.style.transform = lift > 0 ? `translateY(${-lift}px)` : "";
   }
 
   scheduleSettle() {
@@ -111,6 +128,14 @@ export class QuoteCarousel {
 
   onScrollEnd() {
     clearTimeout(this.settleTimer);
+    // A control's smooth scroll may start late on a busy device (after the SETTLE_MS fallback)
+    // or pause between frames: it has settled only once the row shows its target slide.
+    const travelling = this.target !== null && this.nearestIndex() !== this.target
+      && performance.now() - this.targetSince < TRAVEL_MS;
+    if (travelling) {
+      this.scheduleSettle();
+      return;
+    }
     this.target = null;
     this.update(this.nearestIndex());
     if (this.announce) {
@@ -132,7 +157,23 @@ export class QuoteCarousel {
   }
 }
 
-// A single quote needs no controls: it stays as the server rendered it.
+/** A quote too long for its card scrolls inside it (site.css): make exactly those quotes
+ * focusable, so that the keyboard can scroll them in every browser (Chromium and Firefox do
+ * it on their own, Safari does not: WCAG 2.1.1). Re-checked when sizes change. */
+function focusableWhenScrolling(root) {
+  const quotes = [...root.querySelectorAll(".carousel-slide blockquote")];
+  const check = () => {
+    for (const quote of quotes) {
+      if (quote.scrollHeight > quote.clientHeight + 1) quote.tabIndex = 0;
+      else quote.removeAttribute("tabindex");
+    }
+  };
+  new ResizeObserver(check).observe(root);
+  check();
+}
+
 for (const root of document.querySelectorAll("[data-carousel]")) {
+  focusableWhenScrolling(root);
+  // A single quote needs no controls: it stays as the server rendered it.
   if (root.querySelectorAll(".carousel-slide").length > 1) new QuoteCarousel(root);
 }

@@ -3,12 +3,19 @@
 ``playwright install`` cannot download browsers here, so pytest-playwright launches
 ``/usr/bin/chromium`` (override with ``CHROMIUM``). A missing browser skips these tests on a
 developer machine but fails the run in CI (``CI=true``): a skipped browser test is no test.
+
+Chromium sees only the worst-case fonts a phone or Linux desktop can have: Noto CJK
+(fonts-noto-cjk) and DejaVu, no Georgia, Times, Arial or their Liberation look-alikes
+(``worst_case_fonts``). Whatever else the machine has installed, the pages are tested, and
+the screenshots taken, as such a reader sees them.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +26,37 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
+# families of the worst case: fonts-noto-cjk and fonts-dejavu-core/-extra
+WORST_CASE_FAMILIES = ("Noto Sans CJK", "Noto Serif CJK", "Noto Sans Mono CJK", "DejaVu")
+FONT_FILES = ("*.ttf", "*.ttc", "*.otf", "*.otc", "*.pfb", "*.pfa", "*.pcf.gz", "*.woff", "*.woff2")
+
+
+def worst_case_fonts(directory: Path | None = None) -> dict:
+    """Environment variables that let Chromium (through fontconfig) use only the
+    ``WORST_CASE_FAMILIES`` faces installed here: a ``fonts.conf`` that includes the system
+    configuration and rejects every other font file. Empty (system fonts) when fontconfig is
+    missing or none of those families is installed."""
+    try:
+        listing = subprocess.run(["fc-list", "-f", "%{family[0]}|%{file}\n"], capture_output=True,
+                                 text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    keep = sorted({path for family, _, path in (line.partition("|") for line in listing.splitlines())
+                   if family.startswith(WORST_CASE_FAMILIES) and path})
+    if not any("CJK" in path for path in keep):
+        return {}
+    directory = Path(directory or tempfile.mkdtemp(prefix="worst-case-fonts-"))
+    accept = "".join(f"<glob>{path}</glob>" for path in keep)
+    reject = "".join(f"<glob>{pattern}</glob>" for pattern in FONT_FILES)
+    conf = directory / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><acceptfont>{accept}</acceptfont><rejectfont>{reject}</rejectfont></selectfont>
+</fontconfig>
+""", encoding="utf-8")
+    return {"FONTCONFIG_FILE": str(conf)}
 
 
 def pytest_collection_modifyitems(items):
@@ -41,13 +79,14 @@ def base_url(server):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, tmp_path_factory):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    env = {**os.environ, **worst_case_fonts(tmp_path_factory.mktemp("fonts"))}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "env": env}
 
 
 @pytest.fixture
@@ -71,3 +110,14 @@ def console_errors(page):
 def horizontal_overflow(page) -> int:
     """Pixels the page is wider than its viewport (0 when there is no horizontal scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def switcher_link(page, name: str):
+    """The language switcher's link ``name`` (a language, or the parallel view), made visible:
+    on narrow headers the choices are in a menu, which this opens first (a click, as a reader
+    would)."""
+    nav = page.locator("nav.switcher")
+    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    if not link.is_visible():
+        nav.locator("[popovertarget]").click()
+    return link

@@ -14,7 +14,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, switcher_link
 from tests.conftest import SEED_SLUG
 from tests.helpers import english_catalog, seed_article
 from tests.server import GunicornServer
@@ -99,11 +99,11 @@ def test_offline_the_other_language_opens_in_full(page, console_errors, base_url
     page.goto(ARTICLE.format("zh"))  # the reader never opened the English page
     wait_until_controlled(page)
     page.context.set_offline(True)
-    page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
+    switcher_link(page, "English").click()
     page.wait_for_url(f"{base_url}/en/{SEED_SLUG}/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect_full_article(page, "en")
-    page.get_by_role("link", name="中文").click()
+    switcher_link(page, "中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect_full_article(page, "zh")
 
@@ -113,7 +113,7 @@ def test_offline_traditional_pages_open_after_one_visit(page, console_errors, ba
     page.goto("/zh/")
     wait_until_controlled(page)
     page.context.set_offline(True)
-    page.get_by_role("link", name="繁體").click()
+    switcher_link(page, "繁體").click()
     page.wait_for_url(f"{base_url}/zh-hant/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
     expect(page.locator(".switcher")).to_have_attribute("aria-label", "語言")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import horizontal_overflow
+from tests.browser.conftest import horizontal_overflow, switcher_link
 from tests.browser.test_offline import wait_until_controlled
 from tests.conftest import SEED_SLUG
 from tests.helpers import english_catalog, seed_article
@@ -60,18 +60,18 @@ def test_switcher_goes_to_the_parallel_view_and_back_keeping_the_paragraph(page,
     target = seed_article().body[6]
     page.goto(f"/zh/{SEED_SLUG}/")
     page.evaluate(f"document.getElementById('{target.id}').scrollIntoView({{block: 'start'}})")
-    nav = page.get_by_role("navigation", name="语言")
-    nav.get_by_role("link", name="中英对照").click()
+    expect(page.get_by_role("navigation", name="语言")).to_be_visible()
+    switcher_link(page, "中英对照").click()
     page.wait_for_url(f"{base_url}/zh/{SEED_SLUG}/parallel/#{target.id}")
-    expect(nav.get_by_role("link", name="中英对照")).to_have_attribute("aria-current", "page")
+    expect(switcher_link(page, "中英对照")).to_have_attribute("aria-current", "page")
     top = page.locator(f"#{target.id}").evaluate("el => el.getBoundingClientRect().top")
     header = page.locator(".site-header").evaluate("el => el.getBoundingClientRect().bottom")
     assert header - 1 <= top < 844  # on screen, below the sticky header
-    nav.get_by_role("link", name="English").click()
+    switcher_link(page, "English").click()
     page.wait_for_url(f"{base_url}/en/{SEED_SLUG}/#{target.id}")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("navigation", name="Language").get_by_role("link", name="English")) \
-        .to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("navigation", name="Language")).to_be_visible()
+    expect(switcher_link(page, "English")).to_have_attribute("aria-current", "page")
 
 
 def test_parallel_view_works_without_javascript(browser, base_url):
