@@ -62,7 +62,7 @@ async function render() {
   list.replaceChildren(...items.map(item));
   empty.hidden = items.length > 0;
   if (result.storage && result.storage.quota) {
-    storage.textContent = page.dataset.size.replace("%(size)s", formatBytes(result.storage.usage));
+    storage.textContent = page.dataset.storage.replace("%(size)s", formatBytes(result.storage.usage));
     storage.hidden = false;
   }
 }
