@@ -159,7 +159,8 @@ def read_catalog(path: Path, locale: str):
         with path.open("rb") as fh:
             return read_po(fh, locale=locale, abort_invalid=True)
     except PoFileError as exc:
-        raise BuildError([f"{path}:{getattr(exc, 'lineno', 0) or 1}: {exc}"]) from exc
+        # Babel counts lines from 0 (enumerate over the file); editors and file:line from 1
+        raise BuildError([f"{path}:{(getattr(exc, 'lineno', None) or 0) + 1}: {exc}"]) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise BuildError([f"{path}:1: cannot read catalog: {exc}"]) from exc
 
