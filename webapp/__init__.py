@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import RequestRedirect
 from whitenoise import WhiteNoise
 
-from webapp import assets, templating
+from webapp import assets, observability, templating
 from webapp.config import ROOT, Defaults, validate
 from webapp.delivery import Gate, MemoFront, PageMemo
 from webapp.i18n import locale_selector
@@ -89,4 +89,5 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
                                 x_prefix=0)
     app.wsgi_app = Gate(app.wsgi_app, app.config["TRUSTED_HOSTS"], hsts=app.config["HSTS"])
+    observability.init_app(app)   # outermost: request id, logs, metrics
     return app
