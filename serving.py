@@ -310,6 +310,12 @@ def worker_metrics_env() -> None:
     build or a test that creates the app records nothing."""
     if _metrics_dir_ready:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["JINTAN_METRICS_DIR"]
+        # prometheus_client picks its value class when ``prometheus_client.values`` is first
+        # imported; the master imported it (metrics server) before the fork, without the
+        # variable: choose again now that it is set.
+        values = sys.modules.get("prometheus_client.values")
+        if values is not None:
+            values.ValueClass = values.get_value_class()
 
 
 def start_metrics_server(arbiter) -> None:

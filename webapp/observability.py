@@ -49,13 +49,9 @@ def route_of(environ, status: int) -> str:
     """Bounded ``route`` label of a finished request: the Flask endpoint that answered
     (``reader.article``; a memo hit carries the endpoint that rendered it), ``static`` for
     whitenoise's files, ``bad_host`` for a refused ``Host``, else ``unmatched``."""
-    route = environ.get("reader.route")
+    route = environ.get("reader.route")   # set by the memo, or by Flask (note_endpoint)
     if route:
         return route
-    req = environ.get("werkzeug.request")
-    rule = getattr(req, "url_rule", None) if req is not None else None
-    if rule is not None and rule.endpoint:
-        return rule.endpoint
     if environ.get("reader.bad_host"):
         return "bad_host"
     if environ.get("PATH_INFO", "").startswith("/static/") and status < 400:
@@ -129,17 +125,17 @@ class Observed:
             return start_response(status, headers, exc_info)
 
         result = self.app(environ, start)
-        if self.m is not None:
-            self._record(environ, seen.get("status", "500"), time.perf_counter() - started)
-        return result
-
-    def _record(self, environ, status_line: str, seconds: float) -> None:
-        m = self.m
         try:
-            status = int(status_line.split(None, 1)[0])
+            status = int(seen.get("status", "500").split(None, 1)[0])
         except ValueError:
             status = 0
-        route = route_of(environ, status)
+        route = environ["reader.route"] = route_of(environ, status)   # for the access log
+        if self.m is not None:
+            self._record(environ, route, status, time.perf_counter() - started)
+        return result
+
+    def _record(self, environ, route: str, status: int, seconds: float) -> None:
+        m = self.m
         method = environ.get("REQUEST_METHOD", "")
         m.requests.labels(route, method if method in METHODS else "other", str(status)).inc()
         m.latency.labels(route).observe(seconds)
@@ -151,6 +147,14 @@ class Observed:
                 if memo == "miss":
                     m.memo_entries.set(len(self.memo))
                     m.memo_entries_max.set(len(self.memo))
+
+
+def note_endpoint() -> None:
+    """Flask ``before_request``: keep the matched endpoint in the WSGI environ (Flask clears
+    its request object from the environ when the request ends)."""
+    from flask import request
+    if request.url_rule is not None:
+        request.environ["reader.route"] = request.url_rule.endpoint
 
 
 class RequestIdFilter(logging.Filter):
@@ -171,6 +175,7 @@ def init_app(app) -> None:
     m = metrics()
     app.wsgi_app = Observed(app.wsgi_app, trust_incoming=int(app.config["PROXY_FIX_HOPS"]) > 0,
                             memo=site.memo, m=m)
+    app.before_request(note_endpoint)
     gunicorn_error = logging.getLogger("gunicorn.error")
     if gunicorn_error.handlers:
         from flask.logging import default_handler
