@@ -351,7 +351,9 @@ class Varnish(Daemon):
     def command(self) -> list[str]:
         cmd = [tool("varnishd") or "varnishd", "-F", "-f", str(self.vcl),
                "-a", f"127.0.0.1:{self.port}", "-n", str(self.workdir / "n"),
-               "-s", self.storage, "-T", "none"]
+               "-s", self.storage, "-T", "none",
+               # no privilege separation: the test's temporary folders are private to root
+               "-j", "none"]
         for p in self.params:
             cmd += ["-p", p]
         return cmd
