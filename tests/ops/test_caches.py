@@ -15,8 +15,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.ops.conftest import require
-from tests.ops.servers import (ARTICLE, PYTHON, ROOT, SEED, Gunicorn, Nginx, ReleaseTree,
-                               Varnish, get)
+from tests.ops.servers import (
+    ARTICLE,
+    PYTHON,
+    ROOT,
+    SEED,
+    Gunicorn,
+    Nginx,
+    ReleaseTree,
+    Varnish,
+    get,
+)
 
 S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
 APP_ENV = {"JINTAN_PROXY_FIX_HOPS": "1", "GUNICORN_LOG_FORMAT": "json",
@@ -70,7 +79,7 @@ def stack(built_tree, tmp_path_factory):
 
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
 def test_root_is_never_served_from_the_cache(stack, proxy):
-    g, proxies = stack
+    _g, proxies = stack
     url = proxies[proxy].url + "/"
     cases = [({"Accept-Language": "en-GB,en;q=0.8"}, "/en/"),
              ({"Accept-Language": "zh-CN,zh;q=0.9"}, "/zh/"),
@@ -118,7 +127,7 @@ def test_articles_are_cached_and_revalidated_with_the_apps_etag(stack, proxy):
                 assert body.startswith(b"<!doctype html>")
     assert h2["cache-control"].startswith("public, max-age=0, s-maxage=")
     # A browser revalidates every time (max-age=0): the cache answers 304 itself.
-    s3, h3, _ = get(url, {**BR, "If-None-Match": h2["etag"]})
+    s3, _h3, _ = get(url, {**BR, "If-None-Match": h2["etag"]})
     assert s3 == 304
     # Query strings and cookies neither reach the app nor create entries.
     before = len(app_requests(g, ARTICLE))
@@ -128,7 +137,7 @@ def test_articles_are_cached_and_revalidated_with_the_apps_etag(stack, proxy):
     assert not [r for r in _all_access(g) if r["path"].startswith(ARTICLE + "?")]
     # Once s-maxage has passed, the cache asks the app again with If-None-Match: a 304.
     time.sleep(S_MAXAGE + 1.5)
-    s4, h4, b4 = get(url, BR)
+    s4, _h4, b4 = get(url, BR)
     assert s4 == 200 and b4 == b1
     assert eventually(lambda: [r for r in app_requests(g, ARTICLE)[before:]
                                if r["status"] == 304]), app_requests(g, ARTICLE)[before:]
@@ -158,7 +167,7 @@ def test_service_worker_and_manifests_always_revalidate(stack, proxy):
         s2, h2, _ = get(url)
         assert s1 == s2 == 200 and h1["cache-control"] == "no-cache"
         assert not hit(proxy, h2)
-        assert eventually(lambda: len(app_requests(g, path)) - before == 2)   # both reached it
+        assert eventually(lambda p=path, b=before: len(app_requests(g, p)) - b == 2)   # both reached it
         s3, _h3, body = get(url, {"If-None-Match": h2["etag"]})
         assert s3 == 304 and body == b""
 
@@ -169,7 +178,7 @@ def test_static_files_are_cached_for_a_year(stack, proxy):
     html = get(g.url + ARTICLE)[2].decode()
     css = re.search(r'href="(/static/css/[^"]+\.css)"', html).group(1)
     url = proxies[proxy].url + css
-    s1, h1, b1 = get(url, {"Accept-Encoding": "gzip"})
+    s1, _h1, b1 = get(url, {"Accept-Encoding": "gzip"})
     s2, h2, b2 = get(url, {"Accept-Encoding": "gzip"})
     assert s1 == s2 == 200 and b1 == b2
     max_age = int(re.search(r"max-age=(\d+)", h2["cache-control"]).group(1))
@@ -215,7 +224,7 @@ def test_publish_reaches_readers_through_the_cache(tree, proxy, tmp_path):
 class _Echo(BaseHTTPRequestHandler):
     """Answers every request with the headers it received, as JSON (never cacheable)."""
 
-    def do_GET(self):  # noqa: N802 - http.server's method name
+    def do_GET(self):
         body = json.dumps({k.lower(): v for k, v in self.headers.items()}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
