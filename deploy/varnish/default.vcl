@@ -22,7 +22,7 @@ backend app {
     }
 }
 
-# Who may PURGE one URL or BAN all pages (scripts/purge_cache.py, run after a publish).
+# Who may PURGE one URL or BAN all pages (scripts/after_reload.py --varnish, run after a publish).
 acl purgers {
     "127.0.0.1";
     "::1";

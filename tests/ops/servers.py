@@ -143,28 +143,28 @@ class Gunicorn:
     """``gunicorn -c gunicorn.conf.py`` on a free loopback port, serving ``tree``'s build.
 
     :param env: extra environment (``WEB_CONCURRENCY``, ``JINTAN_*``, ``GUNICORN_*``).
-    :param user: run as this user (``runuser -u``), for read-only checks.
+    :param app_dir: the application folder (its ``gunicorn.conf.py``; default the project).
+    :param prefix: a command that execs gunicorn in its own process (read-only mounts).
     """
 
-    def __init__(self, tree: ReleaseTree, env: dict | None = None, user: str | None = None,
-                 log: Path | None = None):
-        self.tree, self.user = tree, user
+    def __init__(self, tree: ReleaseTree | None, env: dict | None = None,
+                 log: Path | None = None, app_dir: Path = ROOT,
+                 prefix: list[str] | None = None):
+        self.tree, self.app_dir, self.prefix = tree, Path(app_dir), prefix or []
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, **tree.env, "WEB_CONCURRENCY": "2",
-                    "GUNICORN_BIND": f"127.0.0.1:{self.port}", "PYTHONDONTWRITEBYTECODE": "1",
-                    **(env or {})}
+        self.env = {**os.environ, **(tree.env if tree else {}), "WEB_CONCURRENCY": "2",
+                    "PYTHONDONTWRITEBYTECODE": "1", **(env or {}),
+                    "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
         self.log = log or tree.root / f"gunicorn-{self.port}.log"
         self.proc: subprocess.Popen | None = None
         self.started_at = 0.0
 
     def start(self, wait: bool = True, path: str = "/healthz") -> Gunicorn:
-        cmd = [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py")]
-        if self.user:
-            cmd = ["runuser", "-u", self.user, "--", *cmd]
+        cmd = [*self.prefix, GUNICORN, "-c", str(self.app_dir / "gunicorn.conf.py")]
         with self.log.open("ab") as log:
             self.started_at = time.monotonic()
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log,
+            self.proc = subprocess.Popen(cmd, cwd=self.app_dir, env=self.env, stdout=log,
                                          stderr=subprocess.STDOUT)
         if wait:
             self.wait_ready(path)
@@ -177,13 +177,8 @@ class Gunicorn:
 
     @property
     def master_pid(self) -> int:
-        """The gunicorn master's pid (through ``runuser`` when started as another user)."""
-        if not self.user:
-            return self.proc.pid
-        children = self._children(self.proc.pid)
-        if not children:
-            raise RuntimeError("gunicorn master not found under runuser")
-        return children[0]
+        """The gunicorn master's pid (a ``prefix`` command must exec it, keeping the pid)."""
+        return self.proc.pid
 
     @staticmethod
     def _children(pid: int) -> list[int]:
@@ -219,10 +214,7 @@ class Gunicorn:
     def stop(self) -> None:
         """SIGTERM to the master (graceful), SIGKILL after 15 s."""
         if self.proc and self.proc.poll() is None:
-            try:
-                os.kill(self.master_pid, signal.SIGTERM)
-            except (ProcessLookupError, RuntimeError):
-                self.proc.terminate()
+            self.proc.terminate()   # SIGTERM to the master: graceful stop
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:

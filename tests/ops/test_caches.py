@@ -189,7 +189,7 @@ def test_static_files_are_cached_for_a_year(stack, proxy):
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
 def test_publish_reaches_readers_through_the_cache(tree, proxy, tmp_path):
     """After release + HUP the cache serves the new page within the app's s-maxage (and, for
-    Varnish, at once after scripts/purge_cache.py)."""
+    Varnish, at once after scripts/after_reload.py --varnish)."""
     new_title = f"Through the {proxy} cache: a new headline"
     g = Gunicorn(tree, env=APP_ENV).start()
     p = start_proxy(proxy, tmp_path, g.port)
@@ -205,7 +205,7 @@ def test_publish_reaches_readers_through_the_cache(tree, proxy, tmp_path):
         switched = time.monotonic()
         if proxy == "varnish":
             purge = subprocess.run(
-                [PYTHON, str(ROOT / "scripts" / "purge_cache.py"), "--app", g.url,
+                [PYTHON, str(ROOT / "scripts" / "after_reload.py"), "--app", g.url,
                  "--varnish", p.url, "--build-dir", str(tree.build_dir), "--timeout", "30"],
                 capture_output=True, text=True, timeout=60, check=False)
             assert purge.returncode == 0, purge.stderr

@@ -1,17 +1,19 @@
-"""Purge Varnish after a publish: wait until gunicorn serves the release ``make release`` made
-current, then ``BAN`` every page (hashed static files stay).
+"""After ``kill -HUP``: wait until gunicorn serves the release ``make release`` made current,
+then (with ``--varnish``) ``BAN`` every page in Varnish (hashed static files stay).
 
-    python scripts/purge_cache.py [--app http://127.0.0.1:8000] [--varnish http://127.0.0.1:6081]
-                                  [--timeout 60]
+    python scripts/after_reload.py [--app http://127.0.0.1:8000] [--timeout 60]
+                                   [--varnish http://127.0.0.1:6081]
 
-Run it after ``kill -HUP`` (the systemd unit's optional third ``ExecReload=`` line). Banning
-before the new workers answer would let Varnish fetch the old release again from the old
-workers, which keep serving until the new ones are ready (``serving.Handoff``); so the script
-first polls ``/readyz`` on new connections until ten answers in a row name the new release id.
-Without a purge the cache serves the new page within the pages' ``s-maxage`` (60 s).
+The systemd unit's third ``ExecReload=`` line runs it, so ``systemctl reload`` returns once the
+new release is live (systemd wants reloads to be synchronous) and fails if it never goes live.
+Banning before the new workers answer would let Varnish fetch the old release again from the
+old workers, which keep serving until the new ones are ready (``serving.Handoff``); so the
+script first polls ``/readyz`` on new connections until ten answers in a row name the new
+release id. Without a ban, Varnish and nginx serve the new page within the pages' ``s-maxage``.
 
 The BAN is accepted from loopback only (``acl purgers`` in deploy/varnish/default.vcl).
-Exit status: 0 banned; 1 the app did not switch within the timeout or Varnish refused.
+Exit status: 0 live (and banned); 1 the app did not switch within the timeout, or Varnish
+refused the ban.
 """
 
 from __future__ import annotations
@@ -66,22 +68,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--app", default=os.environ.get(
         "JINTAN_APP_URL", "http://" + os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")))
-    parser.add_argument("--varnish", default=os.environ.get("JINTAN_VARNISH_URL",
-                                                            "http://127.0.0.1:6081"))
+    parser.add_argument("--varnish", default=os.environ.get("JINTAN_VARNISH_URL"),
+                        help="Varnish to BAN pages in (default: none)")
     parser.add_argument("--build-dir", type=Path, default=Path(os.environ.get(
         "JINTAN_BUILD_DIR", Path(__file__).resolve().parent.parent / "build")))
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args(argv)
     release = current_release(args.build_dir)
     if not wait_for_release(args.app, release, args.timeout):
-        print(f"purge: {args.app} did not serve release {release} within {args.timeout:.0f} s; "
-              "not purging", file=sys.stderr)
+        print(f"after reload: {args.app} did not serve release {release} within "
+              f"{args.timeout:.0f} s", file=sys.stderr)
         return 1
-    status = ban(args.varnish)
-    if status != 200:
-        print(f"purge: Varnish at {args.varnish} answered {status} to BAN", file=sys.stderr)
-        return 1
-    print(f"purge: release {release} served; Varnish pages banned")
+    print(f"after reload: release {release} is live")
+    if args.varnish:
+        status = ban(args.varnish)
+        if status != 200:
+            print(f"after reload: Varnish at {args.varnish} answered {status} to BAN",
+                  file=sys.stderr)
+            return 1
+        print("after reload: Varnish pages banned")
     return 0
 
 
