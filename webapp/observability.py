@@ -142,11 +142,11 @@ class Observed:
         memo = environ.get("reader.memo")
         if memo in ("hit", "miss"):
             m.memo.labels(memo).inc()
-            if self.memo is not None:
-                m.memo_bytes.set(self.memo.bytes)   # encodings grow on hits too
-                if memo == "miss":
-                    m.memo_entries.set(len(self.memo))
-                    m.memo_entries_max.set(len(self.memo))
+        if self.memo is not None:   # every request: warm-up and evictions change it too
+            entries = len(self.memo)
+            m.memo_entries.set(entries)
+            m.memo_entries_max.set(entries)
+            m.memo_bytes.set(self.memo.bytes)
 
 
 def note_endpoint() -> None:
