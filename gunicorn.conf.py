@@ -74,7 +74,9 @@ def on_reload(server):
 
 
 def when_ready(server):
-    """The master is listening: start the metrics endpoint if configured."""
+    """The master is listening: start the metrics endpoint if configured; end any hand-off
+    when the master stops."""
+    serving.watch_stop(server)
     serving.start_metrics_server(server)
 
 

@@ -61,13 +61,15 @@ class Handoff:
 
     An anonymous ``MAP_SHARED`` mapping made before any fork: 8 bytes of generation boundary
     (the arbiter's ``worker_age`` when the reload began: workers older than it belong to the
-    old generation) and one byte per new worker that has loaded the app.
+    old generation), one byte set when the master is stopping, and one byte per new worker
+    that has loaded the app.
     """
 
     SLOTS = 1024
+    HEAD = 16            # boundary (8 bytes), stopping flag (1 byte), padding
 
     def __init__(self):
-        self.mem = mmap.mmap(-1, 8 + self.SLOTS)
+        self.mem = mmap.mmap(-1, self.HEAD + self.SLOTS)
 
     @property
     def boundary(self) -> int:
@@ -76,18 +78,26 @@ class Handoff:
 
     def begin(self, worker_age: int) -> None:
         """Master, ``on_reload``: workers up to ``worker_age`` are the old generation."""
-        self.mem[8:] = bytes(self.SLOTS)
+        self.mem[self.HEAD:] = bytes(self.SLOTS)
         struct.pack_into("<Q", self.mem, 0, worker_age)
 
     def mark_ready(self, age: int) -> None:
         """New worker, ``post_worker_init``: it has loaded the app and is about to accept."""
         boundary = self.boundary
         if boundary and age > boundary:
-            self.mem[8 + (age - boundary - 1) % self.SLOTS] = 1
+            self.mem[self.HEAD + (age - boundary - 1) % self.SLOTS] = 1
 
     def ready(self) -> int:
         """How many workers of the new generation are ready."""
-        return sum(self.mem[8:])
+        return sum(self.mem[self.HEAD:])
+
+    def stop(self) -> None:
+        """Master, stopping: no worker waits for a new generation any more."""
+        self.mem[8] = 1
+
+    @property
+    def stopping(self) -> bool:
+        return bool(self.mem[8])
 
     def is_old(self, age: int) -> bool:
         """Whether a worker of ``age`` belongs to a generation a reload is replacing."""
@@ -130,7 +140,8 @@ def gevent_handoff_worker():
             import gevent
             started = time.monotonic()
             deadline = started + handoff_timeout()
-            while HANDOFF.ready() < self.cfg.workers and time.monotonic() < deadline:
+            while (HANDOFF.ready() < self.cfg.workers and not HANDOFF.stopping
+                   and time.monotonic() < deadline):
                 gevent.sleep(0.05)
             self.log.info("Handing over after %.1f s: %d of %d new workers ready",
                           time.monotonic() - started, HANDOFF.ready(), self.cfg.workers)
@@ -142,6 +153,22 @@ def gevent_handoff_worker():
 def on_reload(arbiter) -> None:
     """Master, before it forks the new generation on ``HUP``."""
     HANDOFF.begin(arbiter.worker_age)
+
+
+def watch_stop(arbiter) -> None:
+    """Master, ``when_ready``: flag :attr:`Handoff.stopping` when the master stops (TERM,
+    INT, QUIT), so old workers waiting for a new generation shut down with the rest.
+    gunicorn has no hook before its ``Arbiter.stop``; this wraps the method on the instance."""
+    original = arbiter.stop
+    if getattr(original, "_jintan_watched", False):
+        return
+
+    def stop(graceful=True):
+        HANDOFF.stop()
+        return original(graceful)
+
+    stop._jintan_watched = True
+    arbiter.stop = stop
 
 
 def warm_up(app, log=None) -> int:

@@ -191,7 +191,7 @@ def test_publish_reaches_readers_through_the_cache(tree, proxy, tmp_path):
     """After release + HUP the cache serves the new page within the app's s-maxage (and, for
     Varnish, at once after scripts/after_reload.py --varnish)."""
     new_title = f"Through the {proxy} cache: a new headline"
-    g = Gunicorn(tree, env=APP_ENV).start()
+    g = Gunicorn(tree, env={**APP_ENV, "WEB_CONCURRENCY": "1"}).start()
     p = start_proxy(proxy, tmp_path, g.port)
     try:
         url = p.url + ARTICLE
@@ -201,7 +201,7 @@ def test_publish_reaches_readers_through_the_cache(tree, proxy, tmp_path):
         tree.build()
         old_workers = set(g.workers())
         g.hup()
-        g.wait_workers(2, exclude=old_workers, timeout=60)
+        g.wait_workers(1, exclude=old_workers, timeout=60)
         switched = time.monotonic()
         if proxy == "varnish":
             purge = subprocess.run(

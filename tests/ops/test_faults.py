@@ -44,13 +44,13 @@ def test_reload_onto_a_damaged_release_keeps_the_old_workers_serving(server, tre
     """If the release that current points at cannot be loaded (damaged after its build), the
     new workers fail in one line each and are retried, while the old generation keeps serving
     until GUNICORN_HANDOFF_TIMEOUT."""
-    g = server({"GUNICORN_HANDOFF_TIMEOUT": "8"})
+    g = server({"GUNICORN_HANDOFF_TIMEOUT": "6"})
     old_workers = set(g.workers())
     mo = tree.build_dir / "releases" / tree.current / "translations" / "zh" / "LC_MESSAGES" \
         / "messages.mo"
     mo.write_bytes(b"not a catalog")
     g.hup()
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 4
     while time.monotonic() < deadline:
         status, _h, body = get(g.url + ARTICLE, {"Connection": "close"})
         assert status == 200 and TITLE in body.decode()
