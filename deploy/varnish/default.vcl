@@ -108,6 +108,13 @@ sub vcl_backend_response {
     # `no-cache`, `no-store` are not stored: the built-in VCL after this). Keep expired pages a
     # day, so the next fetch is a conditional one (If-None-Match with the app's ETag: a 304),
     # and a day of grace for when the app is down.
+    # Redirects (a missing trailing slash on any path a client invents) and errors are not
+    # stored: they would let random paths fill the cache and push pages out.
+    if (beresp.http.Location || beresp.status >= 400) {
+        set beresp.ttl = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
     set beresp.grace = 1d;
     set beresp.keep = 1d;
     # For bans by URL (ban lurker friendly).

@@ -173,6 +173,17 @@ def test_service_worker_and_manifests_always_revalidate(stack, proxy):
 
 
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_invented_paths_are_not_stored(stack, proxy):
+    """Redirects and 404s for paths a client invents never become cache entries."""
+    _g, proxies = stack
+    for path, status in (("/en/invented-path-1", 308), ("/en/invented-path-2/", 404),
+                         ("/zh/page/987654/", 404)):
+        for _ in range(2):
+            got = urllib_no_redirect(proxies[proxy].url + path, {})
+            assert got["status"] == status and not hit(proxy, got["headers"]), (path, got)
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
 def test_static_files_are_cached_for_a_year(stack, proxy):
     g, proxies = stack
     html = get(g.url + ARTICLE)[2].decode()
