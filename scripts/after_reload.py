@@ -65,6 +65,7 @@ def ban(varnish: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; returns the exit status (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--app", default=os.environ.get(
         "JINTAN_APP_URL", "http://" + os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")))

@@ -115,6 +115,7 @@ class ReleaseTree:
         return os.readlink(self.build_dir / "releases" / "current")
 
     def po(self, locale: str = "en", slug: str = SEED) -> Path:
+        """Path of an article catalog in the tree's translations."""
         return self.translations / locale / "LC_MESSAGES" / "articles" / f"{slug}.po"
 
     def set_msgstr(self, msgctxt: str, text: str, locale: str = "en", slug: str = SEED) -> None:
@@ -161,13 +162,19 @@ class Gunicorn:
         self.started_at = 0.0
 
     def start(self, wait: bool = True, path: str = "/healthz") -> Gunicorn:
+        """Start gunicorn; with ``wait``, until ``path`` answers 200 (stopped if it never does).
+        :raises RuntimeError: when gunicorn exits or does not answer within 60 s."""
         cmd = [*self.prefix, GUNICORN, "-c", str(self.app_dir / "gunicorn.conf.py")]
         with self.log.open("ab") as log:
             self.started_at = time.monotonic()
             self.proc = subprocess.Popen(cmd, cwd=self.app_dir, env=self.env, stdout=log,
                                          stderr=subprocess.STDOUT)
         if wait:
-            self.wait_ready(path)
+            try:
+                self.wait_ready(path)
+            except BaseException:
+                self.stop()   # never leave a server behind a failed start
+                raise
         return self
 
     def wait_ready(self, path: str = "/healthz", timeout: float = 60) -> float:
@@ -202,6 +209,7 @@ class Gunicorn:
         raise RuntimeError(f"workers {self.workers()} (wanted {count}, none of {exclude})")
 
     def signal(self, sig: int) -> None:
+        """Send ``sig`` to the master."""
         os.kill(self.master_pid, sig)
 
     def hup(self) -> None:
@@ -209,6 +217,7 @@ class Gunicorn:
         self.signal(signal.SIGHUP)
 
     def log_text(self) -> str:
+        """gunicorn's output so far (access and error logs)."""
         return self.log.read_text("utf-8", errors="replace")
 
     def stop(self) -> None:
@@ -251,16 +260,24 @@ class Daemon:
         self.proc: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
+        """The server's command line (foreground)."""
         raise NotImplementedError
 
     def start(self, probe: str = "/healthz") -> Daemon:
+        """Start the server and wait until ``probe`` answers 200 through it.
+        :raises RuntimeError: when it exits or does not answer within 30 s (stopped then)."""
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
                                          cwd=self.workdir)
-        wait_for(self.url + probe, 30, self.proc, self.log)
+        try:
+            wait_for(self.url + probe, 30, self.proc, self.log)
+        except BaseException:
+            self.stop()   # never leave a server behind a failed start
+            raise
         return self
 
     def stop(self) -> None:
+        """SIGTERM to the server's pid, SIGKILL after 10 s."""
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
