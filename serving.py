@@ -201,12 +201,25 @@ def post_worker_init(worker) -> None:
     HANDOFF.mark_ready(worker.age)
 
 
+# One token for "stop the master": a pipe holding one byte, made before any fork. Reading it
+# is atomic, so exactly one failing worker takes it (gunicorn raises a second HaltServer, with
+# a traceback, when two workers exit with APP_LOAD_ERROR while it is stopping).
+_HALT_R, _HALT_W = os.pipe()
+os.write(_HALT_W, b"!")
+os.set_blocking(_HALT_R, False)
+
+
 def boot_failure_exit_code() -> int:
-    """Exit status for a worker whose app cannot load: during a reload 1 (the master respawns
-    it while the old generation keeps serving), at first start 4 (gunicorn's
-    ``APP_LOAD_ERROR``: the master stops with "App failed to load", so a service manager sees
-    the failure instead of a loop of dying workers)."""
-    return 1 if HANDOFF.boundary else 4
+    """Exit status for a worker whose app cannot load: at first start 4 for one worker
+    (gunicorn's ``APP_LOAD_ERROR``: the master stops with "App failed to load", so a service
+    manager sees the failure instead of a loop of dying workers) and 1 for the others; during
+    a reload always 1 (the master respawns it while the old generation keeps serving)."""
+    if HANDOFF.boundary:
+        return 1
+    try:
+        return 4 if os.read(_HALT_R, 1) else 1
+    except BlockingIOError:
+        return 1
 
 
 # --- JSON logs --------------------------------------------------------------------------------
