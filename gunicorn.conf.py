@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import serving  # gunicorn-side machinery: hand-off, JSON logs, metrics)
+import serving  # gunicorn-side machinery: hand-off, JSON logs, metrics
 
 # --- Server socket ---------------------------------------------------------------------------
 # Loopback by default: put a proxy (nginx, a CDN) in front, see README "Deploying".
@@ -104,6 +104,10 @@ def post_request(worker, req, environ, resp):
     connection whose next request is already buffered never blocks, so without this it can
     serve that connection for seconds while the worker's other readers wait (measured with
     wrk at 256 connections: p99 ~3 s and timeouts)."""
-    if worker.cfg.worker_class_str == "gevent":
+    cooperative = getattr(worker, "_jintan_gevent", None)
+    if cooperative is None:   # any gevent worker (the hand-off one is a subclass), once
+        cooperative = worker._jintan_gevent = any(
+            c.__name__ == "GeventWorker" for c in type(worker).__mro__)
+    if cooperative:
         import gevent
         gevent.sleep(0)

@@ -107,3 +107,41 @@ def test_hostile_statuses(server):
     assert get(g.url + ARTICLE + "?utm=1")[0] == 200
     assert get(g.url + "/en/no-such-article/")[0] == 404
     assert get(g.url + "/zh/page/999999/")[0] == 404
+
+
+def test_a_pipelining_client_cannot_hold_the_worker(server):
+    """One connection pipelines 1,500 requests in a single write (its next request is always
+    already buffered, so its greenlet never blocks); a second reader must still be answered
+    long before that batch ends: the worker yields after every request (post_request)."""
+    import socket
+    import threading
+    g = server({"WEB_CONCURRENCY": "1"})
+    assert get(g.url + "/healthz")[0] == 200
+    n = 1500
+    batch = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * n
+    done = {}
+
+    def pipeliner():
+        with socket.create_connection(("127.0.0.1", g.port), timeout=60) as s:
+            started = time.monotonic()
+            s.sendall(batch)
+            seen = b""
+            while seen.count(b"HTTP/1.1 200") < n:
+                chunk = s.recv(1 << 16)
+                if not chunk:
+                    break
+                seen += chunk
+            done["seconds"] = time.monotonic() - started
+            done["answers"] = seen.count(b"HTTP/1.1 200")
+
+    thread = threading.Thread(target=pipeliner)
+    thread.start()
+    time.sleep(0.05)
+    started = time.monotonic()
+    status = get(g.url + "/healthz", {"Connection": "close"})[0]
+    reader = time.monotonic() - started
+    thread.join(90)
+    print(f"\npipelined {done.get('answers')} requests in {done.get('seconds', 0):.2f} s; "
+          f"the other reader waited {reader * 1000:.0f} ms")
+    assert status == 200 and done["answers"] == n
+    assert reader < done["seconds"] / 3, (reader, done)
