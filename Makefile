@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help run test install install-dev translations check-catalogs qa-report release prune browser \
-        unit clean screenshots bench bench-scale icons export lint audit system
+        unit clean screenshots bench bench-scale icons export lint audit system ops
 
 help:
 	@echo "make run            set up, build a release, serve with gunicorn on 127.0.0.1:8000"
@@ -19,7 +19,8 @@ help:
 	@echo "make qa-report      per-article table for the desk: blocks, translated, fuzzy, QA warnings"
 	@echo "make release        validate + compile + switch build/releases/current; then kill -HUP gunicorn"
 	@echo "make prune          delete old releases (keeps the current one and the 3 newest others)"
-	@echo "make bench          throughput, sizes, Lighthouse, Observatory, shared caches"
+	@echo "make bench          throughput, shared caches, publishing under load, faults, audits"
+	@echo "make ops            operations tests only (real gunicorn, nginx, Varnish, systemd unit)"
 	@echo "make bench-scale    cost curves at N synthetic articles (N='10 100 1000 5000')"
 	@echo "make export         the whole site as static files in build/site"
 	@echo "make icons          render the PNG/ICO app icons from static/icons/icon.svg"
@@ -41,7 +42,8 @@ install: $(VENV)/.runtime system
 install-dev: $(VENV)/.dev system
 
 # Debian packages the cycle and the tests use: GNU gettext (msgmerge), and for tests Chromium with
-# CJK fonts, nginx, Varnish and wrk (started on loopback by the tests themselves, never as services).
+# CJK fonts, nginx, Varnish and wrk (started on loopback by the tests themselves, never as services),
+# systemd-analyze (checks deploy/systemd) and unshare (read-only mount test).
 system:
 	@command -v msgmerge >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	  apt-get install -y -qq gettext >/dev/null; } || echo "install GNU gettext (msgmerge)" >&2
@@ -72,7 +74,7 @@ run: release
 browser:
 	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
 	  fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
-	  for tool in nginx:nginx-light varnishd:varnish wrk:wrk; do \
+	  for tool in nginx:nginx-light varnishd:varnish wrk:wrk systemd-analyze:systemd unshare:util-linux; do \
 	    command -v $${tool%%:*} >/dev/null || [ -x /usr/sbin/$${tool%%:*} ] || missing="$$missing $${tool##*:}"; done; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
@@ -106,6 +108,10 @@ bench: install-dev release browser
 	@# Observatory's install script would download a list from the internet: give it an empty one
 	@f=bench/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json; [ -s $$f ] || echo '{}' > $$f
 	$(BIN)/python scripts/bench.py
+
+# Operations tests alone (tests/ops: HUP publishing, caches, deploy/, metrics, faults; ~3 min).
+ops: install-dev browser
+	$(BIN)/python -m pytest tests/ops -q
 
 bench-scale: install-dev browser
 	$(BIN)/python scripts/bench_scale.py $(N)

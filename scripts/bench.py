@@ -1,17 +1,24 @@
-"""`make bench`: throughput, latency, memory, page weight and Lighthouse, printed as figures.
+"""`make bench`: throughput, latency, publishing, shared caches, faults, page weight and audits,
+printed as figures.
 
-Everything targets 127.0.0.1 and is bounded in time. Comparisons run side by side in one run
-(ratios), since absolute numbers on a shared 2-core machine are noisy:
+Everything targets 127.0.0.1 and is bounded in time (``BENCH_SECONDS`` per wrk run, default 8).
+Comparisons run side by side in one run (ratios), since absolute numbers on a shared 2-core
+machine are noisy. Sections (all by default; name some to run only those):
 
-- article page under the production gunicorn config vs a bare Flask view returning the same
-  bytes under the same config, and vs nginx serving those bytes as a static file;
-- p50/p99 latency and errors at 256 connections; the 304 (If-None-Match) path;
-- RSS per gunicorn worker;
-- bytes: article HTML compressed (target < 14 KB, one round trip) and the first view (< 50 KB);
-- Lighthouse 12.8.2 mobile on the article in both locales (target 100 in all four categories,
-  LCP < 1.2 s simulated).
+- ``app``: the article under the production gunicorn config vs a bare Flask view returning the
+  same bytes under the same config, vs nginx serving those bytes as a static file; 256
+  connections; the 304 path; RSS per worker; bytes of the first view.
+- ``caches``: the article through nginx's ``proxy_cache`` (deploy/nginx/jintan.conf) and
+  through Varnish (deploy/varnish/default.vcl, default and tuned thread pools) vs nginx
+  serving the same bytes as a file, app idle (every request a cache hit).
+- ``publish``: ``make release`` + ``kill -HUP`` under wrk (64 connections), with the hand-off
+  and without it (``GUNICORN_HANDOFF_TIMEOUT=0``): errors, pages old/new/mixed, worst latency;
+  start to first 200.
+- ``faults``: SIGKILL of a worker under load (direct, through nginx, through Varnish); a full
+  queue (2,000 connections).
+- ``audits``: MDN HTTP Observatory and Lighthouse (need bench/node_modules and Chromium).
 
-Needs: wrk and nginx (Debian packages), Node with bench/node_modules (npm i -E in bench/).
+Needs: wrk, nginx and varnish (Debian packages; `make browser` installs them).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,40 +36,39 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.server import GunicornServer, free_port  # noqa: E402
-from webapp.config import ROOT  # noqa: E402
+from tests.ops.servers import (
+    ARTICLE,
+    SEED,
+    Gunicorn,
+    Nginx,
+    ReleaseTree,
+    Varnish,
+    get,
+    wrk,
+    wrk_result,
+)
+from webapp.config import ROOT
 
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTICLE = "/en/jintan-new-energy/"
+TITLE = "How can a small city build a “big industry”?"
 
 
-def wrk(url: str, connections: int, headers: dict | None = None) -> dict:
-    """Run wrk (2 threads, DURATION s) and parse requests/s, latency percentiles and errors."""
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "--timeout", "5s"]
-    for k, v in (headers or {}).items():
-        cmd += ["-H", f"{k}: {v}"]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-    def ms(label):
-        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    errors = 0
-    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
-        errors += sum(int(x) for x in m.groups())
-    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
-        errors += int(m.group(1))
-    return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "errors": errors}
+def fmt(r: dict) -> str:
+    errors = f"errors {r['errors'] + r['non2xx']}"
+    if r["socket"]:
+        errors += " (" + ", ".join(f"{k} {v}" for k, v in r["socket"].items() if v) + ")"
+    return (f"{r['rps']:9.0f} req/s  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
+            f"{errors}")
 
 
-def rss_per_worker_mb(master_pid: int) -> list[float]:
-    children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True,
-                              text=True).stdout.split()
+def bench_wrk(url: str, connections: int = 64, **kw) -> dict:
+    return wrk(url, connections=connections, duration=DURATION, **kw)
+
+
+def rss_per_worker_mb(g: Gunicorn) -> list[float]:
     sizes = []
-    for pid in children:
+    for pid in g.workers():
         status = Path(f"/proc/{pid}/status").read_text()
         sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
     return sizes
@@ -85,35 +92,173 @@ def first_view_bytes(base: str, path: str) -> tuple[int, int]:
     return len(html), total
 
 
-def start_nginx(root: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    conf = root / "nginx.conf"
-    conf.write_text(f"""
-worker_processes 2;
-pid {root}/nginx.pid;
-error_log {root}/error.log;
-daemon off;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {root}; proxy_temp_path {root}; fastcgi_temp_path {root};
-  uwsgi_temp_path {root}; scgi_temp_path {root};
-  server {{
-    listen 127.0.0.1:{port};
-    root {root}/site;
-    location / {{ default_type text/html; }}
-  }}
-}}
-""")
-    proc = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(50):
+def static_nginx(root: Path, body: bytes) -> Nginx:
+    """nginx serving ``body`` as /article.html (the baseline for every ratio)."""
+    site = root / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    site.chmod(0o755)
+    (site / "article.html").write_bytes(body)
+    n = Nginx(root, 0, workers=2, site_conf="")
+    (root / "site.conf").write_text(
+        f"server {{ listen 127.0.0.1:{n.port}; root {site}; "
+        "location / { default_type text/html; } }\n")
+    return n.start(probe="/article.html")
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+def section_app(tmp: Path, tree: ReleaseTree, out: dict) -> None:
+    g = Gunicorn(tree).start(path=ARTICLE)
+    bare = nginx = None
+    try:
+        body, headers = fetch(g.url + ARTICLE)
+        (tmp / "bare.html").write_bytes(body)
+        bare = Gunicorn(tree, env={"GUNICORN_WSGI_APP": "scripts.bench_bare:app",
+                                   "BENCH_BARE_BODY": str(tmp / "bare.html")}).start()
+        nginx = static_nginx(tmp / "nginx-static-app", body)
+        for url in (g.url + ARTICLE, bare.url + "/", nginx.url + "/article.html"):
+            fetch(url)
+        a = bench_wrk(g.url + ARTICLE)
+        b = bench_wrk(bare.url + "/")
+        n = bench_wrk(nginx.url + "/article.html")
+        c = bench_wrk(g.url + ARTICLE, 256)
+        r = bench_wrk(g.url + ARTICLE, headers={"If-None-Match": headers["ETag"]})
+        rss = rss_per_worker_mb(g)
+        html_br, first_view = first_view_bytes(g.url, ARTICLE)
+    finally:
+        for server in (bare, nginx, g):
+            if server:
+                server.stop()
+    print("## Throughput (64 connections, identity encoding, same bytes)")
+    print(f"article (gunicorn + Flask app)   {fmt(a)}")
+    print(f"bare Flask view, same config     {fmt(b)}")
+    print(f"nginx static file                {fmt(n)}")
+    print(f"ratio article / bare Flask       {a['rps'] / b['rps']:.2f}   (target >= 0.90)")
+    print(f"ratio article / nginx            {a['rps'] / n['rps']:.2f}")
+    print(f"\n## 256 connections: {fmt(c)} (target 0 errors)")
+    print(f"## 304 path (If-None-Match): {fmt(r)}")
+    print(f"## RSS per worker: {', '.join(f'{x:.1f} MB' for x in rss)}")
+    print(f"\n## Bytes: article HTML {html_br} B brotli (target < 14336); first view "
+          f"{first_view} B (target < 51200)")
+    out["app"] = {"article": a, "bare": b, "nginx": n}
+
+
+def section_caches(tmp: Path, tree: ReleaseTree, out: dict) -> None:
+    env = {"JINTAN_PROXY_FIX_HOPS": "1"}
+    g = Gunicorn(tree, env=env).start(path=ARTICLE)
+    servers = []
+    try:
+        body, _ = fetch(g.url + ARTICLE)
+        static = static_nginx(tmp / "nginx-static", body)
+        servers.append(static)
+        cache = Nginx(tmp / "nginx-cache", g.port, workers=2).start()
+        servers.append(cache)
+        varnish = Varnish(tmp / "varnish", g.port).start()
+        servers.append(varnish)
+        tuned = Varnish(tmp / "varnish-tuned", g.port, params=[
+            "thread_pools=1", "thread_pool_min=8", "thread_pool_max=64",
+            "thread_pool_reserve=2"]).start()
+        servers.append(tuned)
+        for url in (cache.url, varnish.url, tuned.url):
+            for _ in range(3):   # cached, identity (no Accept-Encoding, as wrk sends)
+                same, _h = fetch(url + ARTICLE)
+                assert same == body, "the cache must serve the app's bytes"
+        n = bench_wrk(static.url + "/article.html")
+        c = bench_wrk(cache.url + ARTICLE)
+        v = bench_wrk(varnish.url + ARTICLE)
+        t = bench_wrk(tuned.url + ARTICLE)
+        n2 = bench_wrk(static.url + "/article.html")
+        app_hits = sum(1 for line in g.log_text().splitlines() if ARTICLE in line)
+    finally:
+        for s in servers:
+            s.stop()
+        g.stop()
+    base = (n["rps"] + n2["rps"]) / 2
+    print("\n## Shared caches, app idle (64 connections, identity, same bytes)")
+    print(f"nginx static file                {fmt(n)}")
+    print(f"nginx static file (again, last)  {fmt(n2)}")
+    print(f"nginx proxy_cache (deploy/)      {fmt(c)}")
+    print(f"Varnish, deploy VCL, defaults    {fmt(v)}")
+    print(f"Varnish, 1 pool of 8-64 threads  {fmt(t)}")
+    print(f"ratio nginx cache / static       {c['rps'] / base:.2f}   (target >= 0.75)")
+    print(f"ratio Varnish / nginx static     {v['rps'] / base:.2f} (defaults), "
+          f"{t['rps'] / base:.2f} (tuned)")
+    print(f"requests that reached the app    {app_hits} (the warm-up fetches only)")
+    out["caches"] = {"static": base, "nginx": c, "varnish": v, "tuned": t}
+
+
+def section_publish(tmp: Path, tree: ReleaseTree, out: dict) -> None:
+    print("\n## Publishing: make release + kill -HUP under wrk (64 connections, 2 workers)")
+    for label, env in (("hand-off (default)", {}),
+                       ("gunicorn alone (GUNICORN_HANDOFF_TIMEOUT=0)",
+                        {"GUNICORN_HANDOFF_TIMEOUT": "0"})):
+        work = tmp / f"publish-{len(out.get('publish', {}))}"
+        shutil.copytree(tree.root, work, symlinks=True, ignore=shutil.ignore_patterns("*.log"))
+        t = ReleaseTree(work)
+        g = Gunicorn(t, env=env)
+        g.start(wait=False)
+        first = g.wait_ready(ARTICLE, timeout=120)
+        new_title = f"Published while under load ({len(out.get('publish', {}))})"
+        t.set_msgstr(f"{SEED}/title", new_title)
+        built = time.monotonic()
+        t.build()
+        built = time.monotonic() - built
+        load = wrk(g.url, connections=64, duration=60, paths=[ARTICLE], old=[TITLE],
+                   new=[new_title], background=True, workdir=work)
         try:
-            fetch(f"http://127.0.0.1:{port}/article.html")
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("nginx did not start")
+            time.sleep(2)
+            old = set(g.workers())
+            hup = time.monotonic()
+            g.hup()
+            first_new = None
+            while time.monotonic() - hup < 60:
+                status, _h, body = get(g.url + ARTICLE, {"Connection": "close"}, timeout=30)
+                if status == 200 and new_title.encode() in body:
+                    first_new = time.monotonic() - hup
+                    break
+            g.wait_workers(2, exclude=old, timeout=60)
+            gone = time.monotonic() - hup
+            time.sleep(2)
+        finally:
+            load.send_signal(signal.SIGINT)
+            r = wrk_result(load)
+            g.stop()
+        rep = r["report"]
+        print(f"{label}:\n  {r['requests']} requests, {fmt(r)}, max {r['max_ms']:.0f} ms; "
+              f"pages old {rep['old']}, new {rep['new']}, mixed {rep['mixed']}, other "
+              f"{rep['neither']}; build {built:.1f} s; first new page {first_new or -1:.1f} s "
+              f"and old workers gone {gone:.1f} s after HUP; start to first 200 {first:.1f} s")
+        out.setdefault("publish", {})[label] = r
+
+
+def section_faults(tmp: Path, tree: ReleaseTree, out: dict) -> None:
+    print("\n## Faults")
+    g = Gunicorn(tree, env={"JINTAN_PROXY_FIX_HOPS": "1"}).start(path=ARTICLE)
+    proxy = Nginx(tmp / "nginx-faults", g.port, workers=2).start()
+    varnish = Varnish(tmp / "varnish-faults", g.port).start()
+    try:
+        for label, base in (("direct", g.url), ("through nginx, /healthz (not cached)", proxy.url),
+                            ("through Varnish, /healthz (not cached)", varnish.url)):
+            path = ARTICLE if base == g.url else "/healthz"
+            load = wrk(base, connections=64, duration=60, paths=[path], background=True,
+                       workdir=tmp)
+            time.sleep(2)
+            victim = g.workers()[0]
+            os.kill(victim, signal.SIGKILL)
+            g.wait_workers(2, exclude={victim}, timeout=60)
+            time.sleep(2)
+            load.send_signal(signal.SIGINT)
+            r = wrk_result(load)
+            print(f"kill -9 of 1 of 2 workers, 64 connections, {label}: {r['requests']} requests,"
+                  f" {fmt(r)}, wrong statuses {r['report']['s5xx'] + r['report']['s4xx']}")
+        full = bench_wrk(g.url + ARTICLE, 2000)
+        print(f"full queue, 2,000 connections (2 workers x 1,000, backlog 2,048): {fmt(full)}, "
+              f"max {full['max_ms']:.0f} ms")
+        out["faults"] = {"full": full}
+    finally:
+        varnish.stop()
+        proxy.stop()
+        g.stop()
 
 
 def lighthouse(url: str, out: Path) -> dict:
@@ -142,84 +287,63 @@ def observatory(host: str) -> dict:
     cli = ROOT / "bench" / "node_modules" / ".bin" / "mdn-http-observatory-scan"
     out = subprocess.run([str(cli), host], capture_output=True, text=True, check=True, timeout=120)
     report = json.loads(out.stdout)
-    failed = [f"{name} ({t['scoreModifier']:+d})" for name, t in report["tests"].items() if not t["pass"]]
+    failed = [f"{name} ({t['scoreModifier']:+d})" for name, t in report["tests"].items()
+              if not t["pass"]]
     return {"grade": report["scan"]["grade"], "score": report["scan"]["score"], "failed": failed}
 
 
-def main() -> int:
-    import faulthandler
-    faulthandler.dump_traceback_later(int(os.environ.get("BENCH_WATCHDOG", "900")), exit=True)
-    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
-    tmp.chmod(0o755)  # nginx workers run as nobody and must read the site folder
-    print(f"# Jintan Reader benchmark, {time.strftime('%Y-%m-%d %H:%M')} UTC, "
-          f"{os.cpu_count()} cores, wrk {DURATION}s per run\n")
-    (tmp / "app").mkdir()
-    app = GunicornServer(tmp / "app").start()
-    bare = nginx = None
-    results = {}
+def section_audits(tmp: Path, tree: ReleaseTree, out: dict) -> None:
+    g = Gunicorn(tree).start(path=ARTICLE)
     try:
-        article_url = app.url + ARTICLE
-        body, headers = fetch(article_url)
-        site = tmp / "nginx" / "site"
-        site.mkdir(parents=True)
-        (site / "article.html").write_bytes(body)
-        (tmp / "bare.html").write_bytes(body)
-        bare = GunicornServer(tmp, env={"GUNICORN_WSGI_APP": "scripts.bench_bare:app",
-                                        "BENCH_BARE_BODY": str(tmp / "bare.html")}).start()
-        nginx, nginx_url = start_nginx(tmp / "nginx")
-        # warm up every server once
-        for url in (article_url, bare.url + "/", nginx_url + "/article.html"):
-            fetch(url)
-        results["article"] = wrk(article_url, 64)
-        results["bare_flask"] = wrk(bare.url + "/", 64)
-        results["nginx_static"] = wrk(nginx_url + "/article.html", 64)
-        results["article_256"] = wrk(article_url, 256)
-        results["article_304"] = wrk(article_url, 64, {"If-None-Match": headers["ETag"]})
-        rss = rss_per_worker_mb(app.proc.pid)
-        html_br, first_view = first_view_bytes(app.url, ARTICLE)
+        if (ROOT / "bench/node_modules/.bin/mdn-http-observatory-scan").exists():
+            obs = observatory(f"127.0.0.1:{g.port}")
+            print(f"\n## MDN HTTP Observatory: {obs['grade']} ({obs['score']}/100); failed: "
+                  f"{', '.join(obs['failed']) or 'none'} (plain-HTTP loopback: HTTPS redirect "
+                  "and HSTS cannot pass; behind the README's TLS proxy they do)")
+        if shutil.which("node") and (ROOT / "bench/node_modules/.bin/lighthouse").exists() \
+                and Path(CHROMIUM).exists():
+            print("\n## Lighthouse 12.8.2, mobile, simulated throttling")
+            for locale in ("zh", "en"):
+                lh = lighthouse(f"{g.url}/{locale}/{SEED}/", tmp / f"lh-{locale}.json")
+                print(f"{locale}: performance {lh['performance']}, accessibility "
+                      f"{lh['accessibility']}, best-practices {lh['best-practices']}, SEO "
+                      f"{lh['seo']}; LCP {lh['LCP_s']:.2f} s, CLS {lh['CLS']:.3f}, TBT "
+                      f"{lh['TBT_ms']:.0f} ms, {lh['bytes']:.0f} B"
+                      + (f"; below 1: {', '.join(lh['failed'])}" if lh["failed"] else ""))
+        else:
+            print("\n## Lighthouse: skipped (run `npm i -E` in bench/ and install chromium)")
     finally:
-        if bare:
-            bare.stop()
-        if nginx:
-            nginx.terminate()
-            nginx.wait(10)
-        if not results.get("article_304"):
-            app.stop()
+        g.stop()
 
-    a, b, n = results["article"], results["bare_flask"], results["nginx_static"]
-    print("## Throughput (64 connections, identity encoding, same bytes)")
-    print(f"article (gunicorn + Flask app)   {a['rps']:9.0f} req/s  p50 {a['p50_ms']:.1f} ms  p99 {a['p99_ms']:.1f} ms  errors {a['errors']}")
-    print(f"bare Flask view, same config     {b['rps']:9.0f} req/s  p50 {b['p50_ms']:.1f} ms  p99 {b['p99_ms']:.1f} ms  errors {b['errors']}")
-    print(f"nginx static file                {n['rps']:9.0f} req/s  p50 {n['p50_ms']:.1f} ms  p99 {n['p99_ms']:.1f} ms  errors {n['errors']}")
-    print(f"ratio article / bare Flask       {a['rps'] / b['rps']:.2f}   (target >= 0.90)")
-    print(f"ratio article / nginx            {a['rps'] / n['rps']:.2f}")
-    c = results["article_256"]
-    print(f"\n## 256 connections: {c['rps']:.0f} req/s, p50 {c['p50_ms']:.1f} ms, p99 {c['p99_ms']:.1f} ms, errors {c['errors']} (target 0)")
-    r = results["article_304"]
-    print(f"## 304 path (If-None-Match): {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors']}")
-    print(f"## RSS per worker: {', '.join(f'{x:.1f} MB' for x in rss)}")
-    print(f"\n## Bytes: article HTML {html_br} B brotli (target < 14336); first view {first_view} B (target < 51200)")
 
-    if (ROOT / "bench/node_modules/.bin/mdn-http-observatory-scan").exists():
-        obs = observatory(f"127.0.0.1:{app.port}")
-        print(f"\n## MDN HTTP Observatory: {obs['grade']} ({obs['score']}/100); failed: "
-              f"{', '.join(obs['failed']) or 'none'} (plain-HTTP loopback: HTTPS redirect and "
-              "HSTS cannot pass; behind the README's TLS proxy they do)")
+SECTIONS = {"app": section_app, "caches": section_caches, "publish": section_publish,
+            "faults": section_faults, "audits": section_audits}
 
-    if shutil.which("node") and (ROOT / "bench/node_modules/.bin/lighthouse").exists() and Path(CHROMIUM).exists():
-        print("\n## Lighthouse 12.8.2, mobile, simulated throttling")
-        for locale in ("zh", "en"):
-            lh = lighthouse(f"{app.url}/{locale}/jintan-new-energy/", tmp / f"lh-{locale}.json")
-            print(f"{locale}: performance {lh['performance']}, accessibility {lh['accessibility']}, "
-                  f"best-practices {lh['best-practices']}, SEO {lh['seo']}; LCP {lh['LCP_s']:.2f} s, "
-                  f"CLS {lh['CLS']:.3f}, TBT {lh['TBT_ms']:.0f} ms, {lh['bytes']:.0f} B"
-                  + (f"; below 1: {', '.join(lh['failed'])}" if lh["failed"] else ""))
-    else:
-        print("\n## Lighthouse: skipped (run `npm i -E` in bench/ and install chromium)")
-    app.stop()
-    shutil.rmtree(tmp, ignore_errors=True)
+
+def main(argv: list[str]) -> int:
+    import faulthandler
+    faulthandler.dump_traceback_later(int(os.environ.get("BENCH_WATCHDOG", "1500")), exit=True)
+    names = argv or list(SECTIONS)
+    unknown = set(names) - set(SECTIONS)
+    if unknown:
+        print(f"unknown sections {sorted(unknown)}; choose from {list(SECTIONS)}",
+              file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    tmp.chmod(0o755)
+    print(f"# Jintan Reader benchmark, {time.strftime('%Y-%m-%d %H:%M')} UTC, "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, wrk {DURATION}s "
+          "per run\n")
+    tree = ReleaseTree(tmp / "tree")
+    tree.build()
+    out: dict = {}
+    try:
+        for name in names:
+            SECTIONS[name](tmp, tree, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import RequestRedirect
 from whitenoise import WhiteNoise
 
-from webapp import assets, templating
+from webapp import assets, observability, templating
 from webapp.config import ROOT, Defaults, validate
 from webapp.delivery import Gate, MemoFront, PageMemo
 from webapp.i18n import locale_selector
@@ -92,4 +92,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     # same setting would only repeat it (and disagree on IPv6 literals), so it is turned off.
     app.wsgi_app = Gate(app.wsgi_app, app.config["TRUSTED_HOSTS"], hsts=app.config["HSTS"])
     app.config["TRUSTED_HOSTS"] = None
+    observability.init_app(app)   # outermost: request id, logs, metrics
     return app

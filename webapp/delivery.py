@@ -38,6 +38,7 @@ class Representation:
     cache_control: str
     etag: str = ""
     encoded: dict[str, bytes] = field(default_factory=dict)
+    route: str = ""      # endpoint that rendered it (metrics label of memo hits)
 
     def __post_init__(self) -> None:
         self.etag = hashlib.sha256(self.body).hexdigest()[:20]
@@ -160,6 +161,7 @@ class MemoFront:
             rep = self.memo.get(memo_key(environ))
             if rep is not None:
                 environ["reader.memo"] = "hit"
+                environ["reader.route"] = rep.route
                 status, headers, body = respond(rep, environ, self.memo)
                 start_response("200 OK" if status == 200 else "304 Not Modified", headers)
                 return [b""] if method == "HEAD" else [body]
@@ -228,6 +230,7 @@ class Gate:
             host = get_host(environ.get("wsgi.url_scheme", "http"), None,
                             (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)))
         if not host_is_trusted(host, self.trusted):
+            environ["reader.bad_host"] = True
             body = b"Bad request: unknown host\n"
             start("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
                                       ("Content-Length", str(len(body))),

@@ -93,10 +93,12 @@ def delivered(pt: PageType):
         site = current_app.extensions["reader"]
         key = delivery.memo_key(request.environ)
         rep = site.memo.get(key)
+        request.environ["reader.memo"] = "hit" if rep is not None else "miss"
         if rep is None:
             body = pt.view(**values)
             rep = delivery.Representation(body.encode("utf-8"), pt.mimetype,
-                                          cache_control(pt, current_app.config))
+                                          cache_control(pt, current_app.config),
+                                          route=pt.endpoint)
             site.memo.put(key, rep)
         status, headers, body = delivery.respond(rep, request.environ, site.memo)
         return Response(body, status=status, headers=headers)

@@ -10,6 +10,7 @@ use and kept in a bounded LRU.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import json
 import pickle
 import sqlite3
@@ -116,6 +117,7 @@ class Release:
         self.root = root.resolve()
         self.objects = Path(objects)
         self.info = json.loads((self.root / "release.json").read_text("utf-8"))
+        self.check_ui_catalogs()
         self.id: str = self.info["id"]
         self.assets: dict[str, str] = self.info["assets"]
         uri = f"file:{self.root / 'release.sqlite'}?mode=ro&immutable=1"
@@ -124,6 +126,19 @@ class Release:
         self._articles = LRU(cache_size)
         self._catalogs = LRU(cache_size * len(LOCALES))
         self.count: int = self.info["articles"]
+
+    def check_ui_catalogs(self) -> None:
+        """Open every compiled UI catalog of the release once, at boot: a damaged ``.mo``
+        (bad magic number, truncated) would otherwise fail each request of its locale.
+        :raises ReleaseError: ``path: message`` in one line."""
+        for mo in sorted((self.root / "translations").glob("*/LC_MESSAGES/*.mo")):
+            try:
+                with mo.open("rb") as fh:
+                    gettext.GNUTranslations(fh)
+            except Exception as exc:  # OSError, struct.error, UnicodeDecodeError...
+                reason = exc.args[1] if isinstance(exc, OSError) and len(exc.args) > 1 else exc
+                raise ReleaseError(f"{mo}: damaged compiled catalog ({reason}); build a new "
+                                   "release with `make release`") from exc
 
     # --- queries ------------------------------------------------------------------------------
     def _query(self, sql: str, args: tuple = ()) -> list[tuple]:

@@ -1,0 +1,131 @@
+# Jintan Reader behind Varnish (Debian's varnish 7.x). Replace @BACKEND_HOST@ / @BACKEND_PORT@
+# with gunicorn's GUNICORN_BIND (e.g. 127.0.0.1 / 8000) and run the app with
+# JINTAN_PROXY_FIX_HOPS=1. Varnish does not speak TLS: put a terminator (hitch, haproxy,
+# nginx) in front, on this host, with the PROXY protocol; see deploy/README.md.
+# tests/ops/test_caches.py runs this file with real varnishd.
+vcl 4.1;
+
+import std;
+
+backend app {
+    .host = "@BACKEND_HOST@";
+    .port = "@BACKEND_PORT@";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+    .probe = {
+        .url = "/healthz";
+        .interval = 5s;
+        .timeout = 2s;
+        .window = 3;
+        .threshold = 2;
+        .initial = 2;
+    }
+}
+
+# Who may PURGE one URL or BAN all pages (scripts/after_reload.py --varnish, run after a publish).
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE" || req.method == "BAN") {
+        if (client.ip !~ purgers) {
+            return (synth(405, "Not allowed"));
+        }
+        if (req.method == "BAN") {
+            # Every page; hashed static files never change content, so they stay.
+            ban("obj.http.x-url !~ ^/static/");
+            return (synth(200, "Banned"));
+        }
+        return (purge);
+    }
+
+    # What the app is told about the client: set here, never taken from the client.
+    # (Varnish appends client.ip to X-Forwarded-For before vcl_recv; overwrite it.)
+    set req.http.X-Forwarded-For = client.ip;
+    if (std.port(server.ip) == 443) {   # with the PROXY protocol: the port the client used
+        set req.http.X-Forwarded-Proto = "https";
+    } else {
+        set req.http.X-Forwarded-Proto = "http";
+    }
+    unset req.http.X-Forwarded-Host;
+    unset req.http.X-Forwarded-Prefix;
+    unset req.http.X-Forwarded-Port;
+    unset req.http.Forwarded;
+    set req.http.X-Request-ID = "varnish-" + req.xid;
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # `/` negotiates the language per reader (Cookie, Accept-Language): never from the cache.
+    if (req.url == "/" || req.url ~ "^/\?") {
+        return (pass);
+    }
+    # No page reads a cookie or a query string: drop them, so that a reader's `locale` cookie
+    # does not turn every request into a pass, and random query strings can neither create
+    # cache entries nor get past the cache.
+    unset req.http.Cookie;
+    set req.url = regsub(req.url, "\?.*$", "");
+
+    # Three encodings at most (the app's order: brotli, then gzip); the app varies on it.
+    if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
+        set req.http.Accept-Encoding = "br";
+    } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
+        set req.http.Accept-Encoding = "gzip";
+    } else {
+        unset req.http.Accept-Encoding;
+    }
+    set req.http.X-Jintan-Encoding = req.http.Accept-Encoding;
+
+    # A stale page is served only while the app is down; otherwise a reader waits for the
+    # fresh one once s-maxage has passed (publishing then shows within s-maxage).
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 0s;
+    }
+    return (hash);
+}
+
+sub vcl_hash {
+    # One object per encoding (then the built-in VCL adds the URL and the host). Varnish's own
+    # gzip handling rewrites the backend's Accept-Encoding, so Vary alone does not keep a
+    # brotli body away from a client that cannot read it.
+    hash_data(req.http.X-Jintan-Encoding);
+}
+
+sub vcl_backend_fetch {
+    # Varnish's own gzip handling asks the backend for gzip; ask for the reader's encoding.
+    if (bereq.http.X-Jintan-Encoding) {
+        set bereq.http.Accept-Encoding = bereq.http.X-Jintan-Encoding;
+    } else {
+        unset bereq.http.Accept-Encoding;
+    }
+    unset bereq.http.X-Jintan-Encoding;
+}
+
+sub vcl_backend_response {
+    # Caching follows the app's Cache-Control (s-maxage first, then max-age; `private`,
+    # `no-cache`, `no-store` are not stored: the built-in VCL after this). Keep expired pages a
+    # day, so the next fetch is a conditional one (If-None-Match with the app's ETag: a 304),
+    # and a day of grace for when the app is down.
+    # Redirects (a missing trailing slash on any path a client invents) and errors are not
+    # stored: they would let random paths fill the cache and push pages out.
+    if (beresp.http.Location || beresp.status >= 400) {
+        set beresp.ttl = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
+    set beresp.grace = 1d;
+    set beresp.keep = 1d;
+    # For bans by URL (ban lurker friendly).
+    set beresp.http.x-url = bereq.url;
+}
+
+sub vcl_deliver {
+    unset resp.http.x-url;
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+}

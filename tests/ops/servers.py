@@ -1,0 +1,486 @@
+"""Real servers for the operations tests and `make bench`: a release tree built by
+``python -m webapp.build``, gunicorn with the project's ``gunicorn.conf.py``, nginx and Varnish
+from Debian, and wrk. Every server listens on a free 127.0.0.1 port, is started by the test
+run and stopped by its pid; nothing here touches system services.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+ARTICLE = "/en/jintan-new-energy/"
+SEED = "jintan-new-energy"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (the kernel's choice)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tool(name: str) -> str | None:
+    """Path of a command (``PATH`` or ``/usr/sbin``), or None."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin")
+
+
+def get(url: str, headers: dict | None = None, method: str = "GET",
+        timeout: float = 10) -> tuple[int, dict, bytes]:
+    """``(status, headers, body)`` of one request; HTTP errors are returned, not raised.
+    Header names in the returned dict are lower-case."""
+    req = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def raw_request(port: int, data: bytes, timeout: float = 5) -> bytes:
+    """Send raw bytes to 127.0.0.1:``port`` and read until the server closes (for headers
+    that urllib would not send as given, such as an arbitrary ``Host``)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def wait_for(url: str, timeout: float = 30, proc: subprocess.Popen | None = None,
+             log: Path | None = None) -> float:
+    """Poll ``url`` until it answers 200; return the seconds waited.
+    :raises RuntimeError: when ``proc`` exits or ``timeout`` passes (with the log's tail)."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}:\n{tail}")
+        try:
+            if get(url, timeout=2)[0] == 200:
+                return time.monotonic() - start
+        except OSError:
+            pass
+        time.sleep(0.05)
+    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    raise RuntimeError(f"{url} did not answer 200 within {timeout} s\n{tail}")
+
+
+class ReleaseTree:
+    """Writable copies of ``content/`` and ``translations/`` and a build directory under
+    ``root``; :meth:`build` runs ``python -m webapp.build`` on them (the ``make release``
+    step). Static files and templates are read from the project."""
+
+    def __init__(self, root: Path, site_url: str = "http://127.0.0.1:8000"):
+        self.root = Path(root)
+        self.content = self.root / "content"
+        self.translations = self.root / "translations"
+        self.build_dir = self.root / "build"
+        if not self.content.exists():
+            shutil.copytree(ROOT / "content", self.content)
+            shutil.copytree(ROOT / "translations", self.translations,
+                            ignore=shutil.ignore_patterns("*.mo"))
+        self.env = {"JINTAN_CONTENT_DIR": str(self.content),
+                    "JINTAN_TRANSLATIONS_DIR": str(self.translations),
+                    "JINTAN_BUILD_DIR": str(self.build_dir), "JINTAN_SITE_URL": site_url}
+
+    def build(self, check: bool = True) -> subprocess.CompletedProcess:
+        """Run the release build; with ``check``, raise with its output when it fails."""
+        proc = subprocess.run([PYTHON, "-m", "webapp.build"], cwd=ROOT, capture_output=True,
+                              text=True, env={**os.environ, **self.env,
+                                              "PYTHONDONTWRITEBYTECODE": "1"}, timeout=300,
+                              check=False)
+        if check and proc.returncode:
+            raise RuntimeError(f"release build failed:\n{proc.stdout}{proc.stderr}")
+        return proc
+
+    @property
+    def current(self) -> str:
+        """Id of the release ``releases/current`` points at."""
+        return os.readlink(self.build_dir / "releases" / "current")
+
+    def po(self, locale: str = "en", slug: str = SEED) -> Path:
+        """Path of an article catalog in the tree's translations."""
+        return self.translations / locale / "LC_MESSAGES" / "articles" / f"{slug}.po"
+
+    def set_msgstr(self, msgctxt: str, text: str, locale: str = "en", slug: str = SEED) -> None:
+        """Replace the translation of the entry ``msgctxt`` in an article catalog (one-line
+        msgstr, as the seed catalogs have)."""
+        path = self.po(locale, slug)
+        src = path.read_text("utf-8")
+        pattern = re.compile(rf'(msgctxt "{re.escape(msgctxt)}"\nmsgid "(?:[^"\\]|\\.)*"\n'
+                             r'msgstr )"(?:[^"\\]|\\.)*"')
+        new, n = pattern.subn(lambda m: m.group(1) + json.dumps(text, ensure_ascii=False), src)
+        if n != 1:
+            raise ValueError(f"{path}: no one-line entry {msgctxt!r}")
+        path.write_text(new, "utf-8")
+
+    def add_article(self, slug: str, title: str) -> Path:
+        """A new article: the seed article's file under another slug and title (untranslated)."""
+        src = (self.content / f"{SEED}.md").read_text("utf-8")
+        src = re.sub(r'^title: .*$', f"title: {json.dumps(title, ensure_ascii=False)}", src,
+                     count=1, flags=re.MULTILINE)
+        path = self.content / f"{slug}.md"
+        path.write_text(src, "utf-8")
+        return path
+
+
+class Gunicorn:
+    """``gunicorn -c gunicorn.conf.py`` on a free loopback port, serving ``tree``'s build.
+
+    :param env: extra environment (``WEB_CONCURRENCY``, ``JINTAN_*``, ``GUNICORN_*``).
+    :param app_dir: the application folder (its ``gunicorn.conf.py``; default the project).
+    :param prefix: a command that execs gunicorn in its own process (read-only mounts).
+    """
+
+    def __init__(self, tree: ReleaseTree | None, env: dict | None = None,
+                 log: Path | None = None, app_dir: Path = ROOT,
+                 prefix: list[str] | None = None):
+        self.tree, self.app_dir, self.prefix = tree, Path(app_dir), prefix or []
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **(tree.env if tree else {}), "WEB_CONCURRENCY": "2",
+                    "PYTHONDONTWRITEBYTECODE": "1", **(env or {}),
+                    "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        self.log = log or tree.root / f"gunicorn-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+        self.started_at = 0.0
+
+    def start(self, wait: bool = True, path: str = "/healthz") -> Gunicorn:
+        """Start gunicorn; with ``wait``, until ``path`` answers 200 (stopped if it never does).
+        :raises RuntimeError: when gunicorn exits or does not answer within 60 s."""
+        cmd = [*self.prefix, GUNICORN, "-c", str(self.app_dir / "gunicorn.conf.py")]
+        with self.log.open("ab") as log:
+            self.started_at = time.monotonic()
+            self.proc = subprocess.Popen(cmd, cwd=self.app_dir, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT)
+        if wait:
+            try:
+                self.wait_ready(path)
+            except BaseException:
+                self.stop()   # never leave a server behind a failed start
+                raise
+        return self
+
+    def wait_ready(self, path: str = "/healthz", timeout: float = 60) -> float:
+        """Seconds from :meth:`start` until ``path`` answered 200."""
+        wait_for(self.url + path, timeout, self.proc, self.log)
+        return time.monotonic() - self.started_at
+
+    @property
+    def master_pid(self) -> int:
+        """The gunicorn master's pid (a ``prefix`` command must exec it, keeping the pid)."""
+        return self.proc.pid
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
+                             check=False).stdout
+        return sorted(int(x) for x in out.split())
+
+    def workers(self) -> list[int]:
+        """Pids of the master's live worker processes."""
+        return [p for p in self._children(self.master_pid) if _alive(p)]
+
+    def wait_workers(self, count: int, exclude: set[int] = frozenset(),
+                     timeout: float = 30) -> list[int]:
+        """Wait until exactly ``count`` workers run and none is in ``exclude``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = self.workers()
+            if len(pids) == count and not set(pids) & set(exclude):
+                return pids
+            time.sleep(0.1)
+        raise RuntimeError(f"workers {self.workers()} (wanted {count}, none of {exclude})")
+
+    def signal(self, sig: int) -> None:
+        """Send ``sig`` to the master."""
+        os.kill(self.master_pid, sig)
+
+    def hup(self) -> None:
+        """``kill -HUP <master>``: what ``systemctl reload`` sends after the release build."""
+        self.signal(signal.SIGHUP)
+
+    def log_text(self) -> str:
+        """gunicorn's output so far (access and error logs)."""
+        return self.log.read_text("utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """SIGTERM to the master (graceful), SIGKILL after 15 s."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()   # SIGTERM to the master: graceful stop
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self.start() if self.proc is None else self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+class Daemon:
+    """A foreground server process (nginx ``daemon off``, ``varnishd -F``) in ``workdir``."""
+
+    name = "daemon"
+
+    def __init__(self, workdir: Path):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir.chmod(0o755)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = self.workdir / f"{self.name}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        """The server's command line (foreground)."""
+        raise NotImplementedError
+
+    def start(self, probe: str = "/healthz") -> Daemon:
+        """Start the server and wait until ``probe`` answers 200 through it.
+        :raises RuntimeError: when it exits or does not answer within 30 s (stopped then)."""
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+                                         cwd=self.workdir)
+        try:
+            wait_for(self.url + probe, 30, self.proc, self.log)
+        except BaseException:
+            self.stop()   # never leave a server behind a failed start
+            raise
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM to the server's pid, SIGKILL after 10 s."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def render_template(path: Path, **values) -> str:
+    """``path``'s text with every ``@NAME@`` replaced by ``values[NAME]`` (the deploy/
+    configurations use these placeholders for ports and paths)."""
+    text = path.read_text("utf-8")
+    for key, value in values.items():
+        text = text.replace(f"@{key}@", str(value))
+    left = re.findall(r"@[A-Z_]+@", text)
+    if left:
+        raise ValueError(f"{path}: unfilled placeholders {sorted(set(left))}")
+    return text
+
+
+class Nginx(Daemon):
+    """nginx with ``deploy/nginx/jintan.conf`` (proxy_cache) in front of ``backend``, inside a
+    minimal main configuration of our own (pid, logs and temp paths in ``workdir``)."""
+
+    name = "nginx"
+
+    def __init__(self, workdir: Path, backend_port: int, extra_http: str = "",
+                 site_conf: str | None = None, workers: int = 1):
+        super().__init__(workdir)
+        self.cache = self.workdir / "cache"
+        self.cache.mkdir(exist_ok=True)
+        site = site_conf if site_conf is not None else render_template(
+            ROOT / "deploy" / "nginx" / "jintan.conf", LISTEN=f"127.0.0.1:{self.port}",
+            BACKEND=f"127.0.0.1:{backend_port}", CACHE_DIR=self.cache, SERVER_NAME="127.0.0.1")
+        (self.workdir / "site.conf").write_text(site)
+        w = self.workdir
+        (w / "nginx.conf").write_text(f"""
+worker_processes {workers};
+pid {w}/nginx.pid;
+error_log {w}/error.log warn;
+daemon off;
+user root;
+events {{ worker_connections 4096; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path {w}/client; proxy_temp_path {w}/proxy;
+  fastcgi_temp_path {w}/fastcgi; uwsgi_temp_path {w}/uwsgi; scgi_temp_path {w}/scgi;
+  {extra_http}
+  include {w}/site.conf;
+}}
+""")
+
+    def command(self) -> list[str]:
+        return [tool("nginx") or "nginx", "-c", str(self.workdir / "nginx.conf"),
+                "-p", str(self.workdir)]
+
+
+class Varnish(Daemon):
+    """varnishd in the foreground with ``deploy/varnish/default.vcl`` pointed at ``backend``;
+    its working directory (``-n``) and the VCL live in ``workdir``."""
+
+    name = "varnish"
+
+    def __init__(self, workdir: Path, backend_port: int, params: list[str] | None = None,
+                 storage: str = "malloc,64m"):
+        super().__init__(workdir)
+        self.vcl = self.workdir / "default.vcl"
+        self.vcl.write_text(render_template(ROOT / "deploy" / "varnish" / "default.vcl",
+                                            BACKEND_HOST="127.0.0.1", BACKEND_PORT=backend_port))
+        self.params, self.storage = params or [], storage
+
+    def command(self) -> list[str]:
+        cmd = [tool("varnishd") or "varnishd", "-F", "-f", str(self.vcl),
+               "-a", f"127.0.0.1:{self.port}", "-n", str(self.workdir / "n"),
+               "-s", self.storage, "-T", "none",
+               # no privilege separation: the test's temporary folders are private to root
+               "-j", "none"]
+        for p in self.params:
+            cmd += ["-p", p]
+        return cmd
+
+    def purge(self, path: str) -> int:
+        """PURGE ``path`` (from loopback, which the VCL trusts); returns the status."""
+        return get(self.url + path, method="PURGE")[0]
+
+
+WRK_REPORT = r"""
+local counters = {}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args)
+  stats = {s2xx=0, s3xx=0, s4xx=0, s5xx=0, old=0, new=0, mixed=0, neither=0}
+  old_marks, new_marks = {}, {}
+  for m in string.gmatch(os.getenv("WRK_OLD") or "", "[^|]+") do table.insert(old_marks, m) end
+  for m in string.gmatch(os.getenv("WRK_NEW") or "", "[^|]+") do table.insert(new_marks, m) end
+  paths = {}
+  for p in string.gmatch(os.getenv("WRK_PATHS") or "/", "[^|]+") do table.insert(paths, p) end
+  n = 0
+end
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+local function count(body, marks)
+  local c = 0
+  for _, m in ipairs(marks) do if string.find(body, m, 1, true) then c = c + 1 end end
+  return c
+end
+function response(status, headers, body)
+  local k = "s" .. math.floor(status / 100) .. "xx"
+  stats[k] = (stats[k] or 0) + 1
+  if #old_marks > 0 and status == 200 then
+    local o, w = count(body, old_marks), count(body, new_marks)
+    if o == #old_marks and w == 0 then stats.old = stats.old + 1
+    elseif w == #new_marks and o == 0 then stats.new = stats.new + 1
+    elseif o + w == 0 then stats.neither = stats.neither + 1
+    else stats.mixed = stats.mixed + 1 end
+  end
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    local s = t:get("stats")
+    for k, v in pairs(s) do total[k] = (total[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(total) do table.insert(parts, string.format('"%s": %d', k, v)) end
+  io.write("WRKJSON {" .. table.concat(parts, ", ") .. "}\n")
+end
+"""
+
+
+def wrk(url: str, connections: int = 64, duration: float = 8, threads: int = 2,
+        headers: dict | None = None, paths: list[str] | None = None,
+        old: list[str] | None = None, new: list[str] | None = None,
+        timeout: str = "5s", workdir: Path | None = None,
+        background: bool = False):
+    """Run wrk against ``url`` and return its figures: ``rps``, ``requests``, ``p50_ms``,
+    ``p99_ms``, ``max_ms``, socket ``errors`` (connect/read/write/timeout), ``non2xx`` and,
+    with the report script (``paths`` or ``old``/``new`` markers), status classes and how many
+    200 bodies held only the ``old`` markers, only the ``new`` ones, or a mix.
+
+    With ``background`` the wrk process is returned; pass it to :func:`wrk_result`."""
+    exe = tool("wrk")
+    if not exe:
+        raise FileNotFoundError("wrk")
+    cmd = [exe, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+           "--timeout", timeout]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", f"{k}: {v}"]
+    env = dict(os.environ)
+    if paths or old:
+        script = Path(workdir or "/tmp") / f"wrk-report-{os.getpid()}.lua"
+        script.write_text(WRK_REPORT)
+        cmd += ["-s", str(script)]
+        env.update(WRK_PATHS="|".join(paths or ["/"]), WRK_OLD="|".join(old or []),
+                   WRK_NEW="|".join(new or []))
+    proc = subprocess.Popen(cmd + [url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    if background:
+        return proc
+    return wrk_result(proc)
+
+
+def wrk_result(proc: subprocess.Popen, timeout: float = 120) -> dict:
+    """Wait for a wrk process and parse its report (see :func:`wrk`)."""
+    out, err = proc.communicate(timeout=timeout)
+    if proc.returncode:
+        raise RuntimeError(f"wrk failed: {err}{out}")
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+              "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+              "p50_ms": ms("50%"), "p99_ms": ms("99%"), "max_ms": _max_ms(out),
+              "errors": 0, "socket": {}, "non2xx": 0, "raw": out}
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        result["socket"] = dict(zip(("connect", "read", "write", "timeout"),
+                                    map(int, m.groups())))
+        result["errors"] = sum(result["socket"].values())
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        result["non2xx"] = int(m.group(1))
+    if m := re.search(r"WRKJSON (\{.*\})", out):
+        result["report"] = json.loads(m.group(1))
+    return result
+
+
+def _max_ms(out: str) -> float:
+    m = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", out)
+    if not m:
+        return float("nan")
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value

@@ -1,0 +1,294 @@
+"""The site behind real shared caches: deploy/nginx/jintan.conf (proxy_cache) and
+deploy/varnish/default.vcl, each started on a free loopback port in front of gunicorn."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.ops.conftest import require
+from tests.ops.servers import (
+    ARTICLE,
+    PYTHON,
+    ROOT,
+    SEED,
+    Gunicorn,
+    Nginx,
+    ReleaseTree,
+    Varnish,
+    get,
+)
+
+S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
+APP_ENV = {"JINTAN_PROXY_FIX_HOPS": "1", "GUNICORN_LOG_FORMAT": "json",
+           "JINTAN_PAGE_CACHE_CONTROL": f"public, max-age=0, s-maxage={S_MAXAGE}"}
+BR = {"Accept-Encoding": "br"}
+
+
+def hit(proxy: str, headers: dict) -> bool:
+    """Whether a response came from the proxy's cache."""
+    if proxy == "nginx":
+        return headers.get("x-cache-status") == "HIT"
+    return headers.get("x-cache") == "HIT"
+
+
+def app_requests(g: Gunicorn, path: str) -> list[dict]:
+    """Access records of ``path`` (query included) in gunicorn's JSON log."""
+    out = []
+    for line in g.log.read_text("utf-8").splitlines():
+        if '"type": "access"' in line:
+            record = json.loads(line)
+            if record["path"] == path:
+                out.append(record)
+    return out
+
+
+def start_proxy(proxy: str, workdir, backend_port: int):
+    if proxy == "nginx":
+        require("nginx")
+        return Nginx(workdir / "nginx", backend_port).start()
+    require("varnishd")
+    return Varnish(workdir / "varnish", backend_port).start()
+
+
+@pytest.fixture(scope="module")
+def stack(built_tree, tmp_path_factory):
+    """gunicorn (2 workers, JSON logs, short s-maxage) with nginx and Varnish in front."""
+    require("nginx", "varnishd")
+    root = tmp_path_factory.mktemp("stack")
+    shutil.copytree(built_tree.root, root / "tree", symlinks=True)
+    g = Gunicorn(ReleaseTree(root / "tree"), env=APP_ENV).start()
+    proxies = {}
+    try:
+        proxies["nginx"] = start_proxy("nginx", root, g.port)
+        proxies["varnish"] = start_proxy("varnish", root, g.port)
+        yield g, proxies
+    finally:
+        for p in proxies.values():
+            p.stop()
+        g.stop()
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_root_is_never_served_from_the_cache(stack, proxy):
+    _g, proxies = stack
+    url = proxies[proxy].url + "/"
+    cases = [({"Accept-Language": "en-GB,en;q=0.8"}, "/en/"),
+             ({"Accept-Language": "zh-CN,zh;q=0.9"}, "/zh/"),
+             ({"Accept-Language": "zh-TW"}, "/zh-hant/"),
+             ({"Accept-Language": "zh-CN", "Cookie": "locale=en"}, "/en/"),
+             ({"Accept-Language": "en", "Cookie": "locale=zh"}, "/zh/")]
+    for _round in range(2):
+        for headers, location in cases:
+            req = urllib_no_redirect(url, headers)
+            assert req["status"] == 302 and req["headers"]["location"] == location, (headers, req)
+            assert not hit(proxy, req["headers"])
+            assert "private" in req["headers"]["cache-control"]
+
+
+def urllib_no_redirect(url: str, headers: dict) -> dict:
+    """One GET without following redirects."""
+    import http.client
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request("GET", parts.path or "/", headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        return {"status": resp.status, "headers": {k.lower(): v for k, v in resp.getheaders()}}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_articles_are_cached_and_revalidated_with_the_apps_etag(stack, proxy):
+    g, proxies = stack
+    url = proxies[proxy].url + ARTICLE
+    s1, h1, b1 = get(url, BR)
+    s2, h2, b2 = get(url, BR)
+    assert s1 == s2 == 200 and b1 == b2 and h1["etag"] == h2["etag"]
+    assert hit(proxy, h2), h2
+    assert h2["content-encoding"] == "br"
+    # Each encoding is its own entry: a client without brotli never gets the brotli bytes.
+    for accept, coding in (("gzip, deflate", "gzip"), ("", None), ("br;q=1, gzip", "br")):
+        for _ in range(2):
+            s, h, body = get(url, {"Accept-Encoding": accept} if accept else {})
+            assert s == 200 and h.get("content-encoding") == coding, (accept, h)
+            if coding is None:
+                assert body.startswith(b"<!doctype html>")
+    assert h2["cache-control"].startswith("public, max-age=0, s-maxage=")
+    # A browser revalidates every time (max-age=0): the cache answers 304 itself.
+    s3, _h3, _ = get(url, {**BR, "If-None-Match": h2["etag"]})
+    assert s3 == 304
+    # Query strings and cookies neither reach the app nor create entries.
+    before = len(app_requests(g, ARTICLE))
+    for i in range(5):
+        s, h, body = get(url + f"?utm_source={i}", {**BR, "Cookie": f"session={i}"})
+        assert s == 200 and body == b1 and hit(proxy, h), h
+    assert not [r for r in _all_access(g) if r["path"].startswith(ARTICLE + "?")]
+    # Once s-maxage has passed, the cache asks the app again with If-None-Match: a 304.
+    time.sleep(S_MAXAGE + 1.5)
+    s4, _h4, b4 = get(url, BR)
+    assert s4 == 200 and b4 == b1
+    assert eventually(lambda: [r for r in app_requests(g, ARTICLE)[before:]
+                               if r["status"] == 304]), app_requests(g, ARTICLE)[before:]
+
+
+def eventually(check, timeout: float = 3.0):
+    """``check()``'s first truthy value within ``timeout`` seconds (gunicorn writes an access
+    record just after the response), else its last value."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return value
+
+
+def _all_access(g: Gunicorn) -> list[dict]:
+    return [json.loads(x) for x in g.log.read_text("utf-8").splitlines()
+            if '"type": "access"' in x]
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_service_worker_and_manifests_always_revalidate(stack, proxy):
+    g, proxies = stack
+    for path in ("/sw.js", "/en/manifest.webmanifest"):
+        url = proxies[proxy].url + path
+        before = len(app_requests(g, path))
+        s1, h1, _ = get(url)
+        s2, h2, _ = get(url)
+        assert s1 == s2 == 200 and h1["cache-control"] == "no-cache"
+        assert not hit(proxy, h2)
+        assert eventually(lambda p=path, b=before: len(app_requests(g, p)) - b == 2)   # both reached it
+        s3, _h3, body = get(url, {"If-None-Match": h2["etag"]})
+        assert s3 == 304 and body == b""
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_invented_paths_are_not_stored(stack, proxy):
+    """Redirects and 404s for paths a client invents never become cache entries."""
+    _g, proxies = stack
+    for path, status in (("/en/invented-path-1", 308), ("/en/invented-path-2/", 404),
+                         ("/zh/page/987654/", 404)):
+        for _ in range(2):
+            got = urllib_no_redirect(proxies[proxy].url + path, {})
+            assert got["status"] == status and not hit(proxy, got["headers"]), (path, got)
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_static_files_are_cached_for_a_year(stack, proxy):
+    g, proxies = stack
+    html = get(g.url + ARTICLE)[2].decode()
+    css = re.search(r'href="(/static/css/[^"]+\.css)"', html).group(1)
+    url = proxies[proxy].url + css
+    s1, _h1, b1 = get(url, {"Accept-Encoding": "gzip"})
+    s2, h2, b2 = get(url, {"Accept-Encoding": "gzip"})
+    assert s1 == s2 == 200 and b1 == b2
+    max_age = int(re.search(r"max-age=(\d+)", h2["cache-control"]).group(1))
+    assert max_age >= 365 * 24 * 3600 and "immutable" in h2["cache-control"]
+    assert hit(proxy, h2)
+
+
+def test_publish_reaches_readers_through_both_caches(tree, tmp_path):
+    """After release + HUP, nginx serves the new page within the app's s-maxage, and Varnish
+    at once after scripts/after_reload.py --varnish (one gunicorn behind both caches)."""
+    require("nginx", "varnishd")
+    new_title = "Through the caches: a new headline"
+    g = Gunicorn(tree, env={**APP_ENV, "WEB_CONCURRENCY": "1"}).start()
+    proxies = {}
+    try:
+        proxies["nginx"] = start_proxy("nginx", tmp_path, g.port)
+        proxies["varnish"] = start_proxy("varnish", tmp_path, g.port)
+        old = {}
+        for name, p in proxies.items():
+            old[name] = get(p.url + ARTICLE, BR)[2]
+            assert hit(name, get(p.url + ARTICLE, BR)[1])
+        tree.set_msgstr(f"{SEED}/title", new_title)
+        tree.build()
+        old_workers = set(g.workers())
+        g.hup()
+        g.wait_workers(1, exclude=old_workers, timeout=90)
+        switched = time.monotonic()
+        # Varnish: the release hook waits for the new release, then bans every page.
+        varnish = proxies["varnish"]
+        purge = subprocess.run(
+            [PYTHON, str(ROOT / "scripts" / "after_reload.py"), "--app", g.url,
+             "--varnish", varnish.url, "--build-dir", str(tree.build_dir), "--timeout", "60"],
+            capture_output=True, text=True, timeout=90, check=False)
+        assert purge.returncode == 0, purge.stderr
+        assert get(varnish.url + ARTICLE, BR)[2] != old["varnish"]
+        assert new_title.encode() in get(varnish.url + ARTICLE)[2]
+        # nginx: no purge; the page is refetched (revalidated) once s-maxage has passed.
+        nginx = proxies["nginx"]
+        while new_title.encode() not in get(nginx.url + ARTICLE)[2]:
+            assert time.monotonic() - switched < S_MAXAGE + 2, "nginx kept the old page"
+            time.sleep(0.2)
+        print(f"\nnginx: new page {time.monotonic() - switched:.1f} s after the switch "
+              f"(s-maxage {S_MAXAGE} s)")
+    finally:
+        for p in proxies.values():
+            p.stop()
+        g.stop()
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Answers every request with the headers it received, as JSON (never cacheable)."""
+
+    def do_GET(self):
+        body = json.dumps({k.lower(): v for k, v in self.headers.items()}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_proxies_overwrite_forwarded_headers(proxy, tmp_path):
+    echo = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=echo.serve_forever, daemon=True)
+    thread.start()
+    p = None
+    try:
+        p = start_proxy(proxy, tmp_path, echo.server_address[1]) if proxy == "nginx" else \
+            Varnish(tmp_path / "varnish", echo.server_address[1]).start(probe="/echo")
+        forged = {"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Proto": "https",
+                  "X-Forwarded-Host": "evil.example", "X-Forwarded-Prefix": "//evil.example",
+                  "X-Forwarded-Port": "444", "Forwarded": "for=6.6.6.6;host=evil.example",
+                  "X-Request-ID": "forged-request-id-1"}
+        seen = json.loads(get(p.url + "/echo", forged)[2])
+        assert seen["x-forwarded-for"] == "127.0.0.1"
+        assert seen["x-forwarded-proto"] == "http"
+        for name in ("x-forwarded-host", "x-forwarded-prefix", "x-forwarded-port", "forwarded"):
+            assert name not in seen, (name, seen)
+        assert seen["x-request-id"] != "forged-request-id-1"
+        assert re.fullmatch(r"[A-Za-z0-9._:-]{8,64}", seen["x-request-id"])
+    finally:
+        if p:
+            p.stop()
+        echo.shutdown()
+        echo.server_close()
+
+
+def test_varnish_accepts_purges_from_loopback_only(stack):
+    _g, proxies = stack
+    v = proxies["varnish"]
+    assert v.purge(ARTICLE) == 200
+    # The same request from another address (127.0.0.2, still this machine) is refused.
+    with socket.create_connection(("127.0.0.1", v.port), timeout=5,
+                                  source_address=("127.0.0.2", 0)) as s:
+        s.sendall(b"BAN / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 405"), reply[:100]
