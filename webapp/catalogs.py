@@ -86,9 +86,19 @@ def article_template(article: Article, source_sha256: str) -> Catalog:
     fileobj = io.BytesIO(article.path.read_bytes())
     fileobj.name = str(article.path)
     for lineno, _funcname, (ctxt, msgid), comments in extract_article(fileobj, (), (), {}):
-        cat.add(msgid, "", locations=[(article.path.as_posix(), lineno)],
+        cat.add(msgid, "", locations=[(project_path(article.path), lineno)],
                 auto_comments=comments, context=ctxt)
     return cat
+
+
+def project_path(path: Path | str) -> str:
+    """A source file as a ``#:`` location names it: relative to the project root when it is
+    inside it (``content/x.md``), so catalogs do not change with the checkout's folder."""
+    from webapp.config import ROOT
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
 
 
 def _write(catalog: Catalog, path: Path) -> None:
@@ -165,12 +175,17 @@ def update_ui(translations_dir: Path, gettext_dir: Path, roots: list[Path]) -> l
         ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "--no-wrap",
          "--sort-by-file", "-c", "TRANSLATORS:", "-k", "lazy_gettext", f"--project={PROJECT}",
          f"--copyright-holder={PROJECT}", "-o", str(pot), *map(str, roots)])
+    from babel.messages.pofile import read_po
+    with pot.open("rb") as fh:
+        template = read_po(fh)
+    for msg in template:
+        msg.locations = [(project_path(f), line) for f, line in msg.locations]
+    _write(template, pot)
     done = []
     for loc in LOCALES:
         if loc in (UI_SOURCE_LOCALE, HANT):
             continue
         done.append(f"{ui_po(translations_dir, loc)}: {merge(ui_po(translations_dir, loc), pot, loc)}")
-    from babel.messages.pofile import read_po
     with ui_po(translations_dir, SOURCE_LOCALE).open("rb") as fh:
         zh = read_po(fh, locale=SOURCE_LOCALE)
     report = hant.refresh_domain(UI_DOMAIN, pot, ui_po(translations_dir, HANT), zh)
