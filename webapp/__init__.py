@@ -60,6 +60,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     validate(app.config)
+    # One Host check: the Gate's (RFC 9110 syntax, any case, IPv6 literals, a trailing dot).
+    # Flask reads the same config key for a check of its own (werkzeug's), which refuses some
+    # hosts the Gate trusts ("[::1]:8000", "LOCALHOST", an empty Host) from inside the request,
+    # where the error page cannot be built: a 500. So the list goes to the Gate only.
+    trusted_hosts, app.config["TRUSTED_HOSTS"] = app.config["TRUSTED_HOSTS"], None
     app.template_folder = app.config["TEMPLATES_DIR"]
 
     build = Path(app.config["BUILD_DIR"])
@@ -88,5 +93,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops:  # only what the documented proxy sets; URLs never come from forwarded headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
                                 x_prefix=0)
-    app.wsgi_app = Gate(app.wsgi_app, app.config["TRUSTED_HOSTS"], hsts=app.config["HSTS"])
+    app.wsgi_app = Gate(app.wsgi_app, trusted_hosts, hsts=app.config["HSTS"])
     return app
