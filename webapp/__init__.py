@@ -24,7 +24,6 @@ from webapp.locales import DEFAULT_LOCALE, LocaleConverter
 from webapp.release import Release
 from webapp.site.state import Site
 
-babel = Babel()
 REDIRECT_CACHE_CONTROL = "public, max-age=3600"
 
 
@@ -75,7 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(release.translations_dir)
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
-    babel.init_app(app, locale_selector=locale_selector)
+    # One Babel per app: Flask-Babel keeps the loaded UI catalogs on the Babel object, keyed by
+    # locale only, so a shared one would serve a second app (another release) the first's.
+    Babel(app, locale_selector=locale_selector)
     app.url_map.converters["locale"] = LocaleConverter
     app.url_map.converters["slug"] = templating.SlugConverter
     templating.init_app(app)
