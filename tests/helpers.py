@@ -160,7 +160,8 @@ def plain(markdown: str) -> str:
 # --- pages -----------------------------------------------------------------------------------------
 
 class _Collector(HTMLParser):
-    """Collects (tag, attrs, text, lang_in) for every element with an id, and the page's text."""
+    """Collects, for every element with an id: tag, attrs, text, ``lang_in`` (the language the
+    element is in) and ``text_langs`` (the languages its text is marked as); and the page's text."""
 
     VOID = {"meta", "link", "img", "br", "input", "hr", "source"}
 
@@ -176,7 +177,8 @@ class _Collector(HTMLParser):
             # "lang_in": the language the element is in (its own lang, else its nearest parent's)
             inherited = next((a["lang"] for _, a in reversed(self.stack) if "lang" in a), None)
             self.by_id[attrs["id"]] = {"tag": tag, "attrs": attrs, "text": "",
-                                       "lang_in": attrs.get("lang", inherited)}
+                                       "lang_in": attrs.get("lang", inherited),
+                                       "text_langs": set()}
         if tag not in self.VOID:
             self.stack.append((tag, attrs))
 
@@ -188,9 +190,12 @@ class _Collector(HTMLParser):
 
     def handle_data(self, data):
         self.texts.append(data)
+        lang = next((a["lang"] for _, a in reversed(self.stack) if "lang" in a), None)
         for _, attrs in self.stack:
             if "id" in attrs:
                 self.by_id[attrs["id"]]["text"] += data
+                if data.strip():
+                    self.by_id[attrs["id"]]["text_langs"].add(lang)
 
 
 def parse_page(html: str) -> _Collector:

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from tests.helpers import FULL, UNDATED, build_command, read_catalog, write_catalog
+from tests.helpers import FULL, UNDATED, UPDATED, build_command, read_catalog, write_catalog
 from webapp import create_app
 from webapp.build import BuildError
 from webapp.release import ReleaseError
@@ -127,3 +127,18 @@ def test_readiness_names_the_release_and_its_catalogs(client, app):
     assert body["ready"] is True and body["articles"] == 5
     assert body["release"] == app.extensions["reader"].release.id
     assert body["ui_catalogs"] == {"zh": True, "zh_Hant": True}
+
+
+def test_two_apps_on_two_releases_each_use_their_own_ui_catalogs(site_copy):
+    """A process may start an app per release (the release check, the export, tools): each
+    speaks its own release's UI catalogs, never the first one's."""
+    old = site_copy.app()
+    assert ">分享</button>" in old.test_client().get(f"/zh/{FULL}/").get_data(as_text=True)
+    po = site_copy.translations / "zh" / "LC_MESSAGES" / "messages.po"
+    catalog = read_catalog(po, "zh")
+    catalog.get("Share").string = "转发"
+    write_catalog(po, catalog)
+    new = site_copy.app()
+    assert ">转发</button>" in new.test_client().get(f"/zh/{FULL}/").get_data(as_text=True)
+    # a page the old app renders now (not from its memo) still speaks the old release
+    assert ">分享</button>" in old.test_client().get(f"/zh/{UPDATED}/").get_data(as_text=True)
