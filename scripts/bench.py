@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.server import GunicornServer, free_port  # noqa: E402
+from scripts.gunicorn_server import GunicornServer, free_port  # noqa: E402
 from webapp.config import ROOT  # noqa: E402
 
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))

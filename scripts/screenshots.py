@@ -8,6 +8,7 @@ arguments take only the pictures whose names contain them (``... docs/screenshot
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -16,9 +17,12 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, GunicornServer  # noqa: E402
+from scripts.gunicorn_server import GunicornServer  # noqa: E402
 from webapp.config import ROOT  # noqa: E402
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's (Playwright cannot download)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 SHOTS = [  # (file name, path, viewport, full page)
     ("phone-zh.png", "/zh/jintan-new-energy/", {"width": 390, "height": 844}, False),
     ("phone-en.png", "/en/jintan-new-energy/", {"width": 390, "height": 844}, False),
