@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.helpers import FIXTURE_SLUGS, FULL, article
+from tests.helpers import FIXTURE_SLUGS, FULL, UNDATED, article
 from webapp.content import ContentError, parse_article
 
 
@@ -18,15 +18,17 @@ def test_the_loader_gives_every_part_the_editor_wrote():
     assert a.byline_label.text == "记者"
     assert [b.text for b in a.authors] == ["李明", "周婷"]
     assert a.note.text == "本文是测试用的虚构报道。"
-    assert [(f.caption.text, f.image) for f in a.figures] == [
-        ("龙舟队在湖上训练", "icons/icon-192.png"), ("岸边观众为选手加油", None)]
-    assert a.figures[0].alt.text == "金坛阅读的应用图标" and a.figures[1].alt is None
+    assert [(f.caption.text, f.image, f.alt) for f in a.figures] == [
+        ("龙舟队在湖上训练", None, None), ("岸边观众为选手加油", None, None)]
     assert [(b.kind, b.text[:4]) for b in a.body] == [
         ("paragraph", "三月十四"), ("heading", "传统与创"), ("paragraph", "龙舟节已"),
         ("paragraph", "更多信息"), ("heading", "比赛结果"), ("paragraph", "直溪镇代")]
     assert a.quotes_heading.text == "观众说"
     assert [q.speaker.text for q in a.quotes] == ["王芳", "陈刚", "刘洋", "赵丽"]
     assert str(a.published) == "2026-03-14" and str(a.updated) == "2026-03-20"
+    pictured = article(UNDATED).figures[0]
+    assert (pictured.caption.text, pictured.image, pictured.alt.text, pictured.image_line) == \
+        ("修缮后的石桥", "icons/icon-192.png", "金坛阅读的应用图标", 6)
 
 
 @pytest.mark.parametrize("slug", FIXTURE_SLUGS)
