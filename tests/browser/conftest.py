@@ -1,8 +1,10 @@
-"""Browser tests: the app served by gunicorn (production config), driven by Debian's Chromium.
+"""Browser tests: the fixture site served by gunicorn (production config, on a release built for
+it), driven by Debian's Chromium.
 
 ``playwright install`` cannot download browsers here, so pytest-playwright launches
 ``/usr/bin/chromium`` (override with ``CHROMIUM``). A missing browser skips these tests on a
 developer machine but fails the run in CI (``CI=true``): a skipped browser test is no test.
+Helpers the tests share are in tests/browser/helpers.py.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.server import GunicornServer, free_port  # noqa: F401 (re-exported)
+from tests.browser.helpers import PHONE
+from tests.server import fixture_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items):
@@ -29,7 +31,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    srv = GunicornServer(tmp_path_factory.mktemp("server")).start()
+    srv = fixture_server(tmp_path_factory.mktemp("server")).start()
     yield srv
     srv.stop()
 
@@ -54,7 +56,7 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(base_url):
     """Every test's context: phone viewport and our server. Built here rather than on
     pytest-playwright's session-scoped args, so a module can override ``base_url`` (the
-    static export runs the same tests against another server)."""
+    static export runs the reader tests against another server)."""
     return {"base_url": base_url, "viewport": PHONE, "device_scale_factor": 1}
 
 
@@ -62,12 +64,8 @@ def browser_context_args(base_url):
 def console_errors(page):
     """Collects console errors and uncaught page errors; the test fails if any occurred."""
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}")
+            if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     yield errors
     assert errors == [], errors
-
-
-def horizontal_overflow(page) -> int:
-    """Pixels the page is wider than its viewport (0 when there is no horizontal scrolling)."""
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
