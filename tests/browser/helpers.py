@@ -115,11 +115,14 @@ def expect_announced(page: Page, seg: str, n: int) -> None:
 
 
 def swipe(page: Page, direction: int) -> None:
-    """One finger swipe across the row through real touch input (CDP), ``-1`` = towards next."""
+    """One finger swipe across the row through real touch input (CDP), ``-1`` = towards next:
+    three quarters of a slide's width, so it clearly passes the middle (the browser keeps the
+    first pixels as touch slop) and never reaches a second slide."""
     box = page.locator(EX["row"]).bounding_box()
+    width = page.locator(EX["slide"]).first.bounding_box()["width"]
     y = max(box["y"], 0) + 60
-    x_from = box["x"] + box["width"] * (0.75 if direction < 0 else 0.25)
-    x_to = box["x"] + box["width"] * (0.25 if direction < 0 else 0.75)
+    middle = box["x"] + box["width"] / 2
+    x_from, x_to = middle - direction * width * 0.375, middle + direction * width * 0.375
     cdp = page.context.new_cdp_session(page)
     cdp.send("Input.dispatchTouchEvent",
              {"type": "touchStart", "touchPoints": [{"x": x_from, "y": y}]})
