@@ -157,7 +157,7 @@ def plain(markdown: str) -> str:
     return Markup(render_inline(markdown)).striptags()
 
 
-# --- pages -----------------------------------------------------------------------------------------
+# --- pages ---------------------------------------------------------------------------------
 
 class _Collector(HTMLParser):
     """Collects, for every element with an id: tag, attrs, text, ``lang_in`` (the language the

@@ -75,7 +75,8 @@ def test_a_broken_article_stops_the_build_and_the_site_keeps_its_release(site_co
     (site_copy.content / "broken.md").write_text("---\nsubtitle: x\n---\n", "utf-8")
     with pytest.raises(BuildError) as err:
         site_copy.release()
-    assert err.value.problems == [f"{site_copy.content / 'broken.md'}:1: front matter has no 'title'"]
+    broken = site_copy.content / "broken.md"
+    assert err.value.problems == [f"{broken}:1: front matter has no 'title'"]
     assert current(site_copy) == good.name
     client = create_app(site_copy.config()).test_client()
     assert client.get(f"/en/{FULL}/").status_code == 200

@@ -169,7 +169,7 @@ def test_robots_allows_all_and_names_the_sitemap(client):
     assert f"Sitemap: {BASE}/sitemap.xml" in lines
 
 
-# --- Atom feeds -------------------------------------------------------------------------------------
+# --- Atom feeds ------------------------------------------------------------------------------
 
 def text(el, name):
     found = el.find(f"{ATOM}{name}")

@@ -29,7 +29,8 @@ def test_fixture_zh_hant_catalogs_are_complete_and_never_fuzzy(slug):
 
 
 def test_convert_is_opencc_s2twp():
-    assert hant.convert("小城市如何打造“大产业”？金坛区发改局") == "小城市如何打造“大產業”？金壇區發改局"
+    assert hant.convert("小城市如何打造“大产业”？金坛区发改局") == \
+        "小城市如何打造“大產業”？金壇區發改局"
     assert hant.convert("软件") == "軟體"  # Taiwan phrases, not only characters
 
 
@@ -72,7 +73,8 @@ def desk(site_copy):
 def test_an_editors_correction_survives_a_refresh(desk):
     block = article(FULL).body[0]
     machine = desk.string(block)
-    assert machine == hant.convert(block.text) == "三月十四日，金壇龍舟節在湖邊開幕，吸引了一萬多名遊客。"
+    assert machine == hant.convert(block.text) == \
+        "三月十四日，金壇龍舟節在湖邊開幕，吸引了一萬多名遊客。"
     desk.correct(block, machine.replace("遊客", "旅客"))
     for _ in range(2):  # nothing else changed: refresh, then refresh again
         report = desk.refresh()

@@ -227,7 +227,8 @@ def test_the_page_memo_stays_within_its_byte_bound(make_app):
 # --- hostile input: thousands of generated requests, never a 5xx ----------------------------
 
 HOSTILE = settings(max_examples=1500, deadline=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+                   suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                          HealthCheck.too_slow])
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300) | \
     st.text(max_size=80).map(lambda s: s.encode("utf-8", "ignore").decode("latin-1")).map(
         lambda s: "".join(c for c in s if c >= " " or c == "\t"))  # HTTP forbids CR/LF/NUL

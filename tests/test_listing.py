@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.helpers import (FIXTURE_SLUGS, FULL, PARTIAL, UNDATED, UNTRANSLATED, UPDATED,
+from tests.helpers import (BASE, FIXTURE_SLUGS, FULL, PARTIAL, UNDATED, UNTRANSLATED, UPDATED,
                            article, main_of, text_of, translation)
 
 
@@ -61,8 +61,8 @@ def test_english_front_page_lists_untranslated_articles_and_says_so(client):
 
 def test_traditional_front_page_uses_the_traditional_titles(client):
     listed = items(client.get("/zh-hant/").get_data(as_text=True))
-    assert listed[0] == {**listed[0], "href": f"/zh-hant/{FULL}/", "title": "金壇龍舟節吸引萬名遊客",
-                         "lang": None}
+    assert (listed[0]["href"], listed[0]["title"], listed[0]["lang"]) == \
+        (f"/zh-hant/{FULL}/", "金壇龍舟節吸引萬名遊客", None)
 
 
 def test_front_pages_are_paginated_with_prev_and_next(make_app):
@@ -78,7 +78,7 @@ def test_front_pages_are_paginated_with_prev_and_next(make_app):
     last = client.get("/en/page/3/").get_data(as_text=True)
     assert [i["href"] for i in items(last)] == [f"/en/{UNDATED}/"]
     assert '<link rel="prev" href="/en/page/2/">' in last and 'rel="next"' not in last
-    assert f'<link rel="canonical" href="http://127.0.0.1:8000/en/page/3/">' in last
+    assert f'<link rel="canonical" href="{BASE}/en/page/3/">' in last
     zh = client.get("/zh/page/2/").get_data(as_text=True)
     assert "第 2 页，共 3 页" in text_of(main_of(zh))
 

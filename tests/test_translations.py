@@ -160,7 +160,8 @@ def test_an_edited_paragraph_turns_fuzzy_and_shows_chinese_until_reviewed(site_c
 
     # the translator reviews the entry: the next release shows English again
     msg = catalog.get(new_text, context=edited.msgctxt)
-    msg.string = "The festival has run for **twenty years**; this year it added evening light shows."
+    msg.string = ("The festival has run for **twenty years**; "
+                  "this year it added evening light shows.")
     msg.flags.discard("fuzzy")
     write_catalog(po, catalog)
     page = site_copy.app().test_client().get(f"/en/{FULL}/").get_data(as_text=True)

@@ -13,7 +13,8 @@ from webapp.locales import locale_from_segment
 PHONE = {"width": 390, "height": 844}
 
 CONTROLLED = """() => navigator.serviceWorker.controller ? true : new Promise(resolve =>
-  navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), {once: true}))"""
+  navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true),
+                                           {once: true}))"""
 
 
 def horizontal_overflow(page: Page) -> int:
@@ -286,7 +287,8 @@ def worker_installs_activates_and_controls_the_page(page: Page, base_url: str) -
     expect(page.locator(".update-prompt")).to_be_hidden()  # a first install is no update
 
 
-SAVED_COPY = {"zh": "当前离线，正在显示保存的版本。", "en": "You are offline: reading the saved copy.",
+SAVED_COPY = {"zh": "当前离线，正在显示保存的版本。",
+              "en": "You are offline: reading the saved copy.",
               "zh-hant": "當前離線，正在顯示儲存的版本。"}
 
 

@@ -74,7 +74,8 @@ def test_text_size_is_remembered_across_reloads(page, console_errors):
     assert root_font_px(page) == pytest.approx(base * 1.2)
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-size", "large")
-    assert paragraph.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") == pytest.approx(before * 1.2)
+    size = paragraph.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    assert size == pytest.approx(before * 1.2)
     open_panel(page)
     page.get_by_role("radio", name="Small").check()
     page.reload()
@@ -115,7 +116,8 @@ def test_progress_bar_follows_the_scroll_without_layout_shift(page, console_erro
     page.goto(ARTICLE.format("zh"))
     expect(page.locator("[data-progress]")).to_be_visible()
     assert progress_ratio(page) == pytest.approx(0, abs=0.01)
-    assert page.locator("[data-progress]").evaluate("el => getComputedStyle(el).position") == "fixed"
+    position = page.locator("[data-progress]").evaluate("el => getComputedStyle(el).position")
+    assert position == "fixed"
     page.evaluate("window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2)")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert progress_ratio(page) == pytest.approx(0.5, abs=0.05)
@@ -140,17 +142,19 @@ def test_print_shows_every_quote_and_no_controls(page, console_errors, path):
     for i in range(len(article(FULL).quotes)):
         quote = quotes.nth(i)
         expect(quote).to_be_visible()
-        r = quote.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; }")
+        r = quote.evaluate(
+            "el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; }")
         assert r[0] >= 0 and r[1] <= width, (i, r)  # nothing clipped sideways
         lefts.add(round(r[0]))
         clipped = quote.evaluate("""el => { let p = el.parentElement; while (p) {
-            const s = getComputedStyle(p); if (s.overflowX !== 'visible' && p.scrollWidth > p.clientWidth + 1) return true;
+            const s = getComputedStyle(p);
+            if (s.overflowX !== 'visible' && p.scrollWidth > p.clientWidth + 1) return true;
             p = p.parentElement; } return false; }""")
         assert not clipped, i
     assert len(lefts) == 1  # one above the other
-    for selector in (".switcher", "[data-reading-tools]", "[data-comfort-panel]", "[data-progress]",
-                     "[data-carousel-buttons]", "[data-carousel-picker]", ".update-prompt", ".install",
-                     ".share-button", ".save-button"):
+    for selector in (".switcher", "[data-reading-tools]", "[data-comfort-panel]",
+                     "[data-progress]", "[data-carousel-buttons]", "[data-carousel-picker]",
+                     ".update-prompt", ".install", ".share-button", ".save-button"):
         for element in page.locator(selector).all():
             expect(element).to_be_hidden()
 
@@ -162,19 +166,28 @@ STUB = """(() => {
   const record = window.__speech = {spoken: [], calls: [], listeners: []};
   const synth = {
     getVoices: () => voices.slice(),
-    speak(u) { record.spoken.push({text: u.text, lang: u.lang, voice: u.voice ? u.voice.name : null}); },
+    speak(u) {
+      record.spoken.push({text: u.text, lang: u.lang, voice: u.voice ? u.voice.name : null});
+    },
     pause() { record.calls.push("pause"); },
     resume() { record.calls.push("resume"); },
     cancel() { record.calls.push("cancel"); },
     addEventListener(type, fn) { if (type === "voiceschanged") record.listeners.push(fn); },
     removeEventListener() {},
   };
-  record.addVoices = (more) => { voices.push(...more); record.listeners.forEach(fn => fn(new Event("voiceschanged"))); };
+  record.addVoices = (more) => {
+    voices.push(...more);
+    record.listeners.forEach(fn => fn(new Event("voiceschanged")));
+  };
   Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
-  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; this.lang = ""; this.voice = null; } };
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; this.lang = ""; this.voice = null; }
+  };
 })();"""
-VOICES = ('[{"name": "Stub Mandarin", "lang": "zh-CN", "default": false, "localService": true, "voiceURI": "zh"},'
-          ' {"name": "Stub English", "lang": "en-GB", "default": true, "localService": true, "voiceURI": "en"}]')
+VOICES = ('[{"name": "Stub Mandarin", "lang": "zh-CN", "default": false, "localService": true,'
+          ' "voiceURI": "zh"},'
+          ' {"name": "Stub English", "lang": "en-GB", "default": true, "localService": true,'
+          ' "voiceURI": "en"}]')
 
 
 def expected_speech(locale: str) -> list[str]:

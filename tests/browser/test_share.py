@@ -24,7 +24,8 @@ Object.defineProperty(Navigator.prototype, "share", {configurable: true, writabl
 """
 CSP_VIOLATIONS = """
 window.__csp = [];
-addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+addEventListener("securitypolicyviolation",
+                 (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
 """
 
 
