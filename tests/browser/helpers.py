@@ -271,6 +271,12 @@ def worker_installs_activates_and_controls_the_page(page: Page, base_url: str) -
     wait_until_controlled(page)
     state = page.evaluate("""async () => {
       const registration = await navigator.serviceWorker.getRegistration();
+      // it claims the page first, then finishes activating (it fetches the newest articles)
+      const active = registration.active;
+      if (active.state !== "activated") {
+        await new Promise((resolve) => active.addEventListener("statechange",
+          () => active.state === "activated" && resolve()));
+      }
       const names = await caches.keys();
       const shell = await caches.open(names.find(n => n.startsWith("reader-shell-")));
       return {scope: registration.scope, state: registration.active.state,
