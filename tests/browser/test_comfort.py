@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import FULL, article, plain, shown_text
+from tests.helpers import FULL, UNTRANSLATED, article, plain, shown_text
 
 ARTICLE = f"/{{}}/{FULL}/"
 DARK_BG, LIGHT_BG = "rgb(18, 18, 20)", "rgb(251, 250, 247)"
@@ -278,3 +278,15 @@ def test_listen_on_the_parallel_view_reads_the_pages_language(page, console_erro
     assert texts[:1] == [plain(shown_text(a.title, "en", FULL))]
     assert [t for t in texts if t in body] == body
     assert {s["lang"] for s in spoken} == {"en-GB"}
+
+
+def test_listen_on_an_untranslated_parallel_view_reads_the_chinese(page, console_errors):
+    """No English column to read: Listen reads what the page shows, not nothing."""
+    page.add_init_script(STUB % VOICES)
+    page.goto(f"/en/{UNTRANSLATED}/parallel/")
+    page.locator("[data-listen]").click()
+    spoken = page.evaluate("__speech.spoken")
+    a = article(UNTRANSLATED)
+    assert [s["text"] for s in spoken] == [a.title.text, a.subtitle.text,
+                                           *(b.text for b in a.body)]
+    assert {s["lang"] for s in spoken} == {"zh-CN"}  # the Mandarin voice
