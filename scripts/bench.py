@@ -36,7 +36,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.ops.servers import (
+from scripts.servers import (
     ARTICLE,
     SEED,
     Gunicorn,
@@ -47,7 +47,7 @@ from tests.ops.servers import (
     wrk,
     wrk_result,
 )
-from webapp.config import ROOT
+from webapp.config import ROOT  # noqa: E402
 
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

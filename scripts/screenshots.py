@@ -18,7 +18,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, GunicornServer, worst_case_fonts  # noqa: E402
+from scripts.browser import CHROMIUM, CHROMIUM_ARGS, worst_case_fonts  # noqa: E402
+from scripts.gunicorn_server import GunicornServer  # noqa: E402
 from webapp.config import ROOT  # noqa: E402
 
 SHOTS = [  # (file name, path, viewport, full page)

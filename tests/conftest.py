@@ -1,24 +1,38 @@
-"""Shared fixtures: a fresh app per test (Flask tutorial style) and its test client."""
+"""Shared fixtures (Flask tutorial style: a fresh app per test) on releases built once.
+
+- ``fixture_site``: a release of tests/data (the fixture articles and catalogs), built once per
+  session into a temporary BUILD_DIR; ``app``/``client`` serve it, ``make_app(**config)``
+  serves it with other settings (PAGE_SIZE, TRUSTED_HOSTS...).
+- ``site_copy``: writable copies of the fixture files for tests that edit content or catalogs;
+  ``site_copy.app()`` builds a release of them (about a second) and serves it.
+- ``seed_site``/``seed_client``: the project's own content/ and translations/ (the seed
+  article), only for tests/test_seed_article.py.
+"""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from webapp import create_app
+from tests.helpers import (FIXTURE_CONTENT, SiteCopy, build_release, site_config, start_app,
+                           translations_tree)
 from webapp.config import ROOT
 
-SEED_SLUG = "jintan-new-energy"
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> dict:
+    """Configuration (CONTENT_DIR, TRANSLATIONS_DIR, BUILD_DIR) of the built fixture release."""
+    root = tmp_path_factory.mktemp("fixture-site")
+    config = site_config(FIXTURE_CONTENT, translations_tree(root / "translations"),
+                         root / "build")
+    build_release(config)
+    return config
 
 
 @pytest.fixture
-def make_app(tmp_path):
-    """Build an app; keyword overrides go to ``create_app(test_config)``."""
+def make_app(fixture_site):
+    """Start an app on the fixture release; keyword overrides go to ``create_app``."""
     def factory(**config):
-        config.setdefault("BUILD_DIR", str(tmp_path / "build" / "static"))
-        return create_app({"TESTING": True, **config})
+        return start_app({**fixture_site, **config})
     return factory
 
 
@@ -33,16 +47,24 @@ def client(app):
 
 
 @pytest.fixture
-def content_copy(tmp_path) -> Path:
-    """A writable copy of content/ for tests that edit articles."""
-    dest = tmp_path / "content"
-    shutil.copytree(ROOT / "content", dest)
-    return dest
+def site_copy(tmp_path) -> SiteCopy:
+    return SiteCopy(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory) -> dict:
+    """Configuration of a release of the project's own content and catalogs."""
+    root = tmp_path_factory.mktemp("seed-site")
+    config = site_config(ROOT / "content", ROOT / "translations", root / "build")
+    build_release(config)
+    return config
 
 
 @pytest.fixture
-def translations_copy(tmp_path) -> Path:
-    """A writable copy of translations/ (with compiled .mo files) for catalog tests."""
-    dest = tmp_path / "translations"
-    shutil.copytree(ROOT / "translations", dest)
-    return dest
+def seed_app(seed_site):
+    return start_app(seed_site)
+
+
+@pytest.fixture
+def seed_client(seed_app):
+    return seed_app.test_client()

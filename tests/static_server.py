@@ -16,7 +16,8 @@ class Handler(SimpleHTTPRequestHandler):
                       ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
     def send_error(self, code, message=None, explain=None):
-        """404: the locale's exported not-found page (``/<segment>/404.html``), else ``/404.html``."""
+        """404: the locale's exported not-found page (``/<segment>/404.html``), else
+        ``/404.html``."""
         if code != 404:
             return super().send_error(code, message, explain)
         root = Path(self.directory)

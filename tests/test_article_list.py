@@ -31,7 +31,7 @@ def macros(app):
     def load(locale: str):
         ctx = app.test_request_context(f"/{locale}/")
         ctx.push()
-        g.lang_code = locale
+        g.locale = locale
         module = app.jinja_env.get_template("_article_list.html").make_module({})
         return module, ctx
     contexts = []

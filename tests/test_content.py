@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from webapp import create_app
+from tests.helpers import FIXTURE_SLUGS, FULL, UNDATED
+from tests.helpers import article as fixture_article
+from webapp.build import BuildError, build
+from webapp.config import load as load_config
 from webapp.config import ROOT
 from webapp.content import (
     Block, ContentError, ContentErrors, Kind, find_article_files, load_articles, main, parse_article,
@@ -61,6 +64,46 @@ def test_every_part_of_the_format_becomes_blocks_in_reading_order():
         "title", "subtitle", "byline", "author", "author", "note", "caption", "alt", "caption",
         "paragraph", "heading", "paragraph", "heading", "paragraph", "paragraph",
         "quotes-heading", "speaker", "role", "quote"]
+
+
+def test_the_loader_gives_every_part_the_editor_wrote():
+    a = fixture_article(FULL)
+    assert a.title.text == "金坛龙舟节吸引万名游客"
+    assert a.subtitle.text == "传统节日带动文旅消费"
+    assert a.byline_label.text == "记者"
+    assert [b.text for b in a.authors] == ["李明", "周婷"]
+    assert a.note.text == "本文是测试用的虚构报道。"
+    assert [(f.caption.text, f.image, f.alt) for f in a.figures] == [
+        ("龙舟队在湖上训练", None, None), ("岸边观众为选手加油", None, None)]
+    assert [(b.kind, b.text[:4]) for b in a.body] == [
+        ("paragraph", "三月十四"), ("heading", "传统与创"), ("paragraph", "龙舟节已"),
+        ("paragraph", "更多信息"), ("heading", "比赛结果"), ("paragraph", "直溪镇代")]
+    assert a.quotes_heading.text == "观众说"
+    assert [q.speaker.text for q in a.quotes] == ["王芳", "陈刚", "刘洋", "赵丽"]
+    assert str(a.published) == "2026-03-14" and str(a.updated) == "2026-03-20"
+    pictured = fixture_article(UNDATED).figures[0]
+    assert (pictured.caption.text, pictured.image, pictured.alt.text, pictured.image_line) == \
+        ("修缮后的石桥", "icons/icon-192.png", "金坛阅读的应用图标", 6)
+
+
+@pytest.mark.parametrize("slug", FIXTURE_SLUGS)
+def test_block_ids_are_unique_and_anchors_are_valid(slug):
+    blocks = fixture_article(slug).blocks
+    ids = [b.id for b in blocks]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z0-9-]*", i) for i in ids)
+    assert all(b.msgctxt == f"{slug}/{b.id}" for b in blocks)
+
+
+def test_editing_one_paragraph_keeps_every_other_id_through_a_release(site_copy):
+    before = site_copy.article(FULL)
+    target = before.body[2]
+    site_copy.edit(FULL, target.text, target.text + "新增一句。")
+    after = site_copy.article(FULL)
+    changed = {b.id for b in before.blocks} ^ {b.id for b in after.blocks}
+    assert changed == {target.id, after.body[2].id}
+    assert [b.id for b in before.blocks if b is not target] == \
+           [b.id for b in after.blocks if b.id != after.body[2].id]
 
 
 def test_blocks_carry_their_file_line_and_gettext_context():
@@ -116,12 +159,15 @@ def test_block_is_a_plain_record():
     ("---\ntitle: [unclosed\n---\n", 2, "not valid YAML"),
     ("title: 标题\n\n正文。\n", 1, "must start with a '---'"),
     ("---\ntitle: 标题\n", 1, "no closing '---'"),
-    (GOOD_HEAD + "quotes:\n  items:\n    - role: 总经理\n      text: 说了话\n---\n", 5, "quote speaker"),
-    (GOOD_HEAD + "quotes:\n  items:\n    - speaker: 张三\n      text: 说了话\n---\n", 5, "quote role"),
+    (GOOD_HEAD + "quotes:\n  items:\n    - role: 总经理\n      text: 说了话\n---\n", 5,
+     "quote speaker"),
+    (GOOD_HEAD + "quotes:\n  items:\n    - speaker: 张三\n      text: 说了话\n---\n", 5,
+     "quote role"),
     (GOOD_HEAD + "published: 2023-13-45\n---\n", 3, "invalid date '2023-13-45'"),
     (GOOD_HEAD + "---\n\n段落 ![图](images/x.jpg)\n", 5, "images are not allowed in the body"),
     (GOOD_HEAD + "figures:\n  - caption: 图\n    image: a.jpg\n---\n", 5, "alt text"),
-    (GOOD_HEAD + "figures:\n  - caption: 图\n    image: ../../etc/passwd\n    alt: x\n---\n", 5, "under static/"),
+    (GOOD_HEAD + "figures:\n  - caption: 图\n    image: ../../etc/passwd\n    alt: x\n---\n", 5,
+     "under static/"),
     (GOOD_HEAD + "colour: red\n---\n", 3, "unknown front matter key 'colour'"),
     (GOOD_HEAD + "published: yesterday\n---\n", 3, "published must be a date"),
     (GOOD_HEAD + "published: 2026年11月29日\n---\n", 3, "write a date as 2026-11-29"),
@@ -363,18 +409,20 @@ def test_a_file_not_in_utf8_is_refused_with_the_line_of_its_first_bad_byte(tmp_p
         load_articles(tmp_path)
 
 
-def test_a_malformed_file_stops_start_up_with_its_name(tmp_path):
-    write(tmp_path, "ok.md", GOOD_HEAD + "---\n\n段落。\n")
-    write(tmp_path, "broken.md", "---\nsubtitle: x\n---\n")
-    with pytest.raises(ContentError, match=r"broken\.md:1: front matter has no 'title'"):
-        create_app({"CONTENT_DIR": str(tmp_path), "BUILD_DIR": str(tmp_path / "b")})
+def test_a_malformed_file_stops_the_release_build_with_its_name(tmp_path):
+    write(tmp_path / "content", "ok.md", GOOD_HEAD + "---\n\n段落。\n")
+    write(tmp_path / "content", "broken.md", "---\nsubtitle: x\n---\n")
+    with pytest.raises(BuildError, match=r"broken\.md:1: front matter has no 'title'"):
+        build(load_config({"CONTENT_DIR": str(tmp_path / "content"), "BUILD_DIR": str(tmp_path / "b")}),
+              log=lambda *_: None)
 
 
-def test_a_figure_whose_image_file_is_missing_stops_start_up(tmp_path):
-    write(tmp_path, "pic.md", GOOD_HEAD + "figures:\n  - caption: 图\n    image: images/nope.jpg\n"
+def test_a_figure_whose_image_file_is_missing_stops_the_release_build(tmp_path):
+    write(tmp_path / "content", "pic.md", GOOD_HEAD + "figures:\n  - caption: 图\n    image: images/nope.jpg\n"
           "    alt: 描述\n---\n\n段落。\n")
-    with pytest.raises(ContentError, match=r"pic\.md:5: figure image static/images/nope\.jpg does not exist"):
-        create_app({"CONTENT_DIR": str(tmp_path), "BUILD_DIR": str(tmp_path / "b")})
+    with pytest.raises(BuildError, match=r"pic\.md:5: figure image static/images/nope\.jpg"):
+        build(load_config({"CONTENT_DIR": str(tmp_path / "content"), "BUILD_DIR": str(tmp_path / "b")}),
+              log=lambda *_: None)
 
 
 @pytest.mark.parametrize("front, message", [
@@ -407,3 +455,11 @@ def test_the_command_line_check_prints_every_problem_without_a_traceback(tmp_pat
         f"{tmp_path / 'gone.md'}: broken symbolic link (to {tmp_path / 'nowhere.md'}): "
         "restore its target or delete the link",
         f"{tmp_path / 'x.MD'}: an article file name ends in '.md' (lowercase): rename it to x.md"]
+
+
+def test_duplicate_paragraphs_are_kept_with_distinct_ids(tmp_path):
+    path = tmp_path / "dup.md"
+    path.write_text(GOOD_HEAD + "---\n\n同一段。\n\n同一段。\n", "utf-8")
+    body = parse_article(path).body
+    assert [b.text for b in body] == ["同一段。", "同一段。"]
+    assert body[0].id != body[1].id

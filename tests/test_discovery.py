@@ -1,9 +1,9 @@
-"""Sharing and discovery: sitemap (sitemaps.org + hreflang), robots.txt, Atom feeds (RFC 4287),
-Open Graph / Twitter meta and NewsArticle JSON-LD, each parsed and checked field by field."""
+"""Sharing and discovery: the sitemap index and its sitemaps (sitemaps.org + hreflang),
+robots.txt, Atom feeds (RFC 4287), Open Graph / Twitter meta and NewsArticle JSON-LD, each
+parsed with a real XML/JSON parser and checked field by field."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,18 +11,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import SEED_SLUG
-from tests.helpers import seed_article
-from webapp.discovery import HEADLINE_MAX, headline, json_ld
-from webapp.i18n import LOCALES
+from tests.helpers import (BASE, FIXTURE_SLUGS, FULL, PARTIAL, SEGMENTS, TAGS, UNDATED,
+                           UNTRANSLATED, UPDATED, article, translation)
+from webapp.locales import LOCALES
+from webapp.seo import HEADLINE_MAX, headline, json_ld
 
-BASE = "http://localhost"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SEGMENTS = {code: info.segment for code, info in LOCALES.items()}
-TAGS = {code: info.tag for code, info in LOCALES.items()}
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
@@ -55,7 +52,8 @@ class Head(HTMLParser):
             self.json_ld[-1] += data
 
     def props(self, name: str) -> list[str]:
-        return [m["content"] for m in self.meta if m.get("property") == name or m.get("name") == name]
+        return [m["content"] for m in self.meta
+                if m.get("property") == name or m.get("name") == name]
 
 
 def head_of(client, url: str) -> Head:
@@ -64,187 +62,289 @@ def head_of(client, url: str) -> Head:
     return h
 
 
-# --- sitemap and robots ------------------------------------------------------------------------
+def xml_of(client, path: str) -> ET.Element:
+    resp = client.get(path)
+    assert resp.status_code == 200, path
+    assert resp.headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert resp.headers["Cache-Control"] == "public, max-age=600" and resp.headers["ETag"]
+    return ET.fromstring(resp.data)
 
-def test_sitemap_lists_every_page_in_every_locale_with_alternates(client, app):
-    resp = client.get("/sitemap.xml")
-    assert resp.status_code == 200
-    assert resp.headers["Content-Type"].startswith("application/xml")
-    assert resp.headers["Cache-Control"] == "public, max-age=3600" and resp.headers["ETag"]
-    root = ET.fromstring(resp.data)
+
+def sitemap_urls(client) -> dict[str, ET.Element]:
+    """Every <url> of every sitemap the index lists, by <loc>."""
+    urls = {}
+    for loc in xml_of(client, "/sitemap.xml").iter(f"{SM}loc"):
+        for url in xml_of(client, loc.text.removeprefix(BASE)).findall(f"{SM}url"):
+            loc_text = url.find(f"{SM}loc").text
+            assert loc_text not in urls, f"listed twice: {loc_text}"
+            urls[loc_text] = url
+    return urls
+
+
+def alternates(url: ET.Element) -> dict[str, str]:
+    links = url.findall(f"{XHTML}link")
+    assert all(link.get("rel") == "alternate" for link in links)
+    return {link.get("hreflang"): link.get("href") for link in links}
+
+
+# --- sitemaps and robots -------------------------------------------------------------------------
+
+def test_sitemap_is_an_index_of_the_pages_and_one_sitemap_per_month(client):
+    root = xml_of(client, "/sitemap.xml")
+    assert root.tag == f"{SM}sitemapindex"
+    assert [s.find(f"{SM}loc").text for s in root.findall(f"{SM}sitemap")] == [
+        f"{BASE}/sitemaps/pages.xml", f"{BASE}/sitemaps/2026-03.xml",
+        f"{BASE}/sitemaps/2026-02.xml", f"{BASE}/sitemaps/2026-01.xml",
+        f"{BASE}/sitemaps/undated.xml"]
+
+
+def test_the_pages_sitemap_lists_front_pages_and_archive_in_every_locale(client):
+    root = xml_of(client, "/sitemaps/pages.xml")
     assert root.tag == f"{SM}urlset"
     urls = {u.find(f"{SM}loc").text: u for u in root.findall(f"{SM}url")}
-    paths = [""] + [f"{slug}/" for slug in app.extensions["articles"]]
-    if "reader.parallel" in app.view_functions:
-        paths += [f"{slug}/parallel/" for slug in app.extensions["articles"]]
-    expected = {f"{BASE}/{seg}/{p}" for seg in SEGMENTS.values() for p in paths}
-    assert set(urls) == expected
+    paths = ["", "archive/", "archive/2026/03/", "archive/2026/02/", "archive/2026/01/"]
+    assert set(urls) == {f"{BASE}/{seg}/{p}" for seg in SEGMENTS.values() for p in paths}
     for loc, url in urls.items():
         path = loc.split("/", 4)[4]
-        alternates = {l.get("hreflang"): l.get("href") for l in url.findall(f"{XHTML}link")}
-        assert all(l.get("rel") == "alternate" for l in url.findall(f"{XHTML}link"))
         want = {TAGS[c]: f"{BASE}/{SEGMENTS[c]}/{path}" for c in LOCALES}
         want["x-default"] = f"{BASE}/zh/{path}"
-        assert alternates == want, loc  # every locale, self included, and x-default
-        assert loc in alternates.values()
-    article = urls[f"{BASE}/zh-hant/{SEED_SLUG}/"]
-    assert article.find(f"{SM}lastmod").text == "2026-11-29"  # the seed's `updated`
-    dt.date.fromisoformat(article.find(f"{SM}lastmod").text)
+        assert alternates(url) == want, loc  # every locale, self included, and x-default
 
 
-def test_sitemap_urls_follow_the_requests_public_url(client):
-    body = client.get("/sitemap.xml", base_url="https://reader.example").get_data(as_text=True)
-    assert "https://reader.example/zh-hant/" in body and "http://localhost" not in body
-    assert client.get("/sitemap.xml").headers["ETag"] != \
-        client.get("/sitemap.xml", base_url="https://reader.example").headers["ETag"]
+def test_month_sitemaps_list_each_article_where_its_translation_has_started(client):
+    urls = sitemap_urls(client)
+    articles = {loc: u for loc, u in urls.items() if "/archive/" not in loc
+                and loc.rstrip("/").count("/") > 3}
+    expected = set()
+    for slug in FIXTURE_SLUGS:
+        segs = ["zh", "zh-hant"] if slug == UNTRANSLATED else list(SEGMENTS.values())
+        expected |= {f"{BASE}/{seg}/{slug}/" for seg in segs}
+        if slug != UNTRANSLATED:  # the parallel view needs English
+            expected |= {f"{BASE}/{seg}/{slug}/parallel/" for seg in SEGMENTS.values()}
+    assert set(articles) == expected
+    full = alternates(urls[f"{BASE}/en/{FULL}/"])
+    assert full == {"zh-Hans": f"{BASE}/zh/{FULL}/", "en": f"{BASE}/en/{FULL}/",
+                    "zh-Hant": f"{BASE}/zh-hant/{FULL}/", "x-default": f"{BASE}/zh/{FULL}/"}
+    assert alternates(urls[f"{BASE}/zh/{UNTRANSLATED}/"]) == {
+        "zh-Hans": f"{BASE}/zh/{UNTRANSLATED}/", "zh-Hant": f"{BASE}/zh-hant/{UNTRANSLATED}/",
+        "x-default": f"{BASE}/zh/{UNTRANSLATED}/"}
+
+
+@pytest.mark.parametrize("slug, lastmod", [
+    (FULL, "2026-03-20"),                      # updated, else published
+    (UPDATED, "2026-02-28T09:30:00+08:00"),    # a time is written with its zone
+    (PARTIAL, "2026-02-10"),
+    (UNDATED, None),                           # no date invented
+])
+def test_sitemap_lastmod_is_the_last_edit_as_w3c_datetime(client, slug, lastmod):
+    url = sitemap_urls(client)[f"{BASE}/zh/{slug}/"]
+    found = url.find(f"{SM}lastmod")
+    assert (found.text if found is not None else None) == lastmod
 
 
 def test_every_sitemap_url_answers_200(client):
-    root = ET.fromstring(client.get("/sitemap.xml").data)
-    for loc in root.iter(f"{SM}loc"):
-        assert client.get(loc.text.removeprefix(BASE)).status_code == 200, loc.text
+    for loc in sitemap_urls(client):
+        assert client.get(loc.removeprefix(BASE)).status_code == 200, loc
+
+
+def test_a_month_without_articles_has_no_sitemap(client):
+    assert client.get("/sitemaps/2025-01.xml").status_code == 404
+    assert client.get("/sitemaps/2026-3.xml").status_code == 404
+
+
+def test_sitemap_urls_come_from_the_site_url_not_the_host(client, make_app):
+    body = client.get("/sitemap.xml", base_url="http://localhost:5000").get_data(as_text=True)
+    assert f"{BASE}/sitemaps/pages.xml" in body and "localhost" not in body
+    other = make_app(SITE_URL="https://reader.example").test_client()
+    assert "https://reader.example/sitemaps/2026-03.xml" in other.get("/sitemap.xml").get_data(
+        as_text=True)
 
 
 def test_robots_allows_all_and_names_the_sitemap(client):
-    resp = client.get("/robots.txt", base_url="https://reader.example")
+    resp = client.get("/robots.txt")
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/plain")
     lines = resp.get_data(as_text=True).splitlines()
     assert "User-agent: *" in lines and "Allow: /" in lines
-    assert not any(l.startswith("Disallow:") and l.strip() != "Disallow:" for l in lines)
-    assert "Sitemap: https://reader.example/sitemap.xml" in lines
+    assert not any(line.startswith("Disallow:") and line.strip() != "Disallow:" for line in lines)
+    assert f"Sitemap: {BASE}/sitemap.xml" in lines
 
 
-# --- Atom feeds -----------------------------------------------------------------------------------
+# --- Atom feeds ------------------------------------------------------------------------------
 
 def text(el, name):
     found = el.find(f"{ATOM}{name}")
     return found.text if found is not None else None
 
 
-@pytest.mark.parametrize("code", list(LOCALES))
-def test_atom_feed_per_locale_has_the_required_elements(client, code):
-    seg = SEGMENTS[code]
+def feed_of(client, seg: str) -> ET.Element:
     resp = client.get(f"/{seg}/feed.atom")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
-    assert resp.headers["Cache-Control"] == "public, max-age=3600"
-    feed = ET.fromstring(resp.data)
+    assert resp.headers["Cache-Control"] == "public, max-age=600"
+    return ET.fromstring(resp.data)
+
+
+@pytest.mark.parametrize("code", list(LOCALES))
+def test_atom_feed_per_locale_has_the_required_elements(client, code):
+    seg = SEGMENTS[code]
+    feed = feed_of(client, seg)
     assert feed.tag == f"{ATOM}feed" and feed.get(XML_LANG) == TAGS[code]
-    # RFC 4287 §4.1.1: id, title, updated; author (no entry lacks one here anyway); rel=self
+    # RFC 4287 §4.1.1: id, title, updated, author, rel=self
     assert text(feed, "id") == f"{BASE}/{seg}/feed.atom"
-    assert text(feed, "title")
-    assert RFC3339.match(text(feed, "updated"))
+    assert text(feed, "title") and text(feed, "subtitle")
+    assert text(feed, "updated") == "2026-03-20T00:00:00+08:00"  # the newest entry's
     assert feed.find(f"{ATOM}author/{ATOM}name").text
-    links = [(l.get("rel"), l.get("type"), l.get("hreflang"), l.get("href"))
-             for l in feed.findall(f"{ATOM}link")]
+    links = [(link.get("rel"), link.get("type"), link.get("hreflang"), link.get("href"))
+             for link in feed.findall(f"{ATOM}link")]
     assert ("self", "application/atom+xml", None, f"{BASE}/{seg}/feed.atom") in links
     assert ("alternate", "text/html", None, f"{BASE}/{seg}/") in links
-    for other, info in LOCALES.items():
+    for other, info in LOCALES.items():   # every other language's feed, where it has one
         if other != code:
             assert ("alternate", "application/atom+xml", info.tag,
                     f"{BASE}/{info.segment}/feed.atom") in links
-    entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 1
-    entry = entries[0]
-    assert text(entry, "id") == f"{BASE}/{seg}/{SEED_SLUG}/"
-    assert text(entry, "updated") == "2026-11-29T00:00:00+08:00" == text(feed, "updated")
-    assert entry.find(f"{ATOM}published") is None  # the seed's publication date is unknown
-    alternates = [l for l in entry.findall(f"{ATOM}link") if l.get("rel") == "alternate"]
-    assert alternates[0].get("href") == f"{BASE}/{seg}/{SEED_SLUG}/"
-    assert len({(l.get("type"), l.get("hreflang")) for l in alternates}) == len(alternates) == 3
-    assert [a.find(f"{ATOM}name").text for a in entry.findall(f"{ATOM}author")]
-    assert text(entry, "title") and text(entry, "summary")
-    content = entry.find(f"{ATOM}content")
-    assert content.get("type") == "html" and content.text.count("<p>") >= 12
-    if code == "zh_Hant":
-        assert text(entry, "title") == "小城市如何打造「大產業」？"
-        assert text(entry, "summary") == "探究金壇新春「第一會」背後的答案"
-        assert [a.find(f"{ATOM}name").text for a in entry.findall(f"{ATOM}author")] == \
-            ["師杰", "王冰瑩", "陳月喬"]
-    if code == "en":
-        assert text(entry, "title").startswith("How can a small city build")
-        assert "<script" not in content.text
+    for entry in feed.findall(f"{ATOM}entry"):
+        assert RFC3339.match(text(entry, "updated"))
+        assert text(entry, "title") and text(entry, "summary")
+        alternate = [(link.get("hreflang"), link.get("href"))
+                     for link in entry.findall(f"{ATOM}link") if link.get("rel") == "alternate"]
+        assert alternate[0] == (None, text(entry, "id"))
+        assert all(tag and href.startswith(BASE) for tag, href in alternate[1:])
+        assert entry.find(f"{ATOM}content").get("type") == "html"
 
 
-def test_feeds_leave_out_undated_articles(make_app, content_copy):
-    article = content_copy / f"{SEED_SLUG}.md"
-    article.write_text(re.sub(r"(?m)^updated: .*\n", "", article.read_text("utf-8")), "utf-8")
-    client = make_app(CONTENT_DIR=str(content_copy)).test_client()
-    assert client.get("/en/feed.atom").status_code == 404  # no date to give: no invented one
-    root = ET.fromstring(client.get("/sitemap.xml").data)
-    assert root.find(f"{SM}url/{SM}lastmod") is None
+@pytest.mark.parametrize("seg, slugs", [
+    ("zh", [FULL, UPDATED, PARTIAL, UNTRANSLATED]),        # the source: every dated article
+    ("zh-hant", [FULL, UPDATED, PARTIAL, UNTRANSLATED]),
+    ("en", [FULL, UPDATED, PARTIAL]),                      # not the one not translated yet
+])
+def test_feeds_carry_the_newest_dated_articles_available_in_their_language(client, seg, slugs):
+    entries = feed_of(client, seg).findall(f"{ATOM}entry")
+    assert [text(e, "id") for e in entries] == [f"{BASE}/{seg}/{s}/" for s in slugs]
 
 
-def test_feed_uses_published_when_given(make_app, content_copy):
-    article = content_copy / f"{SEED_SLUG}.md"
-    article.write_text(article.read_text("utf-8").replace(
-        "updated: 2026-11-29", "published: 2023-01-30\nupdated: 2026-11-29"), "utf-8")
-    client = make_app(CONTENT_DIR=str(content_copy)).test_client()
-    entry = ET.fromstring(client.get("/zh/feed.atom").data).find(f"{ATOM}entry")
-    assert text(entry, "published") == "2023-01-30T00:00:00+08:00"
-    assert text(entry, "updated") == "2026-11-29T00:00:00+08:00"
-    ld = json.loads(head_of(client, f"/zh/{SEED_SLUG}/").json_ld[0])
-    assert ld["datePublished"] == "2023-01-30T00:00:00+08:00"
+def test_feed_entries_carry_dates_authors_and_the_full_text(client):
+    entries = {text(e, "id"): e for e in feed_of(client, "en").findall(f"{ATOM}entry")}
+    full = entries[f"{BASE}/en/{FULL}/"]
+    assert text(full, "published") == "2026-03-14T00:00:00+08:00"
+    assert text(full, "updated") == "2026-03-20T00:00:00+08:00"
+    assert [a.find(f"{ATOM}name").text for a in full.findall(f"{ATOM}author")] == \
+        ["Li Ming", "Zhou Ting"]
+    assert text(full, "title") == "Jintan dragon boat festival draws ten thousand visitors"
+    assert text(full, "summary") == "A traditional festival lifts tourism spending"
+    content = full.find(f"{ATOM}content").text
+    a = article(FULL)
+    for block in [*a.body, *(q.text for q in a.quotes), a.note]:
+        msgstr = translation(block, "en", FULL)
+        assert re.sub(r"\*\*|\[|\]\([^)]*\)", "", msgstr) in re.sub(r"<[^>]+>", "", content)
+    assert "<strong>twenty years</strong>" in content and "<script" not in content
+    updated_only = entries[f"{BASE}/en/{UPDATED}/"]
+    assert text(updated_only, "updated") == "2026-02-28T09:30:00+08:00"
+    assert updated_only.find(f"{ATOM}published") is None  # unknown: never invented
+
+
+def test_feed_text_shown_in_the_source_is_marked(client):
+    entries = {text(e, "id"): e for e in feed_of(client, "en").findall(f"{ATOM}entry")}
+    content = entries[f"{BASE}/en/{PARTIAL}/"].find(f"{ATOM}content").text
+    untranslated = article(PARTIAL).body[2]
+    assert re.search(rf'<p id="{untranslated.id}" lang="zh-Hans"[^>]*>{untranslated.text}</p>',
+                     content)
+
+
+def test_traditional_feed_uses_the_traditional_text(client):
+    entry = feed_of(client, "zh-hant").find(f"{ATOM}entry")
+    assert text(entry, "title") == "金壇龍舟節吸引萬名遊客"
+    assert [a.find(f"{ATOM}name").text for a in entry.findall(f"{ATOM}author")] == ["李明", "周婷"]
+    assert entry.find(f"{ATOM}title").get(XML_LANG) is None  # ours, not a fallback
+
+
+def test_feed_size_bounds_the_entries(make_app):
+    feed = ET.fromstring(make_app(FEED_SIZE=2).test_client().get("/zh/feed.atom").data)
+    assert [text(e, "id") for e in feed.findall(f"{ATOM}entry")] == \
+        [f"{BASE}/zh/{FULL}/", f"{BASE}/zh/{UPDATED}/"]
+
+
+def test_a_feed_with_nothing_dated_and_translated_is_404(site_copy):
+    for slug in (FULL, UPDATED, PARTIAL):
+        (site_copy.content / f"{slug}.md").unlink()
+    client = site_copy.app().test_client()
+    # left: an undated article (Atom needs a date) and one not translated into English
+    assert client.get("/en/feed.atom").status_code == 404
+    assert [text(e, "id") for e in feed_of(client, "zh").findall(f"{ATOM}entry")] == \
+        [f"{BASE}/zh/{UNTRANSLATED}/"]
 
 
 def test_pages_link_their_feed(client):
-    for code, seg in SEGMENTS.items():
-        links = head_of(client, f"/{seg}/").links
-        feeds = [l for l in links if l.get("type") == "application/atom+xml"]
-        assert [l["href"] for l in feeds] == [f"/{seg}/feed.atom"]
+    for seg in SEGMENTS.values():
+        for path in (f"/{seg}/", f"/{seg}/{FULL}/", f"/{seg}/archive/"):
+            feeds = [link for link in head_of(client, path).links
+                     if link.get("type") == "application/atom+xml"]
+            assert [link["href"] for link in feeds] == [f"/{seg}/feed.atom"], path
 
 
-# --- Open Graph, Twitter, JSON-LD ---------------------------------------------------------------
+# --- Open Graph, Twitter, JSON-LD -----------------------------------------------------------------
 
 @pytest.mark.parametrize("code", list(LOCALES))
 def test_open_graph_and_twitter_meta(client, code):
     seg = SEGMENTS[code]
-    head = head_of(client, f"/{seg}/{SEED_SLUG}/")
-    canonical = f"{BASE}/{seg}/{SEED_SLUG}/"
+    head = head_of(client, f"/{seg}/{FULL}/")
+    canonical = f"{BASE}/{seg}/{FULL}/"
     assert head.props("og:type") == ["article"]
     assert head.props("og:url") == [canonical]
-    assert [l["href"] for l in head.links if l.get("rel") == "canonical"] == [canonical]
+    assert [link["href"] for link in head.links if link.get("rel") == "canonical"] == [canonical]
     assert head.props("og:title")[0] and head.props("og:description")[0]
     assert head.props("og:site_name")[0]
     assert head.props("og:locale") == [LOCALES[code].og]
     assert sorted(head.props("og:locale:alternate")) == \
         sorted(i.og for c, i in LOCALES.items() if c != code)
+    assert head.props("article:published_time") == ["2026-03-14T00:00:00+08:00"]
+    assert head.props("article:modified_time") == ["2026-03-20T00:00:00+08:00"]
     assert head.props("twitter:card") == ["summary"]
     assert head.props("twitter:title") == head.props("og:title")
-    assert head.props("og:image") == []  # no photo to show: none invented
-    if code == "zh_Hant":
-        assert head.props("og:title") == ["小城市如何打造「大產業」？"]
+    assert head.props("og:image") == []  # no article photo to show: none invented
+    titles = {"zh": "金坛龙舟节吸引万名游客", "zh_Hant": "金壇龍舟節吸引萬名遊客",
+              "en": "Jintan dragon boat festival draws ten thousand visitors"}
+    assert head.props("og:title") == [titles[code]]
 
 
 @pytest.mark.parametrize("code", list(LOCALES))
 def test_news_article_json_ld(client, code):
     seg = SEGMENTS[code]
-    head = head_of(client, f"/{seg}/{SEED_SLUG}/")
+    head = head_of(client, f"/{seg}/{FULL}/")
     assert len(head.json_ld) == 1
     ld = json.loads(head.json_ld[0])
-    canonical = f"{BASE}/{seg}/{SEED_SLUG}/"
+    canonical = f"{BASE}/{seg}/{FULL}/"
     assert ld["@context"] == "https://schema.org" and ld["@type"] == "NewsArticle"
     assert ld["url"] == ld["@id"] == ld["mainEntityOfPage"]["@id"] == canonical
-    assert 0 < len(ld["headline"]) <= 110
     assert ld["headline"] == head.props("og:title")[0]
-    assert ld["inLanguage"] == LOCALES[code].tag
+    assert ld["description"] == head.props("og:description")[0]
+    assert ld["inLanguage"] == TAGS[code]
     assert ld["publisher"] == {"@type": "Organization", "name": "Jintan Reader",
                                "logo": ld["publisher"]["logo"]}
     assert ld["publisher"]["logo"]["url"].startswith(f"{BASE}/static/icons/icon-512.")
-    assert len(ld["author"]) == 3 and all(a["@type"] == "Person" and a["name"] for a in ld["author"])
-    assert "datePublished" not in ld  # unknown for the seed, never invented
-    assert ld["dateModified"] == "2026-11-29T00:00:00+08:00"
+    logo = client.get(ld["publisher"]["logo"]["url"].removeprefix(BASE))
+    assert logo.status_code == 200
+    logo.close()  # whitenoise streams the file
+    assert [a["@type"] for a in ld["author"]] == ["Person", "Person"]
+    assert ld["datePublished"] == "2026-03-14T00:00:00+08:00"
+    assert ld["dateModified"] == "2026-03-20T00:00:00+08:00"
     if code == "zh":
         translations = {w["inLanguage"]: w["url"] for w in ld["workTranslation"]}
-        assert translations == {"en": f"{BASE}/en/{SEED_SLUG}/",
-                                "zh-Hant": f"{BASE}/zh-hant/{SEED_SLUG}/"}
+        assert translations == {"en": f"{BASE}/en/{FULL}/", "zh-Hant": f"{BASE}/zh-hant/{FULL}/"}
         assert "translationOfWork" not in ld
     else:
-        assert ld["translationOfWork"] == {"@type": "NewsArticle", "@id": f"{BASE}/zh/{SEED_SLUG}/",
-                                           "url": f"{BASE}/zh/{SEED_SLUG}/", "inLanguage": "zh-Hans"}
+        assert ld["translationOfWork"] == {"@type": "NewsArticle", "@id": f"{BASE}/zh/{FULL}/",
+                                           "url": f"{BASE}/zh/{FULL}/", "inLanguage": "zh-Hans"}
         assert "workTranslation" not in ld
     if code == "en":
-        assert [a["name"] for a in ld["author"]] == ["Shi Jie", "Wang Bingying", "Chen Yueqiao"]
+        assert [a["name"] for a in ld["author"]] == ["Li Ming", "Zhou Ting"]
+
+
+def test_json_ld_names_only_translations_that_exist_and_invents_no_date(client):
+    ld = json.loads(head_of(client, f"/zh/{UNTRANSLATED}/").json_ld[0])
+    assert [w["inLanguage"] for w in ld["workTranslation"]] == ["zh-Hant"]
+    undated = json.loads(head_of(client, f"/zh/{UNDATED}/").json_ld[0])
+    assert "datePublished" not in undated and "dateModified" not in undated
+    assert "author" not in undated and "description" not in undated
 
 
 def test_json_ld_cannot_break_out_of_its_script_element():
@@ -257,16 +357,16 @@ def test_json_ld_cannot_break_out_of_its_script_element():
 def test_headline_is_cut_to_110_characters():
     assert headline("短标题") == "短标题"
     long = "长" * 200
-    assert len(headline(long)) == HEADLINE_MAX and headline(long).endswith("…")
+    assert len(headline(long)) == HEADLINE_MAX == 110 and headline(long).endswith("…")
 
 
 def test_article_page_has_a_share_button_hidden_without_javascript(client, app):
-    page = client.get(f"/zh-hant/{SEED_SLUG}/").get_data(as_text=True)
+    page = client.get(f"/zh-hant/{FULL}/").get_data(as_text=True)
     assert '<div class="share" data-share>' in page
     assert '<button type="button" class="share-button" data-reserve hidden>分享</button>' in page
     assert 'data-copied="連結已複製"' in page
-    share_js = app.extensions["assets"]["js/share.js"]
+    share_js = app.extensions["reader"].release.assets["js/share.js"]
     assert f'<script type="module" src="/static/{share_js}"></script>' in page
-    en = client.get(f"/en/{SEED_SLUG}/").get_data(as_text=True)
+    en = client.get(f"/en/{FULL}/").get_data(as_text=True)
     assert ">Share</button>" in en and 'data-copied="Link copied"' in en
     assert 'role="status"' in en

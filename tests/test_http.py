@@ -1,5 +1,6 @@
-"""HTTP behaviour a CDN, a proxy and a browser rely on: encodings, validators, methods,
-security headers, proxies, and hostile input that must never produce a 5xx."""
+"""HTTP behaviour a CDN, a proxy and a browser rely on: encodings, validators, caching
+policies, methods, security headers, trusted hosts, proxies, and hostile input that must never
+produce a 5xx or a cache entry."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SEED_SLUG
+from tests.helpers import BASE, FULL
 
-ARTICLE = f"/en/{SEED_SLUG}/"
+ARTICLE = f"/en/{FULL}/"
 
 
 @pytest.mark.parametrize("accept, coding", [
@@ -27,6 +28,16 @@ def test_pages_are_compressed_as_negotiated(client, accept, coding):
     assert resp.headers["Vary"] == "Accept-Encoding"
     body = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[coding](resp.data)
     assert body == plain
+
+
+@pytest.mark.parametrize("path", ["/sw.js", "/sitemap.xml", "/sitemaps/pages.xml",
+                                  "/en/feed.atom", "/robots.txt", "/en/manifest.webmanifest",
+                                  "/zh/", "/en/archive/"])
+def test_every_text_response_is_compressed_when_asked(client, path):
+    plain = client.get(path).data
+    resp = client.get(path, headers={"Accept-Encoding": "gzip, br"})
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(resp.data) == plain
 
 
 def test_article_html_fits_in_one_round_trip(client):
@@ -51,9 +62,24 @@ def test_each_encoding_has_its_own_strong_etag_and_304(client):
     assert stale.status_code == 200
 
 
-def test_page_cache_control_lets_a_cdn_serve_stale_while_revalidating(client):
-    cc = client.get(ARTICLE).headers["Cache-Control"]
-    assert "public" in cc and "max-age=" in cc and "stale-while-revalidate=" in cc
+@pytest.mark.parametrize("path, cache_control", [
+    (ARTICLE, "public, max-age=0, s-maxage=60"),       # browsers revalidate, shared caches hold
+    (f"/zh/{FULL}/parallel/", "public, max-age=0, s-maxage=60"),
+    ("/zh/", "public, max-age=0, s-maxage=60"),
+    ("/zh/archive/", "public, max-age=0, s-maxage=60"),
+    ("/zh/offline/", "public, max-age=0, s-maxage=60"),
+    ("/en/feed.atom", "public, max-age=600"),
+    ("/sitemap.xml", "public, max-age=600"),
+    ("/sitemaps/2026-03.xml", "public, max-age=600"),
+    ("/robots.txt", "public, max-age=600"),
+    ("/sw.js", "no-cache"),
+    ("/zh/manifest.webmanifest", "no-cache"),
+    ("/", "private, no-cache"),
+    ("/en/no-such-story/", "no-store"),
+    ("/healthz", "no-store"),
+])
+def test_every_response_has_a_deliberate_cache_control(client, path, cache_control):
+    assert client.get(path).headers["Cache-Control"] == cache_control
 
 
 def test_head_has_the_headers_of_get_without_a_body(client):
@@ -72,30 +98,38 @@ def test_other_methods_get_405_with_allow(client, method):
 
 
 def test_static_files_support_byte_ranges(client, app):
-    url = "/static/" + app.extensions["assets"]["css/site.css"]
+    url = "/static/" + app.extensions["reader"].release.assets["css/site.css"]
     resp = client.get(url, headers={"Range": "bytes=0-9"})
     assert resp.status_code == 206 and len(resp.data) == 10
     assert resp.headers["Content-Range"].startswith("bytes 0-9/")
     resp.close()
 
 
-@pytest.mark.parametrize("path", ["/", ARTICLE, "/en/", "/en/missing/", "/healthz"])
+SECURITY_PATHS = ["/", ARTICLE, "/en/", "/en/missing/", "/healthz", "/sw.js", "/favicon.ico"]
+
+
+@pytest.mark.parametrize("path", SECURITY_PATHS)
 def test_security_headers_on_every_response(client, path):
     resp = client.get(path)
     csp = resp.headers["Content-Security-Policy"]
     for directive in ("default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'",
-                      "object-src 'none'"):
+                      "object-src 'none'", "script-src 'self'"):
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["Referrer-Policy"] and resp.headers["Permissions-Policy"]
     assert resp.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert resp.headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in resp.headers  # plain HTTP
+    resp.close()
 
 
-def test_static_files_carry_security_headers_too(client, app):
-    resp = client.get("/static/" + app.extensions["assets"]["css/site.css"])
+def test_static_files_carry_one_cross_origin_policy(client, app):
+    resp = client.get("/static/" + app.extensions["reader"].release.assets["css/site.css"])
+    assert resp.status_code == 200
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "Access-Control-Allow-Origin" not in resp.headers  # not meant for other origins
     resp.close()
 
 
@@ -105,42 +139,105 @@ def test_pages_have_no_inline_script_or_style(client):
     tags = [tag.split(">", 1)[0] for tag in page.split("<script")[1:]]
     # our own files, or a JSON-LD data block (not executed: CSP script-src does not apply)
     assert all('src="/static/' in tag or tag == ' type="application/ld+json"' for tag in tags)
-    assert sum(tag == ' type="application/ld+json"' for tag in tags) <= 1
+    assert sum(tag == ' type="application/ld+json"' for tag in tags) == 1
 
 
 def test_hsts_only_over_https(client):
-    resp = client.get(ARTICLE, base_url="https://news.example")
-    assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
+    resp = client.get(ARTICLE, base_url="https://localhost")
+    assert resp.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
 
 
-def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(make_app):
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "news.example"}
-    untrusted = make_app().test_client().get(ARTICLE, headers=headers).get_data(as_text=True)
-    assert 'rel="canonical" href="http://localhost/en/' in untrusted
-    trusted = make_app(PROXY_FIX_HOPS=1).test_client().get(ARTICLE, headers=headers)
-    page = trusted.get_data(as_text=True)
-    assert f'rel="canonical" href="https://news.example/en/{SEED_SLUG}/"' in page
-    assert 'hreflang="zh-Hans" href="https://news.example/zh/' in page
-    assert "Strict-Transport-Security" in trusted.headers
+def test_forwarded_headers_set_only_the_scheme_and_only_behind_a_configured_proxy(make_app):
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example",
+               "X-Forwarded-Prefix": "//evil.example"}
+    untrusted = make_app().test_client().get(ARTICLE, headers=headers)
+    assert "Strict-Transport-Security" not in untrusted.headers
+    trusted = make_app(PROXY_FIX_HOPS=1).test_client()
+    resp = trusted.get(ARTICLE, headers=headers)
+    assert "Strict-Transport-Security" in resp.headers  # the proxy said https
+    for page in (untrusted.get_data(as_text=True), resp.get_data(as_text=True)):
+        assert "evil.example" not in page  # URLs come from SITE_URL, never forwarded headers
+        assert f'rel="canonical" href="{BASE}{ARTICLE}"' in page
+    redirect = trusted.get("/", headers=headers)
+    assert redirect.headers["Location"] == "/zh/"
+    assert trusted.get("/zh", headers=headers).headers["Location"] == "/zh/"
 
 
-def test_trusted_hosts_refuse_a_spoofed_host(make_app):
-    client = make_app(TRUSTED_HOSTS=["news.example"]).test_client()
-    assert client.get(ARTICLE, base_url="http://news.example").status_code == 200
-    resp = client.get(ARTICLE, base_url="http://evil.example")
-    assert resp.status_code == 400 and "evil.example" not in resp.get_data(as_text=True)
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1:8601@evil.example",
+                                  "localhost.evil.example", "evil.example:80",
+                                  "localhost/zh", "[::1]@evil.example", "a b"])
+@pytest.mark.parametrize("path", ["/", ARTICLE, "/sw.js", "/healthz", "/zh"])
+def test_an_untrusted_host_is_refused_before_anything(client, host, path):
+    resp = client.get(path, headers={"Host": host})
+    assert resp.status_code == 400
+    assert "Location" not in resp.headers and resp.headers["Cache-Control"] == "no-store"
+    assert b"evil" not in resp.data
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_files_are_refused_for_an_untrusted_host_too(client, app):
+    url = "/static/" + app.extensions["reader"].release.assets["css/site.css"]
+    assert client.get(url, headers={"Host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:5000", "127.0.0.1", "127.0.0.1:8000",
+                                  "[::1]:8000", "[::1]", "LOCALHOST", "localhost."])
+def test_the_default_trusted_hosts_are_the_site_and_loopback(client, host):
+    resp = client.get(ARTICLE, headers={"Host": host})
+    assert resp.status_code == 200
+    assert client.get("/en/no-such-story/", headers={"Host": host}).status_code == 404
+
+
+def test_an_empty_host_is_answered_as_the_server_itself(client):
+    """HTTP/1.0 clients send no Host (and RFC 9112 allows an empty one): the server's own name
+    stands in, as WSGI says; never a 5xx."""
+    assert client.get(ARTICLE, headers={"Host": ""}).status_code == 200
+
+
+def test_configured_trusted_hosts(make_app):
+    client = make_app(SITE_URL="https://news.example",
+                      TRUSTED_HOSTS=["www.news.example"]).test_client()
+    assert client.get(ARTICLE, headers={"Host": "news.example"}).status_code == 200
+    assert client.get(ARTICLE, headers={"Host": "www.news.example"}).status_code == 200
+    assert client.get(ARTICLE, headers={"Host": "localhost"}).status_code == 400
+    assert client.get(ARTICLE, headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_query_strings_and_hosts_never_create_cache_entries(app):
+    client = app.test_client()
+    memo = app.extensions["reader"].memo
+    page = client.get(ARTICLE).data
+    entries = len(memo)
+    for i in range(40):
+        assert client.get(f"{ARTICLE}?v={i}").data == page
+        assert client.get(ARTICLE, headers={"Host": f"localhost:{8000 + i}"}).data == page
+    assert len(memo) == entries
+
+
+def test_the_page_memo_stays_within_its_byte_bound(make_app):
+    app = make_app(PAGE_MEMO_MB=1)
+    client = app.test_client()
+    memo = app.extensions["reader"].memo
+    for seg in ("zh", "en", "zh-hant"):
+        for path in (f"/{seg}/", f"/{seg}/archive/", f"/{seg}/{FULL}/", f"/{seg}/{FULL}/parallel/"):
+            assert client.get(path, headers={"Accept-Encoding": "br"}).status_code == 200
+            assert memo.bytes <= memo.max_bytes == 1024 * 1024
 
 
 # --- hostile input: thousands of generated requests, never a 5xx ----------------------------
 
 HOSTILE = settings(max_examples=1500, deadline=None,
-                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+                   suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                          HealthCheck.too_slow])
 header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=300) | \
     st.text(max_size=80).map(lambda s: s.encode("utf-8", "ignore").decode("latin-1")).map(
         lambda s: "".join(c for c in s if c >= " " or c == "\t"))  # HTTP forbids CR/LF/NUL
-path_text = st.lists(st.sampled_from(["zh", "en", "fr", SEED_SLUG, "..", ".", "%2e%2e", "static",
-                                      "css", "%00", "%ff", "sw.js", "", "a" * 300, "中文", ";",
-                                      "%2F", "healthz"]) | st.text(max_size=20), max_size=6)
+path_text = st.lists(st.sampled_from(["zh", "en", "zh-hant", "fr", FULL, "parallel", "page",
+                                      "archive", "2026", "03", "undated", "..", ".", "%2e%2e",
+                                      "static", "css", "%00", "%ff", "sw.js", "feed.atom", "",
+                                      "a" * 300, "中文", ";", "%2F", "healthz", "sitemaps",
+                                      "2026-03.xml", "manifest.webmanifest"])
+                     | st.text(max_size=20), max_size=6)
 
 
 def assert_not_5xx(resp):
@@ -180,9 +277,19 @@ def test_hostile_cookies(client, cookie):
     assert_not_5xx(client.get("/", headers={"Cookie": f"locale={cookie}"}))
 
 
+@HOSTILE
+@given(host=header_text)
+def test_hostile_hosts_are_refused_or_served_never_a_5xx(client, host):
+    resp = client.get(ARTICLE, headers={"Host": host})
+    assert resp.status_code in (200, 400), host
+    resp.close()
+
+
 @pytest.mark.parametrize("path", [
-    "/static/../webapp/__init__.py", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fwsgi.py",
-    "/static//etc/passwd", "/static/css/../../../../etc/passwd", "/static/manifest.json.gz/..",
+    "/static/../webapp/__init__.py", "/static/%2e%2e/%2e%2e/etc/passwd",
+    "/static/..%2f..%2fwsgi.py", "/static//etc/passwd", "/static/css/../../../../etc/passwd",
+    "/static/manifest.json.gz/..", "/static/../releases/current/release.json",
+    "/static/../cache.sqlite",
 ])
 def test_path_traversal_against_static_files_is_404(client, path):
     resp = client.get(path)

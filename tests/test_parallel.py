@@ -1,37 +1,32 @@
-"""The parallel view (中英对照): every block in Chinese then English, paired by id, each with
-its own ``lang``; a block without English shows its source once, marked."""
+"""The parallel view (中英对照): every block in Chinese then English, paired by id, each with its
+own ``lang``. A block without English shows its source once beside an empty English cell; the
+page says once, at the top, how much is translated."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 
-from tests.conftest import SEED_SLUG
-from tests.helpers import english_catalog, parse_page, seed_article
-from tests.test_translations import pybabel
-from webapp.i18n import LOCALES, SOURCE_LOCALE
-from webapp.parallel import SECOND_LOCALE
-
-PARALLEL = f"/{{}}/{SEED_SLUG}/parallel/"
-BASE = "http://localhost"
+from tests.helpers import (BASE, FULL, PARTIAL, SEGMENTS, TAGS, UNTRANSLATED, article,
+                           main_of, parse_page, plain, translation)
+from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE
 
 
-def units(article) -> list[tuple[str, list]]:
+def units(a) -> list[tuple[str, list]]:
     """Reading units in order, as rows: (row id, the blocks shown in that row)."""
-    rows = [(article.title.id, [article.title])]
-    if article.subtitle:
-        rows.append((article.subtitle.id, [article.subtitle]))
-    if article.authors:
-        rows.append(("byline", [b for b in (article.byline_label,) if b] + list(article.authors)))
-    if article.note:
-        rows.append((article.note.id, [article.note]))
-    rows += [(f.caption.id, [f.caption]) for f in article.figures]
-    rows += [(b.id, [b]) for b in article.body]
-    if article.quotes_heading:
-        rows.append((article.quotes_heading.id, [article.quotes_heading]))
-    rows += [(q.id, [q.text, q.speaker, q.role]) for q in article.quotes]
+    rows = [(a.title.id, [a.title])]
+    if a.subtitle:
+        rows.append((a.subtitle.id, [a.subtitle]))
+    if a.authors:
+        rows.append(("byline", list(a.authors)))
+    if a.note:
+        rows.append((a.note.id, [a.note]))
+    rows += [(f.caption.id, [f.caption]) for f in a.figures]
+    rows += [(b.id, [b]) for b in a.body]
+    if a.quotes_heading:
+        rows.append((a.quotes_heading.id, [a.quotes_heading]))
+    rows += [(q.id, [q.text, q.speaker, q.role]) for q in a.quotes]
     return rows
 
 
@@ -41,35 +36,49 @@ def position(page: str, element_id: str) -> int:
     return found
 
 
+def notices(page: str) -> list[str]:
+    return re.findall(r'<p class="translation-status" role="note">([^<]*)</p>', page)
+
+
+def credits(page: str) -> list[str]:
+    return re.findall(r'<p class="translation-credit">([^<]*)</p>', page)
+
+
 @pytest.mark.parametrize("ui", list(LOCALES))
 def test_every_block_in_both_languages_in_order(client, ui):
-    resp = client.get(PARALLEL.format(LOCALES[ui].segment))
+    resp = client.get(f"/{SEGMENTS[ui]}/{FULL}/parallel/")
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
-    assert f'<html lang="{LOCALES[ui].tag}">' in page
+    assert f'<html lang="{TAGS[ui]}">' in page
     parsed = parse_page(page)
-    catalog = english_catalog()
-    article = seed_article()
-    shown = [b for _, blocks in units(article) for b in blocks]
-    assert {b.id for b in shown} == {b.id for b in article.blocks if b.kind != "alt"}
+    a = article(FULL)
+    shown = [b for _, blocks in units(a) for b in blocks]
+    assert {b.id for b in shown} | {"byline-label"} == {b.id for b in a.blocks if b.kind != "alt"}
     last = -1
-    for row_id, blocks in units(article):
+    for row_id, blocks in units(a):
         row = position(page, row_id)
         assert row > last, f"row {row_id} out of order"
         for block in blocks:
             zh, en = parsed.by_id[f"{block.id}-zh"], parsed.by_id[f"{block.id}-en"]
-            assert zh["text"] == block.text, block.id
-            assert zh["attrs"]["lang"] == "zh-Hans"
-            english = catalog.get(block.text, context=block.msgctxt).string
-            assert en["text"] == english, block.id
-            assert en["attrs"]["lang"] == "en"
+            assert zh["text"] == plain(block.text), block.id
+            assert zh["lang_in"] == "zh-Hans"
+            assert en["text"] == plain(translation(block, "en", FULL)), block.id
+            assert en["lang_in"] == "en"
         # within a row: all Chinese cells, then all English cells (the columns)
         zh_last = max(position(page, f"{b.id}-zh") for b in blocks)
         en_first = min(position(page, f"{b.id}-en") for b in blocks)
         assert row < zh_last < en_first, row_id
         last = max(position(page, f"{b.id}-en") for b in blocks)
-    assert "parallel-missing" not in page  # the seed is fully translated
+    assert "parallel-missing" not in page and notices(page) == []
     assert page.count("<h1") == 1
+
+
+def test_labels_inside_each_column_are_in_that_columns_language(client):
+    page = client.get(f"/en/{FULL}/parallel/").get_data(as_text=True)
+    note = page.split('class="note prow prow--note"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'lang="([^"]+)"><strong class="note-label">([^<]+)</strong>', note) == \
+        [("zh-Hans", "编者按："), ("en", "Editor’s note:")]
+    assert credits(page) == ["Translated from the Chinese original by the Jintan Reader team."]
 
 
 def test_pairs_use_named_locales():
@@ -77,30 +86,77 @@ def test_pairs_use_named_locales():
 
 
 @pytest.mark.parametrize("ui", ["zh", "en"])
+def test_a_partly_translated_article_leaves_the_english_cell_empty(client, ui):
+    page = client.get(f"/{ui}/{PARTIAL}/parallel/").get_data(as_text=True)
+    parsed = parse_page(page)
+    a = article(PARTIAL)
+    missing = [a.body[1], a.body[2]]  # fuzzy (its source changed) and empty
+    for block in missing:
+        assert main_of(page).count(f">{block.text}<") == 1, block.id  # the source, once
+        assert parsed.by_id[f"{block.id}-zh"]["lang_in"] == "zh-Hans"
+        assert f"{block.id}-en" not in parsed.by_id
+        row = page.split(f'id="{block.id}"', 1)[1].split("</div>", 1)[0]
+        empty = re.findall(r'<p class="([^"]*parallel-missing[^"]*)" aria-hidden="true"></p>', row)
+        assert empty == ["pcell pcell--en parallel-missing"]
+    # a quote whose text has no English: its English cell is empty too, whole
+    quote = a.quotes[1]
+    row = page.split(f'id="{quote.id}"', 1)[1].split('<div class="prow', 1)[0]
+    assert '<div class="pcell pcell--en parallel-missing" aria-hidden="true"></div>' in row
+    assert f"{quote.text.id}-en" not in parsed.by_id
+    # the rows around keep their own English: pairing is by id, nothing shifted
+    for block in (a.body[0], a.body[3], a.quotes[0].text):
+        assert parsed.by_id[f"{block.id}-en"]["text"] == translation(block, "en", PARTIAL)
+    assert "No English translation yet" not in page and "暂无英文译文" not in page
+    said = {"en": ["10 of 14 passages are translated into English; the others are shown in "
+                   "Chinese only."],
+            "zh": ["全文共 14 段，已有 10 段译成英文，其余仅显示中文。"]}
+    assert notices(page) == said[ui]  # once, at the top
+    assert position(page, "p-88e08c7e") > page.find('class="translation-status"')
+    assert credits(page) == {
+        "en": ["The English passages were translated from the Chinese original by the Jintan "
+               "Reader team."],
+        "zh": ["英文部分由金坛阅读团队根据中文原文翻译。"]}[ui]
+
+
+def test_an_untranslated_article_shows_its_source_once_and_is_not_indexed(client):
+    page = client.get(f"/en/{UNTRANSLATED}/parallel/").get_data(as_text=True)
+    parsed = parse_page(page)
+    for block in article(UNTRANSLATED).blocks:
+        assert main_of(page).count(f">{block.text}<") == 1 and f"{block.id}-zh" in parsed.by_id
+        assert f"{block.id}-en" not in parsed.by_id
+    assert notices(page) == ["This article has not been translated into English yet, so only "
+                             "the Chinese original is shown."]
+    assert credits(page) == []
+    assert '<meta name="robots" content="noindex">' in page and 'rel="canonical"' not in page
+    legend = page.split('class="parallel-legend"', 1)[1].split("</p>", 1)[0]
+    assert "中文" in legend and "English" not in legend
+
+
+@pytest.mark.parametrize("ui", ["zh", "en"])
 def test_canonical_alternates_and_switcher(client, ui):
-    page = client.get(PARALLEL.format(ui)).get_data(as_text=True)
+    page = client.get(f"/{ui}/{FULL}/parallel/").get_data(as_text=True)
     # its own canonical, and a cluster of its own: the parallel page in each UI locale
-    assert f'<link rel="canonical" href="{BASE}/{ui}/{SEED_SLUG}/parallel/">' in page
+    assert f'<link rel="canonical" href="{BASE}/{ui}/{FULL}/parallel/">' in page
     for info in LOCALES.values():
         assert (f'<link rel="alternate" hreflang="{info.tag}" '
-                f'href="{BASE}/{info.segment}/{SEED_SLUG}/parallel/">') in page
-    assert f'hreflang="x-default" href="{BASE}/zh/{SEED_SLUG}/parallel/"' in page
+                f'href="{BASE}/{info.segment}/{FULL}/parallel/">') in page
+    assert f'hreflang="x-default" href="{BASE}/zh/{FULL}/parallel/"' in page
     switcher = page.split('<nav class="switcher"', 1)[1].split("</nav>", 1)[0]
     # the languages lead back to the single-language article; the parallel option is current
     for info in LOCALES.values():
-        assert f'href="/{info.segment}/{SEED_SLUG}/" hreflang="{info.tag}"' in switcher
+        assert f'href="/{info.segment}/{FULL}/" hreflang="{info.tag}"' in switcher
     assert switcher.count('aria-current="page"') == 1
     current = re.search(r'<a href="([^"]+)"[^>]*aria-current="page"', switcher)
-    assert current.group(1) == f"/{ui}/{SEED_SLUG}/parallel/"
-    assert ("中英对照" if ui == "zh" else "Side by side") in current.group(0) + switcher
+    assert current.group(1) == f"/{ui}/{FULL}/parallel/"
+    assert ("中英对照" if ui == "zh" else "Side by side") in switcher
 
 
 @pytest.mark.parametrize("ui", ["zh", "en"])
 def test_the_article_links_to_its_parallel_view(client, ui):
-    page = client.get(f"/{ui}/{SEED_SLUG}/").get_data(as_text=True)
+    page = client.get(f"/{ui}/{FULL}/").get_data(as_text=True)
     switcher = page.split('<nav class="switcher"', 1)[1].split("</nav>", 1)[0]
     link = re.search(r'<a href="([^"]+)" class="switcher-parallel"[^>]*>([^<]+)</a>', switcher)
-    assert link.group(1) == f"/{ui}/{SEED_SLUG}/parallel/"
+    assert link.group(1) == f"/{ui}/{FULL}/parallel/"
     assert "aria-current" not in link.group(0)
     assert link.group(2) == ("中英对照" if ui == "zh" else "Side by side")
     # the front page has no article to pair: no parallel option there
@@ -109,34 +165,3 @@ def test_the_article_links_to_its_parallel_view(client, ui):
 
 def test_unknown_article_has_no_parallel_view(client):
     assert client.get("/en/no-such-story/parallel/").status_code == 404
-
-
-@pytest.mark.parametrize("how", ["fuzzy", "missing"])
-def test_a_block_without_english_shows_its_source_once_marked(translations_copy, make_app, how):
-    article = seed_article()
-    para, quote = article.body[2], article.quotes[1].text
-    po = translations_copy / "en/LC_MESSAGES/article.po"
-    with po.open("rb") as fh:
-        cat = read_po(fh)
-    for block in (para, quote):
-        if how == "fuzzy":
-            cat.get(block.text, context=block.msgctxt).flags.add("fuzzy")
-        else:
-            cat.delete(block.text, context=block.msgctxt)
-    with po.open("wb") as fh:
-        write_po(fh, cat, width=0)
-    pybabel("compile", "-D", "article", "-d", str(translations_copy))
-    client = make_app(TRANSLATIONS_DIR=str(translations_copy)).test_client()
-    for ui, note in (("en", "No English translation yet"), ("zh", "暂无英文译文")):
-        page = client.get(PARALLEL.format(ui)).get_data(as_text=True)
-        parsed = parse_page(page)
-        for block in (para, quote):
-            assert page.count(block.text) == 1, (ui, block.id)  # the source, once
-            assert parsed.by_id[f"{block.id}-zh"]["attrs"]["lang"] == "zh-Hans"
-            assert f"{block.id}-en" not in parsed.by_id
-        row = page.split(f'id="{para.id}"', 1)[1].split("</div>", 1)[0]
-        assert "parallel-missing" in row and note in row
-        # the other rows keep their own English: pairing is by id, nothing shifted
-        after = article.body[3]
-        english = english_catalog().get(after.text, context=after.msgctxt).string
-        assert parsed.by_id[f"{after.id}-en"]["text"] == english

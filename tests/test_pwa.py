@@ -1,22 +1,21 @@
-"""Install and offline, on the Flask test client: the worker script, its precache manifest
-(Workbox's ``[{url, revision}]``), the web app manifests and the offline pages."""
+"""Install and offline, on the Flask test client: the worker script and the data it carries
+(shell precache in Workbox's ``[{url, revision}]``, the newest articles per language, the page
+patterns it may keep), the web app manifests, the offline page and the saved library."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 
-from tests.conftest import SEED_SLUG
-from tests.helpers import seed_article
+from tests.helpers import (FULL, PARTIAL, SEGMENTS, UNDATED, UNTRANSLATED, UPDATED, read_catalog,
+                           write_catalog)
 from webapp.config import ROOT
-from webapp.i18n import LOCALES
-from webapp.pwa import THEME_COLOR, png_size
+from webapp.locales import LOCALES
+from webapp.site.offline import THEME_COLOR, png_size
 
 
 def status(client, url: str) -> int:
@@ -26,14 +25,17 @@ def status(client, url: str) -> int:
     return resp.status_code
 
 
-def precache_of(client) -> list[dict]:
+def worker(client) -> dict:
+    """The constants /sw.js starts with (JSON values), by name."""
     js = client.get("/sw.js").get_data(as_text=True)
-    return json.loads(re.search(r"^const PRECACHE = (.*);$", js, re.M).group(1))
-
-
-def version_of(client) -> str:
-    js = client.get("/sw.js").get_data(as_text=True)
-    return json.loads(re.search(r"^const VERSION = (.*);$", js, re.M).group(1))
+    found = {}
+    for name in ("RELEASE", "SHELL", "SHELL_VERSION", "LATEST", "OFFLINE_PAGES", "MAX_PAGES",
+                 "LOCALE_TABLE"):
+        found[name] = json.loads(re.search(rf"^const {name} = (.*?);(?:\s*//.*)?$", js, re.M)[1])
+    found["READ_PATTERNS"] = json.loads(
+        re.search(r"^const READ_PATTERNS = (\[.*?\])\.map", js, re.M)[1])
+    found["js"] = js
+    return found
 
 
 def test_worker_script_is_javascript_revalidated_every_time(client):
@@ -42,94 +44,117 @@ def test_worker_script_is_javascript_revalidated_every_time(client):
     assert resp.headers["Content-Type"] == "text/javascript; charset=utf-8"
     assert resp.headers["Cache-Control"] == "no-cache"
     assert "Service-Worker-Allowed" not in resp.headers  # at the root, scope "/" needs none
-    body = resp.get_data(as_text=True)
-    assert "skipWaiting()" in body and "SKIP_WAITING" in body
-    # skipWaiting only on the reader's request, never on install
-    install = body.split('addEventListener("install"', 1)[1].split("addEventListener(", 1)[0]
-    assert "skipWaiting" not in install
     etag = resp.headers["ETag"]
     assert client.get("/sw.js", headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_precache_lists_every_page_in_every_locale_and_the_static_files(app, client):
-    entries = precache_of(client)
-    urls = [e["url"] for e in entries]
+def test_a_new_worker_takes_over_by_itself(client):
+    js = worker(client)["js"]
+    install = js.split('addEventListener("install"', 1)[1].split("addEventListener(", 1)[0]
+    assert "self.skipWaiting()" in install  # no "click to update" step for offline pages
+    activate = js.split('addEventListener("activate"', 1)[1].split("\n});", 1)[0]
+    assert "clients.claim()" in activate
+    assert "SKIP_WAITING" not in js
+
+
+def test_the_shell_is_the_offline_and_saved_pages_manifests_and_hashed_static_files(app, client):
+    shell = worker(client)["SHELL"]
+    urls = [e["url"] for e in shell]
     assert len(urls) == len(set(urls))
-    pages = set()
-    for code in (info.segment for info in LOCALES.values()):  # zh, en, zh-hant
-        pages |= {f"/{code}/", f"/{code}/offline/"}
-        pages |= {f"/{code}/{slug}/" for slug in app.extensions["articles"]}
-        pages |= {f"/{code}/{slug}/parallel/" for slug in app.extensions["articles"]}
-    statics = {"/static/" + hashed for src, hashed in app.extensions["assets"].items()
-               if not src.startswith("screenshots/")}
-    assert set(urls) == pages | statics
-    assert "/" not in urls and "/sw.js" not in urls  # "/" redirects (workbox#173)
-    for entry in entries:
+    pages = {f"/{seg}/{kind}/" for seg in SEGMENTS.values() for kind in ("offline", "saved")}
+    pages |= {f"/{seg}/manifest.webmanifest" for seg in SEGMENTS.values()}
+    assets = app.extensions["reader"].release.assets
+    statics = {"/static/" + hashed for src, hashed in assets.items()
+               if not src.startswith(("screenshots/", "icons/favicon", "icons/apple-touch"))}
+    assert set(urls) == pages | statics  # no article: the first install is bounded
+    for entry in shell:
         if entry["url"] in pages:
-            assert re.fullmatch(r"[0-9a-f]{12}", entry["revision"]), entry
+            body = client.get(entry["url"]).data
+            assert entry["revision"] == hashlib.sha256(body).hexdigest()[:12], entry
         else:
             assert entry["revision"] is None  # the URL carries the content hash
             assert re.search(r"\.[0-9a-f]{12}\.\w+$", entry["url"])
-    for url in urls:  # each answers 200 itself: a precached redirect breaks navigations
-        assert status(client, url) == 200, url
-    for src in ("css/site.css", "js/app.js", "js/pwa.js", "icons/icon-192.png"):
-        assert "/static/" + app.extensions["assets"][src] in urls
+        assert status(client, entry["url"]) == 200, entry  # a precached redirect breaks pages
+    for src in ("css/site.css", "js/app.js", "js/pwa.js", "js/offline.js", "icons/icon-192.png"):
+        assert "/static/" + assets[src] in urls
 
 
-def test_revisions_do_not_depend_on_the_host(client):
-    before = precache_of(client)
-    page = client.get(f"/en/{SEED_SLUG}/", base_url="https://reader.example.com")
-    assert "https://reader.example.com/en/" in page.get_data(as_text=True)
-    assert precache_of(client) == before
-    other = client.get("/sw.js", base_url="https://reader.example.com").get_data()
-    assert other == client.get("/sw.js").get_data()
+def test_the_worker_keeps_the_newest_articles_in_each_language(client):
+    latest = worker(client)["LATEST"]
+    assert latest["en"] == ["/en/", f"/en/{FULL}/", f"/en/{UPDATED}/", f"/en/{PARTIAL}/"]
+    for seg in ("zh", "zh-hant"):  # every dated article exists in Chinese; undated ones wait
+        assert latest[seg] == [f"/{seg}/"] + [f"/{seg}/{s}/"
+                                             for s in (FULL, UPDATED, PARTIAL, UNTRANSLATED)]
+    assert not any(UNDATED in url for urls in latest.values() for url in urls)
 
 
-def test_an_unchanged_deploy_changes_nothing(make_app):
-    first = make_app().test_client().get("/sw.js").get_data()
-    second = make_app().test_client().get("/sw.js").get_data()
-    assert first == second  # same bytes: the browser installs no new worker
+def test_how_many_newest_articles_is_a_setting(site_copy):
+    client = site_copy.app(OFFLINE_LATEST=1).test_client()
+    assert worker(client)["LATEST"]["zh"] == ["/zh/", f"/zh/{FULL}/"]
 
 
-def compile_article_catalog(directory):
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-D", "article",
-                    "-d", str(directory)], check=True, capture_output=True)
+def test_the_worker_keeps_only_pages_read_pages_nothing_else(client):
+    patterns = [re.compile(p) for p in worker(client)["READ_PATTERNS"]]
+    kept = [f"/en/{FULL}/", f"/zh-hant/{FULL}/parallel/", "/zh/", "/en/page/2/", "/zh/archive/",
+            "/en/archive/2026/03/", "/zh/archive/undated/"]
+    never = ["/sw.js", "/healthz", "/readyz", "/en/feed.atom", "/sitemap.xml", "/",
+             "/static/css/site.css", "/en/manifest.webmanifest", "/fr/x/", "/en/x/y/",
+             f"/en/{FULL}", "/zh_Hant/", "/robots.txt"]
+    for path in kept:
+        assert any(p.search(path) for p in patterns), path
+    for path in never:
+        assert not any(p.search(path) for p in patterns), path
 
 
-def test_one_changed_translation_changes_only_its_page(make_app, translations_copy):
-    before_client = make_app(TRANSLATIONS_DIR=str(translations_copy)).test_client()
-    before, before_version = precache_of(before_client), version_of(before_client)
-
-    po = translations_copy / "en/LC_MESSAGES/article.po"
-    with po.open("rb") as fh:
-        cat = read_po(fh)
-    block = seed_article().body[2]
-    cat.get(block.text, context=block.msgctxt).string += " (Updated.)"
-    with po.open("wb") as fh:
-        write_po(fh, cat, width=0)
-    compile_article_catalog(translations_copy)
-
-    after_client = make_app(TRANSLATIONS_DIR=str(translations_copy)).test_client()
-    after, after_version = precache_of(after_client), version_of(after_client)
-    assert [e["url"] for e in after] == [e["url"] for e in before]
-    changed = [b["url"] for b, a in zip(before, after) if b != a]
-    # the English page, and the parallel text (which shows the English) in every UI locale
-    parallel = [f"/{info.segment}/{SEED_SLUG}/parallel/" for info in LOCALES.values()]
-    assert sorted(changed) == sorted([f"/en/{SEED_SLUG}/", *parallel])
-    assert after_version != before_version
+def test_the_worker_knows_the_offline_page_and_the_locale_table_of_every_language(client, make_app):
+    data = worker(client)
+    assert data["OFFLINE_PAGES"] == {seg: f"/{seg}/offline/" for seg in SEGMENTS.values()}
+    assert data["LOCALE_TABLE"]["segments"] == SEGMENTS
+    assert data["MAX_PAGES"] == 60
+    assert worker(make_app(OFFLINE_MAX_PAGES=7).test_client())["MAX_PAGES"] == 7
 
 
-def test_an_edited_stylesheet_changes_its_url_and_every_page(make_app, tmp_path):
+def test_the_worker_is_the_same_whatever_the_host(client):
+    assert client.get("/sw.js", base_url="http://localhost:5000").data == client.get("/sw.js").data
+
+
+def test_an_unchanged_release_keeps_the_same_worker(site_copy, tmp_path):
+    first = site_copy.app().test_client().get("/sw.js").data
+    second = site_copy.app().test_client().get("/sw.js").data
+    elsewhere = site_copy.app(BUILD_DIR=str(tmp_path / "other")).test_client().get("/sw.js").data
+    assert first == second == elsewhere  # same bytes: browsers install no new worker
+
+
+def test_a_new_translation_is_a_new_worker_with_the_same_shell(site_copy):
+    before = worker(site_copy.app().test_client())
+    po = site_copy.po("en", FULL)
+    catalog = read_catalog(po, "en")
+    block = site_copy.article(FULL).body[0]
+    catalog.get(block.text, context=block.msgctxt).string += " (Updated.)"
+    write_catalog(po, catalog)
+    after = worker(site_copy.app().test_client())
+    assert after["RELEASE"] != before["RELEASE"]  # readers' workers update and refresh kept pages
+    assert after["SHELL"] == before["SHELL"] and after["SHELL_VERSION"] == before["SHELL_VERSION"]
+    assert after["LATEST"] == before["LATEST"]
+
+
+def test_an_edited_stylesheet_changes_its_url_and_the_shell(site_copy, tmp_path):
+    before = worker(site_copy.app().test_client())
     static = tmp_path / "static"
     shutil.copytree(ROOT / "static", static)
-    before = precache_of(make_app(STATIC_DIR=str(static)).test_client())
     with (static / "css/site.css").open("a") as fh:
         fh.write("\n/* one more byte */\n")
-    after = precache_of(make_app(STATIC_DIR=str(static)).test_client())
-    changed = {b["url"] for b, a in zip(before, after) if b != a}
-    css = [e["url"] for e in before if "/css/site." in e["url"]]
-    assert css[0] in changed  # its hashed URL moved
-    assert {f"/{info.segment}/" for info in LOCALES.values()} <= changed  # the pages link the new URL
+    after = worker(site_copy.app(STATIC_DIR=str(static)).test_client())
+    changed = {b["url"] for b in before["SHELL"]} ^ {a["url"] for a in after["SHELL"]}
+    assert {url.split("/")[2] for url in changed} == {"css"}  # only its hashed URL moved
+    assert after["SHELL_VERSION"] != before["SHELL_VERSION"]
+    # the offline and library pages link the new stylesheet: their revisions change too
+    # (the manifests do not link it, and keep theirs)
+    old, new = ({e["url"]: e["revision"] for e in data["SHELL"] if e["revision"]}
+                for data in (before, after))
+    pages = [url for url in old if url.endswith("/")]
+    assert pages and all(new[url] != old[url] for url in pages)
+    assert all(new[url] == old[url] for url in old if url.endswith(".webmanifest"))
 
 
 @pytest.mark.parametrize("locale", list(LOCALES))
@@ -151,11 +176,11 @@ def test_manifest_per_locale(app, client, locale):
     assert m["name"] == names[locale]
     assert status(client, m["start_url"]) == 200  # no redirect, in scope
     by_purpose = {}
+    pool = app.config["BUILD_DIR"] + "/static/"
     for icon in m["icons"] + m["screenshots"]:
         assert icon["src"].startswith("/static/") and icon["type"] == "image/png"
-        hashed = icon["src"].removeprefix("/static/")
-        path = app.config["BUILD_DIR"] + "/" + hashed
         assert status(client, icon["src"]) == 200
+        path = pool + icon["src"].removeprefix("/static/")
         assert "{}x{}".format(*png_size(path)) == icon["sizes"], icon
         by_purpose.setdefault(icon.get("purpose"), set()).add(icon["sizes"])
     assert {"192x192", "512x512"} <= by_purpose["any"]
@@ -177,17 +202,19 @@ def test_manifests_differ_only_in_language(client):
     assert hant["description"] == "常州金壇的專題報道，中英雙語，安裝後可離線閱讀。"
     assert client.get("/fr/manifest.webmanifest").status_code == 404
     assert client.get("/zh_Hant/manifest.webmanifest").status_code == 404  # one URL per page
+    assert client.get("/manifest.webmanifest").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/zh/", f"/en/{SEED_SLUG}/", "/en/offline/", "/zh/missing/",
-                                  f"/zh-hant/{SEED_SLUG}/", "/zh-hant/offline/"])
+@pytest.mark.parametrize("path", ["/zh/", f"/en/{FULL}/", "/en/offline/", "/zh/missing/",
+                                  f"/zh-hant/{FULL}/", "/zh-hant/saved/", "/en/archive/"])
 def test_every_page_links_its_manifest_icons_and_the_module(app, client, path):
     page = client.get(path).get_data(as_text=True)
     code = path.split("/")[1]
     assert f'<link rel="manifest" href="/{code}/manifest.webmanifest">' in page
     assert f'<meta name="theme-color" content="{THEME_COLOR}">' in page
-    assets = app.extensions["assets"]
-    assert f'<link rel="apple-touch-icon" href="/static/{assets["icons/apple-touch-icon.png"]}">' in page
+    assets = app.extensions["reader"].release.assets
+    assert f'<link rel="apple-touch-icon" href="/static/{assets["icons/apple-touch-icon.png"]}">' \
+        in page
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in page
     assert f'<script type="module" src="/static/{assets["js/pwa.js"]}"></script>' in page
     assert '<p class="saved-copy" role="status" hidden>' in page
@@ -198,18 +225,42 @@ def test_every_page_links_its_manifest_icons_and_the_module(app, client, path):
 
 def test_apple_touch_icon_is_opaque_180(app):
     from PIL import Image
-    path = app.config["BUILD_DIR"] + "/" + app.extensions["assets"]["icons/apple-touch-icon.png"]
-    with Image.open(path) as img:
+    hashed = app.extensions["reader"].release.assets["icons/apple-touch-icon.png"]
+    with Image.open(app.config["BUILD_DIR"] + "/static/" + hashed) as img:
         assert img.size == (180, 180) and img.mode == "RGB"
 
 
-@pytest.mark.parametrize("code, heading", [("zh", "当前处于离线状态"), ("en", "You are offline"),
-                                           ("zh-hant", "目前處於離線狀態")])
-def test_offline_page_in_each_locale(client, code, heading):
+@pytest.mark.parametrize("code, heading, saved", [
+    ("zh", "当前处于离线状态", "您保存的文章"), ("en", "You are offline", "Your saved articles"),
+    ("zh-hant", "目前處於離線狀態", "您儲存的文章")])
+def test_offline_page_in_each_locale(client, code, heading, saved):
     resp = client.get(f"/{code}/offline/")
     assert resp.status_code == 200 and resp.headers["Cache-Control"].startswith("public")
     page = resp.get_data(as_text=True)
     assert f"<h1>{heading}</h1>" in page
+    assert '<meta name="robots" content="noindex">' in page and 'rel="canonical"' not in page
+    assert f'<a href="/{code}/saved/">{saved}</a>' in page  # leads to what is kept
+    assert f'<a href="/{code}/">' in page
+
+
+@pytest.mark.parametrize("code, heading", [("zh", "保存的文章"), ("en", "Saved articles"),
+                                           ("zh-hant", "已儲存的文章")])
+def test_saved_library_page_in_each_locale(app, client, code, heading):
+    page = client.get(f"/{code}/saved/").get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in page
     assert '<meta name="robots" content="noindex">' in page
-    assert f'href="/{code}/{SEED_SLUG}/"' in page  # leads to what is saved
-    assert 'rel="canonical"' not in page
+    offline_js = app.extensions["reader"].release.assets["js/offline.js"]
+    assert f'data-offline-module="/static/{offline_js}"' in page
+    assert "data-saved-nojs>" in page  # says what it needs without JavaScript
+    assert f'href="/{code}/saved/"' in client.get(f"/{code}/").get_data(as_text=True)
+
+
+def test_an_article_offers_to_save_every_language_and_its_parallel_text(client):
+    page = client.get(f"/en/{FULL}/").get_data(as_text=True)
+    box = re.search(r'<div class="save" data-save="([^"]+)"\s+data-urls="([^"]+)"\s+'
+                    r'data-title="([^"]+)">', page)
+    assert box[1] == FULL
+    assert box[2].split() == [f"/{seg}/{FULL}/" for seg in SEGMENTS.values()] + \
+        [f"/{seg}/{FULL}/parallel/" for seg in SEGMENTS.values()]
+    assert box[3] == "Jintan dragon boat festival draws ten thousand visitors"
+    assert re.search(r'<button type="button" class="save-button" aria-pressed="false"[^>]* hidden>', page)

@@ -5,6 +5,7 @@ on the shipped catalogs and on broken copies of them."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -12,13 +13,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_SLUG
-from tests.helpers import seed_article
+from tests.helpers import SEED_SLUG
 from webapp import qa
 from webapp.catalogs import CatalogError, read_catalog
 from webapp.config import ROOT
+from webapp.content import parse_article
 
 EN_PO = "en/LC_MESSAGES/articles/jintan-new-energy.po"
+
+
+def seed_article():
+    """The seed article: the CLI checks below break copies of its shipped catalogs."""
+    return parse_article(ROOT / "content" / f"{SEED_SLUG}.md")
+
+
+@pytest.fixture
+def translations_copy(tmp_path) -> Path:
+    """A writable copy of the shipped translations/."""
+    dest = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", dest)
+    return dest
 
 
 def rules(problems) -> list[str]:
@@ -39,6 +53,9 @@ def messages(problems) -> str:
     ("力争到2035年基本建成", "aims to have it built by 2035", "aims to have it built by 2025"),
     ("增长了40%", "grew by 40%", "grew by 45%"),
     ("1月29日上午", "On the morning of January 29", "On the morning of January 28"),
+    ("三月十四日开幕", "opened on March 14", "opened on March 15"),       # a date in numerals
+    ("吸引了一万多名游客", "drew more than ten thousand visitors",
+     "drew more than a thousand visitors"),
     ("总投资超10亿元重大项目1个", "one major project of more than 1 billion yuan",
      "one major project of more than 10 billion yuan"),
     ("力争纳税突破亿元大关", "paying more than 100 million yuan in taxes", "paying taxes"),
@@ -338,11 +355,11 @@ def test_a_broken_translation_fails_with_file_and_line(translations_copy):
     result = run_qa("--translations", str(translations_copy))
     assert result.returncode == 1
     err = result.stderr.splitlines()
-    assert any(l.startswith(f"{po}:") and ": glossary: 产业技术转移转化中心 should be rendered" in l
-               for l in err), err
-    assert any(": glossary: “两湖”创新区 should be rendered “Inter-Lake Innovation Zone”" in l
-               for l in err), err
-    assert any(": numbers: '5,000' (5,000) is not in the source" in l for l in err), err
+    assert any(line.startswith(f"{po}:") and ": glossary: 产业技术转移转化中心 should be rendered" in line
+               for line in err), err
+    assert any(": glossary: “两湖”创新区 should be rendered “Inter-Lake Innovation Zone”" in line
+               for line in err), err
+    assert any(": numbers: '5,000' (5,000) is not in the source" in line for line in err), err
     assert result.stdout.strip().endswith("problem(s)")
 
 
@@ -352,7 +369,7 @@ def test_markup_injected_into_a_catalog_fails_the_check(translations_copy):
     po = _edit_en(translations_copy, lambda t: t.replace(
         'msgstr "How can a small city build a “big industry”?"',
         'msgstr "How can a small city build a “big industry”? &lt;img src=x onerror=alert(1)&gt;"'))
-    line = next(i for i, l in enumerate(po.read_text("utf-8").splitlines(), 1) if "&lt;img" in l)
+    line = next(i for i, text in enumerate(po.read_text("utf-8").splitlines(), 1) if "&lt;img" in text)
     result = run_qa("--translations", str(translations_copy))
     assert result.returncode == 1
     assert f"{po}:{line - 1}: markup: markup not in the source: <img>" in result.stderr
@@ -368,7 +385,7 @@ def test_coverage_problems_are_reported_with_their_lines(translations_copy):
     result = run_qa("--translations", str(translations_copy))
     assert result.returncode == 1
     assert "coverage: obsolete entry 'jintan-new-energy/p-old': delete it" in result.stderr
-    assert f"{hant_ui}:" in result.stderr and "placeholders: placeholders differ" in result.stderr
+    assert f"{po}:" in result.stderr and f"{hant_ui}:" in result.stderr and "placeholders: placeholders differ" in result.stderr
 
 
 def _line_of(po: Path, text: str) -> int:
@@ -390,7 +407,7 @@ def test_each_coverage_problem_is_reported_at_its_place_and_counted(translations
                   + '\nmsgctxt "jintan-new-energy/p-gone"\nmsgid "旧段落"\nmsgstr "An old paragraph"\n')
     ui = translations_copy / "zh_Hant/LC_MESSAGES/messages.po"
     ui.write_text(ui.read_text("utf-8")
-                  .replace('msgid "In Chinese only"\nmsgstr "僅有中文"\n', "")
+                  .replace('msgid "Archive by month"\nmsgstr "按月份瀏覽往期文章"\n', "")
                   .replace('msgid "Pages"\nmsgstr "分頁"', 'msgid "Pages"\nmsgstr ""')
                   .replace('msgid "Editor’s note"\n', '#, fuzzy\nmsgid "Editor’s note"\n'), "utf-8")
     hant = translations_copy / f"zh_Hant/LC_MESSAGES/articles/{SEED_SLUG}.po"
@@ -410,11 +427,11 @@ def test_each_coverage_problem_is_reported_at_its_place_and_counted(translations
         (en, _line_of(po, "5,000 tonnes of anode") - 1, "numbers",
          "'5,000' (5,000) is not in the source", SEED_SLUG),
         (qa._rel(hant), None, "coverage", "missing catalog", None),
-        (ui_path, _line_of(ui, 'msgid "Editor’s note"'), "coverage",
-         "fuzzy translation for UI string 'Editor’s note'", None),
         (ui_path, _line_of(ui, 'msgid "Pages"'), "coverage",
          "empty translation for UI string 'Pages'", None),
-        (ui_path, None, "coverage", "no entry for UI string 'In Chinese only'", None),
+        (ui_path, _line_of(ui, 'msgid "Editor’s note"'), "coverage",
+         "fuzzy translation for UI string 'Editor’s note'", None),
+        (ui_path, None, "coverage", "no entry for UI string 'Archive by month'", None),
     ]
     assert stats == {(SEED_SLUG, "en"): qa.ArticleStats(blocks=41, translated=38, fuzzy=1,
                                                         warnings=1)}
@@ -437,14 +454,14 @@ def test_syntax_mode_is_what_make_compile_checks_first(translations_copy):
     assert "Traceback" not in full.stderr
 
 
-def test_the_zh_hant_refresh_names_a_broken_catalog_instead_of_a_traceback(translations_copy):
-    from tests.test_hant import make_templates
-    make_templates(translations_copy)
-    po = translations_copy / "zh_Hant/LC_MESSAGES/article.po"
+def test_the_zh_hant_refresh_names_a_broken_catalog_instead_of_a_traceback(translations_copy,
+                                                                           tmp_path):
+    po = translations_copy / f"zh_Hant/LC_MESSAGES/articles/{SEED_SLUG}.po"
     po.write_bytes(b"\xef\xbb\xbf" + po.read_bytes())
-    result = subprocess.run([sys.executable, "-m", "webapp.hant", str(translations_copy)],
-                            cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JINTAN_TRANSLATIONS_DIR": str(translations_copy),
+           "JINTAN_BUILD_DIR": str(tmp_path / "build")}
+    result = subprocess.run([sys.executable, "-m", "webapp.catalogs", "update", "--no-ui",
+                             SEED_SLUG], cwd=ROOT, capture_output=True, text=True, env=env)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"{po}:1: starts with a UTF-8 byte order mark")
+    assert result.stderr.startswith(f"translations: {po}:1: starts with a UTF-8 byte order mark")
     assert "Traceback" not in result.stderr

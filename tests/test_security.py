@@ -98,7 +98,7 @@ def test_a_percent_sign_or_wrong_placeholder_in_a_msgstr_is_not_a_500(tmp_path):
 
 # --- headers a client can forge --------------------------------------------------------------
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1:8601@evil.example", "localhost/x",
-                                  "evil.example:80", "", "[::1]:80@x"])
+                                  "evil.example:80", "[::1]:80@x", "localhost:80x"])
 def test_unknown_hosts_get_400_before_anything(app, host):
     client = app.test_client()
     for path in ["/", "/zh", "/zh/", "/static/" + app.extensions["reader"].release.assets["css/site.css"],
@@ -171,7 +171,7 @@ def test_a_worker_or_build_with_a_bad_setting_says_one_line(tmp_path, module):
     code = f"import runpy; runpy.run_module({module!r}, run_name='__main__')"
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True)
-    assert proc.returncode == 1
+    assert proc.returncode in (1, 4)   # 4: gunicorn's "App failed to load" (wsgi.py)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "JINTAN_SITE_URL=" in lines[0]
     assert "Traceback" not in proc.stderr

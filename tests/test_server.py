@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from tests.server import GunicornServer
+from tests.helpers import FULL
+from tests.server import fixture_server
 
 SLOW_CLIENTS = 200
 TRICKLE_SECONDS = 6
@@ -19,7 +20,7 @@ TRICKLE_SECONDS = 6
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = GunicornServer(tmp_path_factory.mktemp("server")).start()
+    srv = fixture_server(tmp_path_factory.mktemp("server")).start()
     yield srv
     srv.stop()
 
@@ -74,8 +75,8 @@ def test_normal_request_completes_while_200_clients_trickle_headers(server):
         deadline = time.monotonic() + TRICKLE_SECONDS
         while time.monotonic() < deadline:
             start = time.monotonic()
-            answer = raw_request(server.port, b"GET /en/jintan-new-energy/ HTTP/1.1\r\n"
-                                 b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            answer = raw_request(server.port, f"GET /en/{FULL}/ HTTP/1.1\r\n"
+                                 "Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
             timings.append(time.monotonic() - start)
             assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
             time.sleep(0.5)
@@ -95,7 +96,8 @@ def test_oversize_request_line_is_refused(server):
 def test_oversize_header_is_refused(server):
     answer = raw_request(server.port, b"GET /en/ HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 +
                          b"\r\n\r\n")
-    assert refused(answer, server.log.read_text(), "limit request headers fields size"), answer[:100]
+    log = server.log.read_text()
+    assert refused(answer, log, "limit request headers fields size"), answer[:100]
 
 
 def test_too_many_headers_are_refused(server):
@@ -109,5 +111,20 @@ def test_garbage_request_gets_a_4xx_not_a_crash(server):
                  b"NOT HTTP AT ALL\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n"):
         answer = raw_request(server.port, junk, timeout=3)
         assert answer == b"" or answer.startswith(b"HTTP/1.1 4"), answer[:100]
-    ok = raw_request(server.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    ok = raw_request(server.port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Connection: close\r\n\r\n")
     assert ok.startswith(b"HTTP/1.1 200")
+
+
+def test_an_unknown_host_is_refused_by_the_real_server(server):
+    answer = raw_request(server.port, b"GET /en/ HTTP/1.1\r\nHost: evil.example\r\n"
+                         b"Connection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400") and b"evil" not in answer.split(b"\r\n\r\n", 1)[1]
+
+
+def test_workers_serve_the_release_built_for_them(server):
+    answer = raw_request(server.port, b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Connection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200")
+    release = (server.build_dir / "releases" / "current").resolve().name
+    assert f'"release": "{release}"'.encode() in answer

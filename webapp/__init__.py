@@ -59,6 +59,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     validate(app.config)
+    # One Host check: the Gate's (RFC 9110 syntax, any case, IPv6 literals, a trailing dot).
+    # Flask reads the same config key for a check of its own (werkzeug's), which refuses some
+    # hosts the Gate trusts ("[::1]:8000", "LOCALHOST", an empty Host) from inside the request,
+    # where the error page cannot be built: a 500. So the list goes to the Gate only.
+    trusted_hosts, app.config["TRUSTED_HOSTS"] = app.config["TRUSTED_HOSTS"], None
     app.template_folder = app.config["TEMPLATES_DIR"]
 
     build = Path(app.config["BUILD_DIR"])
@@ -69,7 +74,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(release.translations_dir)
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
-    # one Babel per app: its catalog cache belongs to this app's release, not to the process
+    # One Babel per app: Flask-Babel keeps the loaded UI catalogs on the Babel object, keyed by
+    # locale only, so a shared one would serve a second app (another release) the first's.
     Babel(app, locale_selector=locale_selector)
     app.url_map.converters["locale"] = LocaleConverter
     app.url_map.converters["slug"] = templating.SlugConverter
@@ -88,9 +94,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops:  # only what the documented proxy sets; URLs never come from forwarded headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
                                 x_prefix=0)
-    # The Gate checks Host for every request, static files included; Flask's own check of the
-    # same setting would only repeat it (and disagree on IPv6 literals), so it is turned off.
-    app.wsgi_app = Gate(app.wsgi_app, app.config["TRUSTED_HOSTS"], hsts=app.config["HSTS"])
-    app.config["TRUSTED_HOSTS"] = None
+    app.wsgi_app = Gate(app.wsgi_app, trusted_hosts, hsts=app.config["HSTS"])
     observability.init_app(app)   # outermost: request id, logs, metrics
     return app

@@ -260,6 +260,10 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
         except BuildError as exc:
             problems += exc.problems
             continue
+        missing = missing_images(path, row, inputs.static)
+        if missing:
+            problems += missing
+            continue
         md, mos = row["md"], row["mos"]
         a = row["article"]
         db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -276,6 +280,13 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
     if not count:
         raise BuildError([f"{inputs.content}: no article (*.md) found"])
     return count
+
+
+def missing_images(path: Path, row: dict, static: Path) -> list[str]:
+    """``file:line: message`` for each figure image of an article that is not a file under
+    ``static`` (checked on every build: the image may go while the article stays the same)."""
+    return [f"{path}:{line}: figure image static/{image} does not exist"
+            for image, line in row["article"].get("images", []) if not (static / image).is_file()]
 
 
 def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version: str) -> dict:
@@ -303,7 +314,8 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
     parsed = objects.put_bytes(pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
     row = {"md": md, "mos": mos, "parsed": parsed,
            "article": {"path": str(path), **_date_fields(article),
-                       "published": _w3c(article.published), "updated": _w3c(article.updated)},
+                       "published": _w3c(article.published), "updated": _w3c(article.updated),
+                       "images": [[f.image, f.image_line] for f in article.figures if f.image]},
            "locales": {loc: summarise(article, loc, tables[loc]) for loc in LOCALES}}
     cache.put("summaries", key, json.dumps(row, ensure_ascii=False))
     return row

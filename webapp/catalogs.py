@@ -257,9 +257,19 @@ def article_template(article: Article, source_sha256: str) -> Catalog:
     fileobj.name = str(article.path)
     options = {"content_dir": str(article.path.parent)}
     for lineno, _funcname, (ctxt, msgid), comments in extract_article(fileobj, (), (), options):
-        cat.add(msgid, "", locations=[(article.path.as_posix(), lineno)],
+        cat.add(msgid, "", locations=[(project_path(article.path), lineno)],
                 auto_comments=comments, context=ctxt)
     return cat
+
+
+def project_path(path: Path | str) -> str:
+    """A source file as a ``#:`` location names it: relative to the project root when it is
+    inside it (``content/x.md``), so catalogs do not change with the checkout's folder."""
+    from webapp.config import ROOT
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
 
 
 def _write(catalog: Catalog, path: Path) -> None:
@@ -335,6 +345,12 @@ def update_ui(translations_dir: Path, gettext_dir: Path, roots: list[Path]) -> l
         ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "--no-wrap",
          "--sort-by-file", "-c", "TRANSLATORS:", "-k", "lazy_gettext", f"--project={PROJECT}",
          f"--copyright-holder={PROJECT}", "-o", str(pot), *map(str, roots)])
+    from babel.messages.pofile import read_po
+    with pot.open("rb") as fh:
+        template = read_po(fh)
+    for msg in template:
+        msg.locations = [(project_path(f), line) for f, line in msg.locations]
+    _write(template, pot)
     done = []
     for loc in LOCALES:
         if loc in (UI_SOURCE_LOCALE, HANT):
@@ -365,6 +381,7 @@ def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
 def main(argv: list[str]) -> int:
     """``python -m webapp.catalogs update [--no-ui] [SLUG ...]`` (``make translations``), or
     ``... check [--report]`` (:mod:`webapp.qa`)."""
+    from webapp import hant
     from webapp.config import load
     from webapp.content import ContentError
     if argv[:1] == ["check"]:   # make check-catalogs: coverage and translation QA
@@ -381,7 +398,7 @@ def main(argv: list[str]) -> int:
     try:
         done = update(Path(config["CONTENT_DIR"]), Path(config["TRANSLATIONS_DIR"]),
                       Path(config["BUILD_DIR"]) / "gettext", slugs or None, ui)
-    except (ContentError, RuntimeError) as exc:
+    except (ContentError, CatalogError, hant.PhraseError, RuntimeError) as exc:
         print(f"translations: {exc}", file=sys.stderr)
         return 1
     for line in done:
@@ -392,4 +409,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # run the imported module's main: webapp.hant raises webapp.catalogs.CatalogError, which is
+    # not this __main__ module's class of the same name
+    from webapp.catalogs import main as imported_main
+    sys.exit(imported_main(sys.argv[1:]))

@@ -226,7 +226,8 @@ class Gate:
             return start_response(status, headers, exc_info)
 
         host = environ.get("HTTP_HOST")
-        if host is None:  # HTTP/1.0 without Host: the address the server listens on
+        if not host:  # HTTP/1.0 without Host, or an empty one (RFC 9112 §3.2): the server's own
+            # name stands in, as WSGI (PEP 3333) reconstructs the URL
             host = get_host(environ.get("wsgi.url_scheme", "http"), None,
                             (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)))
         if not host_is_trusted(host, self.trusted):

@@ -1,8 +1,9 @@
-"""Fill the Traditional Chinese (``zh_Hant``) catalogs from the Simplified source (OpenCC + a phrase dictionary).
+"""Fill the Traditional Chinese (``zh_Hant``) catalogs from the Simplified source (OpenCC and
+a phrase dictionary).
 
-Run as ``python -m webapp.hant [TRANSLATIONS_DIR]`` (``make zh-hant``, after ``make update``).
-For both gettext domains it writes ``<dir>/zh_Hant/LC_MESSAGES/<domain>.po``, one entry per
-entry of the domain's template ``<dir>/<domain>.pot``, in the template's order:
+The translation cycle (``make translations``, :mod:`webapp.catalogs`) calls
+:func:`refresh_domain` for each article's catalog and for the UI catalog: it writes the
+zh_Hant ``.po`` with one entry per entry of the domain's template, in the template's order:
 
 =========== ===================================== ==========================================
 domain      msgid                                 Simplified source converted
@@ -57,7 +58,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -310,42 +310,3 @@ def refresh_domain(domain: str, template: Path, target: Path,
 def _entries(catalog: Catalog) -> list[tuple]:
     return [(m.context, m.id, m.string, tuple(m.user_comments), tuple(m.locations))
             for m in catalog if m.id]
-
-
-def refresh(translations_dir: Path | str) -> list[Report]:
-    """Refresh both zh_Hant catalogs under ``translations_dir`` from ``article.pot`` and
-    ``messages.pot`` (and ``zh/LC_MESSAGES/messages.po`` for UI strings). Returns a
-    :class:`Report` per domain. Compile afterwards (``make compile``)."""
-    root = Path(translations_dir)
-    zh_ui = _read(root / SOURCE / "LC_MESSAGES" / "messages.po", SOURCE)
-    return [refresh_domain(domain, root / f"{domain}.pot",
-                           root / HANT / "LC_MESSAGES" / f"{domain}.po",
-                           zh_ui if domain == "messages" else None)
-            for domain in DOMAINS]
-
-
-def main(argv: list[str]) -> int:
-    """``python -m webapp.hant [TRANSLATIONS_DIR]``: refresh both zh_Hant catalogs and print
-    what was done; a broken catalog or phrase dictionary prints ``file:line: message`` and
-    returns 1."""
-    from webapp.catalogs import CatalogError
-    from webapp.config import Defaults
-    directory = argv[0] if argv else Defaults.TRANSLATIONS_DIR
-    try:
-        reports = refresh(directory)
-    except (CatalogError, PhraseError) as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    for report in reports:
-        print(report.summary())
-        for key in report.kept:
-            print(f"  kept (corrected by hand): {key}")
-        for key in report.superseded:
-            print(f"  source or conversion changed, hand correction replaced, please review: {key}")
-        for key in report.no_source:
-            print(f"  no Simplified source yet (translate it in zh first): {key}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -147,7 +147,9 @@ def render_path(app: Flask, path: str) -> tuple[int, bytes, str]:
     """Render ``path`` through the app exactly as a request would (URL matching, locale,
     views, memo, error pages), without a client: ``(status, identity body, content type)``.
     Used by the release check, the service worker's revisions and the static export."""
-    with app.test_request_context(path, base_url=app.config["SITE_URL"]):
+    # a fresh app context, so nothing on ``g`` (the URL's locale, Flask-Babel's cached locale)
+    # leaks from one render to the next when the caller already holds an app context
+    with app.app_context(), app.test_request_context(path, base_url=app.config["SITE_URL"]):
         resp = app.full_dispatch_request()
         body = resp.get_data()
         if resp.headers.get("Content-Encoding"):

@@ -177,13 +177,14 @@ _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_PATTERNS = [
     # the 14th Five-Year Plan: “十四五”
     ("plan", re.compile(r"十([一二三四五六七八九])五(?=”|」|规划|規劃|期间|期間|时期|時期)")),
-    ("date", re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})[日号號]")),
+    ("date", re.compile(r"(?<![\d一二三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})月"
+                        r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号號]")),
     ("month", re.compile(r"(?<![\d个個])(\d{1,2})月(?!份?[\d])")),
     ("fraction", re.compile(rf"([{_CN_NUMERAL}]+|\d+)分之([{_CN_NUMERAL}]+|\d+)")),
     ("ordinal", re.compile(rf"第([{_CN_NUMERAL}]+|\d+)")),
     ("arabic", re.compile(rf"(?<![0-9A-Za-z.,])({_ARABIC})\s*({_MULTIPLIER})?")),
     # a Chinese numeral with a multiplier before a unit: 千亿级, 超百家, 亿元大关
-    ("cn_big", re.compile(rf"([{_CN_NUMERAL}]*?)({_MULTIPLIER})(?=[元家个個吨噸人名级級台臺辆輛户戶项項座所件倍亩畝])")),
+    ("cn_big", re.compile(rf"([{_CN_NUMERAL}]*?)({_MULTIPLIER})(?=[多余餘]?[元家个個吨噸人名级級台臺辆輛户戶项項座所件倍亩畝])")),
     # two to ninety-nine with a classifier (一 + classifier is usually "a", so it is left out)
     ("cn_count", re.compile(r"(?<![第一二两兩三四五六七八九十百千万萬亿億\d])"
                             r"([二两兩三四五六七八九十][一二三四五六七八九十]?)"
@@ -244,9 +245,10 @@ def _zh_plan(m: re.Match) -> list[Number]:
 
 
 def _zh_date(m: re.Match) -> list[Number]:
-    """``1月29日``: a month and a day (a plain number, as English writes it)."""
-    return [Number(Fraction(int(m.group(1))), "month", m.group(0), True),
-            Number(Fraction(int(m.group(2))), "num", m.group(0), True)]
+    """``1月29日`` or ``三月十四日``: a month and a day (a plain number, as English writes it)."""
+    month, day = m.group(1), m.group(2)
+    return [Number(Fraction(_zh_int(month)), "month", m.group(0), month.isdigit()),
+            Number(Fraction(_zh_int(day)), "num", m.group(0), day.isdigit())]
 
 
 def _zh_month(m: re.Match) -> list[Number] | None:
@@ -621,18 +623,30 @@ MIN_ENTRIES = 5           # a catalog needs this many long entries to have a "us
 RATIO_FACTOR = 1.8        # flagged: below usual / 1.8 or above usual * 1.8
 
 
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_EMPHASIS = re.compile(r"[*_`]+")
+
+
+def _reading_text(text: str) -> str:
+    """What a reader reads of an inline-Markdown text: link targets and emphasis marks go
+    (a URL is the same length in both languages and would skew the ratio)."""
+    return _EMPHASIS.sub("", _LINK_TARGET.sub("]", text))
+
+
 def length_outliers(pairs: Sequence[tuple[str, str]]) -> dict[int, Problem]:
     """Entries whose length ratio (translation / source characters) is far from the catalog's
     median ratio: ``{index in pairs: problem}``.
 
-    Only entries with at least :data:`MIN_SOURCE_CHARS` source characters take part, and only
+    Lengths are of the text a reader reads (:func:`_reading_text`). Only entries with at least
+    :data:`MIN_SOURCE_CHARS` source characters take part, and only
     when there are :data:`MIN_ENTRIES` of them. A ratio below median / :data:`RATIO_FACTOR`
     suggests an omission, above median × :data:`RATIO_FACTOR` an addition. The factor was set
     on the reviewed English catalog (2026-11), whose long blocks lie between 0.58 (a role line:
     names and titles are compact in English) and 1.42 times the median ratio of 4.17: it
     catches a block that lost about half of its text; smaller omissions are the reviewer's.
     """
-    eligible = {i: len(t) / len(s) for i, (s, t) in enumerate(pairs)
+    shown = [(_reading_text(s), _reading_text(t)) for s, t in pairs]
+    eligible = {i: len(t) / len(s) for i, (s, t) in enumerate(shown)
                 if len(s.strip()) >= MIN_SOURCE_CHARS and t}
     if len(eligible) < MIN_ENTRIES:
         return {}

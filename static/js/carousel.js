@@ -13,7 +13,7 @@
 // transform only (no layout, no layout shift), so the dots always sit right under the quote.
 
 const SETTLE_MS = 120; // fallback for browsers without `scrollend`
-const TRAVEL_MS = 1500; // longest a control's smooth scroll may take before the state gives up on it
+const ARRIVE_MS = 3000; // a control's scroll not arrived by then settles where the row is
 
 export class QuoteCarousel {
   /** @param {HTMLElement} root the element marked `data-carousel` */
@@ -32,7 +32,8 @@ export class QuoteCarousel {
     // State properties
     this.current = -1; // index of the current slide
     this.target = null; // index a button/dot/key scrolls to, until the scroll settles
-    this.targetSince = 0; // when that scroll was asked for (performance.now())
+    this.destination = 0; // the row's scrollLeft for `target`, in CSS pixels
+    this.movedAt = 0; // when the control started that scroll (performance.now())
     this.settleTimer = 0; // id of the SETTLE_MS fallback timer
     this.announce = false; // set by a control: say the new slide's label once settled
 
@@ -42,6 +43,10 @@ export class QuoteCarousel {
     this.root.addEventListener("keydown", (event) => this.onKeydown(event));
     this.row.addEventListener("scroll", () => this.onScroll(), { passive: true });
     this.row.addEventListener("scrollend", () => this.onScrollEnd());
+    // a finger or a wheel takes over from a control's scroll: the row is followed again
+    for (const type of ["pointerdown", "wheel"]) {
+      this.row.addEventListener(type, () => this.release(), { passive: true });
+    }
 
     this.update(this.nearestIndex());
     // card heights change with the width and the text size: keep the picker under the card
@@ -64,12 +69,29 @@ export class QuoteCarousel {
     const slide = this.slides[index];
     if (!slide) return;
     this.target = index;
-    this.targetSince = performance.now();
     this.announce = true;
     this.update(index);
+    const max = this.row.scrollWidth - this.row.clientWidth;
+    this.destination = Math.min(max, Math.max(0, this.row.scrollLeft + this.offsetOf(slide)));
+    this.movedAt = performance.now();
     // scroll-behavior comes from the stylesheet: smooth, or instant under reduced motion
-    this.row.scrollTo({ left: this.row.scrollLeft + this.offsetOf(slide) });
+    this.row.scrollTo({ left: this.destination });
     this.scheduleSettle();
+  }
+
+  /** Whether a control's scroll is still on its way. A scroll that stops elsewhere is not its
+   * end: the `scrollend` of an earlier scroll it interrupted, or a pause in scroll events
+   * longer than SETTLE_MS on a busy phone. Settling then would mark and announce the slide
+   * the row is passing, and the slide reached would never be announced. */
+  arriving() {
+    return this.target !== null && Math.abs(this.row.scrollLeft - this.destination) > 2
+      && performance.now() - this.movedAt < ARRIVE_MS;
+  }
+
+  /** Stop steering the row: it follows the finger (or wheel) from here, unannounced. */
+  release() {
+    this.target = null;
+    this.announce = false;
   }
 
   /** Horizontal distance from the row's snap edge to `slide`'s start, in CSS pixels. */
@@ -128,11 +150,7 @@ export class QuoteCarousel {
 
   onScrollEnd() {
     clearTimeout(this.settleTimer);
-    // A control's smooth scroll may start late on a busy device (after the SETTLE_MS fallback)
-    // or pause between frames: it has settled only once the row shows its target slide.
-    const travelling = this.target !== null && this.nearestIndex() !== this.target
-      && performance.now() - this.targetSince < TRAVEL_MS;
-    if (travelling) {
+    if (this.arriving()) {
       this.scheduleSettle();
       return;
     }

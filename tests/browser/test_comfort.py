@@ -1,5 +1,5 @@
 """Reading comfort: theme and text size remembered across reloads, the progress bar, a clean
-print of the article and its six quotes, and Listen (speech synthesis, stubbed where needed:
+print of the article and its quotes, and Listen (speech synthesis, stubbed where needed:
 headless Chromium has no voices)."""
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import SEED_SLUG
-from tests.helpers import english_catalog, seed_article
+from tests.helpers import FULL, UNTRANSLATED, article, plain, shown_text
 
-ARTICLE = f"/{{}}/{SEED_SLUG}/"
+ARTICLE = f"/{{}}/{FULL}/"
 DARK_BG, LIGHT_BG = "rgb(18, 18, 20)", "rgb(251, 250, 247)"
 
 
@@ -43,7 +42,7 @@ def test_theme_is_remembered_across_reloads(page, console_errors):
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     assert background(page) == DARK_BG
-    page.goto(f"/zh/{SEED_SLUG}/parallel/")  # every page, every language
+    page.goto(f"/zh/{FULL}/parallel/")  # every page, every language
     assert background(page) == DARK_BG
     open_panel(page)
     expect(page.get_by_role("radio", name="深色")).to_be_checked()
@@ -75,7 +74,8 @@ def test_text_size_is_remembered_across_reloads(page, console_errors):
     assert root_font_px(page) == pytest.approx(base * 1.2)
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-size", "large")
-    assert paragraph.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") == pytest.approx(before * 1.2)
+    size = paragraph.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    assert size == pytest.approx(before * 1.2)
     open_panel(page)
     page.get_by_role("radio", name="Small").check()
     page.reload()
@@ -116,7 +116,8 @@ def test_progress_bar_follows_the_scroll_without_layout_shift(page, console_erro
     page.goto(ARTICLE.format("zh"))
     expect(page.locator("[data-progress]")).to_be_visible()
     assert progress_ratio(page) == pytest.approx(0, abs=0.01)
-    assert page.locator("[data-progress]").evaluate("el => getComputedStyle(el).position") == "fixed"
+    position = page.locator("[data-progress]").evaluate("el => getComputedStyle(el).position")
+    assert position == "fixed"
     page.evaluate("window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2)")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert progress_ratio(page) == pytest.approx(0.5, abs=0.05)
@@ -128,7 +129,7 @@ def test_progress_bar_follows_the_scroll_without_layout_shift(page, console_erro
 
 
 @pytest.mark.parametrize("path", [ARTICLE.format("zh"), ARTICLE.format("en"),
-                                  f"/en/{SEED_SLUG}/parallel/"])
+                                  f"/en/{FULL}/parallel/"])
 def test_print_shows_every_quote_and_no_controls(page, console_errors, path):
     page.goto(path)
     expect(page.locator("[data-reading-tools]")).to_be_visible()
@@ -136,21 +137,24 @@ def test_print_shows_every_quote_and_no_controls(page, console_errors, path):
     page.emulate_media(media="print")
     width = page.viewport_size["width"]
     quotes = page.locator(".quote, .prow--quote")
-    expect(quotes).to_have_count(6)
+    expect(quotes).to_have_count(len(article(FULL).quotes))
     lefts = set()
-    for i in range(6):
+    for i in range(len(article(FULL).quotes)):
         quote = quotes.nth(i)
         expect(quote).to_be_visible()
-        r = quote.evaluate("el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; }")
+        r = quote.evaluate(
+            "el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; }")
         assert r[0] >= 0 and r[1] <= width, (i, r)  # nothing clipped sideways
         lefts.add(round(r[0]))
         clipped = quote.evaluate("""el => { let p = el.parentElement; while (p) {
-            const s = getComputedStyle(p); if (s.overflowX !== 'visible' && p.scrollWidth > p.clientWidth + 1) return true;
+            const s = getComputedStyle(p);
+            if (s.overflowX !== 'visible' && p.scrollWidth > p.clientWidth + 1) return true;
             p = p.parentElement; } return false; }""")
         assert not clipped, i
     assert len(lefts) == 1  # one above the other
-    for selector in (".switcher", "[data-reading-tools]", "[data-comfort-panel]", "[data-progress]",
-                     "[data-carousel-buttons]", "[data-carousel-picker]", ".update-prompt", ".install"):
+    for selector in (".switcher", "[data-reading-tools]", "[data-comfort-panel]",
+                     "[data-progress]", "[data-carousel-buttons]", "[data-carousel-picker]",
+                     ".update-prompt", ".install", ".share-button", ".save-button"):
         for element in page.locator(selector).all():
             expect(element).to_be_hidden()
 
@@ -162,45 +166,56 @@ STUB = """(() => {
   const record = window.__speech = {spoken: [], calls: [], listeners: []};
   const synth = {
     getVoices: () => voices.slice(),
-    speak(u) { record.spoken.push({text: u.text, lang: u.lang, voice: u.voice ? u.voice.name : null}); },
+    speak(u) {
+      record.spoken.push({text: u.text, lang: u.lang, voice: u.voice ? u.voice.name : null});
+    },
     pause() { record.calls.push("pause"); },
     resume() { record.calls.push("resume"); },
     cancel() { record.calls.push("cancel"); },
     addEventListener(type, fn) { if (type === "voiceschanged") record.listeners.push(fn); },
     removeEventListener() {},
   };
-  record.addVoices = (more) => { voices.push(...more); record.listeners.forEach(fn => fn(new Event("voiceschanged"))); };
+  record.addVoices = (more) => {
+    voices.push(...more);
+    record.listeners.forEach(fn => fn(new Event("voiceschanged")));
+  };
   Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
-  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; this.lang = ""; this.voice = null; } };
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; this.lang = ""; this.voice = null; }
+  };
 })();"""
-VOICES = ('[{"name": "Stub Mandarin", "lang": "zh-CN", "default": false, "localService": true, "voiceURI": "zh"},'
-          ' {"name": "Stub English", "lang": "en-GB", "default": true, "localService": true, "voiceURI": "en"}]')
+VOICES = ('[{"name": "Stub Mandarin", "lang": "zh-CN", "default": false, "localService": true,'
+          ' "voiceURI": "zh"},'
+          ' {"name": "Stub English", "lang": "en-GB", "default": true, "localService": true,'
+          ' "voiceURI": "en"}]')
 
 
 def expected_speech(locale: str) -> list[str]:
-    """Title, subtitle, note, captions, body, quotes heading, each quote (text, speaker, role)."""
-    article = seed_article()
-    catalog = english_catalog()
-    say = (lambda b: b.text) if locale == "zh" else \
-        (lambda b: catalog.get(b.text, context=b.msgctxt).string)
+    """Title, subtitle, note, captions, body, quotes heading, each quote (text, speaker, role),
+    as the page shows them."""
+    a = article(FULL)
+
+    def say(b):
+        return plain(shown_text(b, locale, FULL))
     note_label = "编者按：" if locale == "zh" else "Editor’s note:"
-    texts = [say(article.title), say(article.subtitle), f"{note_label} {say(article.note)}"]
-    texts += [say(f.caption) for f in article.figures]
-    texts += [say(b) for b in article.body]
-    texts.append(say(article.quotes_heading))
-    for q in article.quotes:
+    texts = [say(a.title), say(a.subtitle), f"{note_label} {say(a.note)}"]
+    texts += [say(f.caption) for f in a.figures]
+    texts += [say(b) for b in a.body]
+    texts.append(say(a.quotes_heading))
+    for q in a.quotes:
         texts += [say(q.text), say(q.speaker), say(q.role)]
     return texts
 
 
-def test_listen_stays_hidden_without_a_voice(page, console_errors):
-    page.goto(ARTICLE.format("zh"))  # headless Chromium: no voices at all
+def test_listen_is_offered_only_where_the_browser_has_a_voice(page, console_errors):
+    page.goto(ARTICLE.format("zh"))  # this Chromium's own voices, whatever they are
     expect(page.locator("[data-reading-tools]")).to_be_visible()
-    has_zh = page.evaluate("speechSynthesis.getVoices().some(v => v.lang.startsWith('zh'))")
+    page.wait_for_timeout(300)  # voices may load late
+    has_zh = page.evaluate("speechSynthesis.getVoices().some(v => /^(zh|cmn)/i.test(v.lang))")
     if has_zh:
-        pytest.skip("this Chromium has a Chinese voice")
-    page.wait_for_timeout(300)
-    expect(page.locator("[data-listen]")).to_be_hidden()
+        expect(page.locator("[data-listen]")).to_be_visible()
+    else:  # headless Chromium on Linux: no voices at all
+        expect(page.locator("[data-listen]")).to_be_hidden()
 
 
 def test_listen_stays_hidden_with_voices_for_other_languages_only(page, console_errors):
@@ -254,12 +269,24 @@ def test_listen_reads_the_article_in_order_with_pause_and_resume(page, console_e
 
 def test_listen_on_the_parallel_view_reads_the_pages_language(page, console_errors):
     page.add_init_script(STUB % VOICES)
-    page.goto(f"/en/{SEED_SLUG}/parallel/")
+    page.goto(f"/en/{FULL}/parallel/")
     page.locator("[data-listen]").click()
     spoken = page.evaluate("__speech.spoken")
-    catalog = english_catalog()
-    body = [catalog.get(b.text, context=b.msgctxt).string for b in seed_article().body]
+    a = article(FULL)
+    body = [plain(shown_text(b, "en", FULL)) for b in a.body]
     texts = [s["text"] for s in spoken]
-    assert texts[:1] == [catalog.get(seed_article().title.text, context="jintan-new-energy/title").string]
+    assert texts[:1] == [plain(shown_text(a.title, "en", FULL))]
     assert [t for t in texts if t in body] == body
     assert {s["lang"] for s in spoken} == {"en-GB"}
+
+
+def test_listen_on_an_untranslated_parallel_view_reads_the_chinese(page, console_errors):
+    """No English column to read: Listen reads what the page shows, not nothing."""
+    page.add_init_script(STUB % VOICES)
+    page.goto(f"/en/{UNTRANSLATED}/parallel/")
+    page.locator("[data-listen]").click()
+    spoken = page.evaluate("__speech.spoken")
+    a = article(UNTRANSLATED)
+    assert [s["text"] for s in spoken] == [a.title.text, a.subtitle.text,
+                                           *(b.text for b in a.body)]
+    assert {s["lang"] for s in spoken} == {"zh-CN"}  # the Mandarin voice

@@ -1,87 +1,87 @@
-"""A phone reader opens the article in both languages, switches language, and is remembered."""
+"""A phone reader opens an article in each language, switches language, and is remembered.
+(The journeys are in helpers.py: the static export runs them too.)"""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import horizontal_overflow, switcher_link
-from tests.conftest import SEED_SLUG
-from tests.helpers import english_catalog, seed_article
+from tests.browser import helpers as journeys
+from tests.browser.helpers import horizontal_overflow
+from tests.helpers import FULL, PARTIAL, UNDATED, UNTRANSLATED
 
 
-@pytest.mark.parametrize("locale, lang, title", [
-    ("zh", "zh-Hans", "小城市如何打造“大产业”？"),
-    ("en", "en", "How can a small city build a “big industry”?"),
-])
-def test_article_renders_fully_on_a_phone(page, console_errors, locale, lang, title):
-    page.goto(f"/{locale}/{SEED_SLUG}/")
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-    expect(page.locator("h1")).to_have_text(title)
-    catalog = english_catalog()
-    for block in seed_article().body:
-        text = block.text if locale == "zh" else catalog.get(block.text, context=block.msgctxt).string
-        expect(page.locator(f"#{block.id}")).to_have_text(text)
-    expect(page.locator("blockquote")).to_have_count(6)
-    assert horizontal_overflow(page) == 0
+@pytest.mark.parametrize("seg", ["zh", "en", "zh-hant"])
+def test_article_renders_fully_on_a_phone(page, console_errors, seg):
+    journeys.article_renders_fully_on_a_phone(page, seg)
 
 
 @pytest.mark.parametrize("width", [320, 390, 768, 1280])
 def test_no_horizontal_scrolling_from_320px(page, width):
-    page.set_viewport_size({"width": width, "height": 800})
-    for locale in ("zh", "en"):
-        page.goto(f"/{locale}/{SEED_SLUG}/")
-        assert horizontal_overflow(page) == 0, (locale, width)
+    journeys.no_horizontal_scrolling(page, width)
 
 
 def test_comfortable_line_length_on_desktop(page):
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"/en/{SEED_SLUG}/")
+    page.goto(f"/en/{FULL}/")
     width = page.locator(".article-body p").first.evaluate("p => p.getBoundingClientRect().width")
-    font = page.locator(".article-body p").first.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
+    font = page.locator(".article-body p").first.evaluate(
+        "p => parseFloat(getComputedStyle(p).fontSize)")
     assert 30 <= width / font <= 40  # about 60-80 Latin characters a line
 
 
 def test_switcher_keeps_the_paragraph_and_remembers_the_choice(page, console_errors, base_url):
-    page.goto(f"/zh/{SEED_SLUG}/")
-    target = seed_article().body[6]
-    page.locator(f"#{target.id}").scroll_into_view_if_needed()
-    page.evaluate(f"document.getElementById('{target.id}').scrollIntoView({{block: 'start'}})")
-    expect(page.get_by_role("navigation", name="语言")).to_be_visible()
-    switcher_link(page, "English").click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
-    assert page.url == f"{base_url}/en/{SEED_SLUG}/#{target.id}"
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    # the target paragraph is on screen
-    top = page.locator(f"#{target.id}").evaluate("el => el.getBoundingClientRect().top")
-    assert 0 <= top < 844
-    # the choice is remembered: "/" now sends this reader to English despite a Chinese browser
-    page.context.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
-    page.goto("/")
-    page.wait_for_url(f"{base_url}/en/")  # a 302 on the live app, a script on the static export
-    switcher_link(page, "中文").click()
-    page.wait_for_url(f"{base_url}/zh/")
-    page.goto("/")
-    page.wait_for_url(f"{base_url}/zh/")
+    journeys.switcher_keeps_the_paragraph_and_remembers_the_choice(page, base_url)
 
 
 def test_reading_works_without_javascript(browser, base_url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844},
-                                  base_url=base_url)
-    page = context.new_page()
-    page.goto(f"/en/{SEED_SLUG}/")
-    expect(page.locator("blockquote")).to_have_count(6)
-    for block in seed_article().quotes:
-        expect(page.locator(f"#{block.speaker.id}")).to_be_visible()
-    switcher_link(page, "中文").click()  # the menu opens without JavaScript (a popover)
-    expect(page.locator("h1")).to_have_text("小城市如何打造“大产业”？")
-    context.close()
+    journeys.reading_works_without_javascript(browser, base_url)
 
 
 def test_not_found_page_offers_a_way_home(page):
-    resp = page.goto("/en/missing-story/")
-    assert resp.status == 404
-    page.get_by_role("link", name="Go to the front page").click()
-    expect(page.locator(".article-list a")).to_have_count(1)
+    journeys.not_found_page_offers_a_way_home(page)
+
+
+def test_a_reader_of_english_finds_what_is_not_translated_and_reads_it_in_chinese(
+        page, console_errors, base_url):
+    page.goto("/en/")
+    item = page.locator(".article-list li").filter(has_text="In Chinese only")
+    expect(item).to_have_count(1)
+    item.get_by_role("link").click()
+    page.wait_for_url(f"{base_url}/en/{UNTRANSLATED}/")
+    expect(page.locator("h1")).to_have_attribute("lang", "zh-Hans")
+    expect(page.get_by_role("note")).to_have_text(
+        "This article has not been translated yet. It is shown in the Chinese original.")
+    page.goto(f"/en/{PARTIAL}/")
+    expect(page.get_by_role("note")).to_have_count(1)  # said once, not per paragraph
+    assert horizontal_overflow(page) == 0
+
+
+def test_the_archive_leads_to_every_month_and_its_articles(page, console_errors, base_url):
+    page.goto("/zh/")
+    page.get_by_role("link", name="按月浏览往期文章").click()
+    page.wait_for_url(f"{base_url}/zh/archive/")
+    page.get_by_role("link", name="2026年2月").click()
+    page.wait_for_url(f"{base_url}/zh/archive/2026/02/")
+    expect(page.locator(".article-list li")).to_have_count(2)
+    page.get_by_role("link", name="全部月份").click()
+    page.get_by_role("link", name="未注明日期的文章").click()
+    expect(page.locator(".article-list li")).to_have_count(1)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "product: figure images are written without width/height (templates/_block.html "
+    "figure_image), so the text below jumps when the photo loads (CLS 0.15 at 390 px). "
+    "Needs the image's intrinsic size at render time (read at release time, PNG/JPEG/WebP): "
+    "a design decision for the lead"))
+def test_a_figure_photo_keeps_its_place_while_it_loads(page):
+    page.add_init_script("""
+        window.__shifts = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__shifts.push(e.value);
+        }).observe({type: "layout-shift", buffered: true});
+    """)
+    page.goto(f"/zh/{UNDATED}/")
+    page.wait_for_function("() => document.querySelector('figure img').complete")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__shifts") == []

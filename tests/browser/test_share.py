@@ -9,9 +9,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
-from tests.browser.test_offline import watch_console
-from tests.conftest import SEED_SLUG
+from tests.browser.helpers import PHONE, watch_console
+from tests.helpers import FULL
 
 NO_WEB_SHARE = "delete Navigator.prototype.share; delete Navigator.prototype.canShare;"
 STUB_SHARE = """
@@ -25,7 +24,8 @@ Object.defineProperty(Navigator.prototype, "share", {configurable: true, writabl
 """
 CSP_VIOLATIONS = """
 window.__csp = [];
-addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+addEventListener("securitypolicyviolation",
+                 (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
 """
 
 
@@ -52,7 +52,7 @@ def reader(browser, base_url):
 
 def test_headless_chromium_has_no_web_share(reader):
     page = reader()
-    page.goto(f"/en/{SEED_SLUG}/")
+    page.goto(f"/en/{FULL}/")
     assert page.evaluate("typeof navigator.share") == "undefined"  # so the fallback is what runs
 
 
@@ -63,7 +63,7 @@ def test_headless_chromium_has_no_web_share(reader):
 ])
 def test_share_falls_back_to_copying_the_canonical_url(reader, base_url, seg, label, copied):
     page = reader(NO_WEB_SHARE)
-    page.goto(f"/{seg}/{SEED_SLUG}/#p-1")
+    page.goto(f"/{seg}/{FULL}/#p-1")
     button = page.get_by_role("button", name=label)
     expect(button).to_be_visible()
     status = page.locator(".share-status")
@@ -71,28 +71,28 @@ def test_share_falls_back_to_copying_the_canonical_url(reader, base_url, seg, la
     expect(status).to_have_text("")
     button.click()
     expect(status).to_have_text(copied)
-    url = f"{base_url}/{seg}/{SEED_SLUG}/"
+    url = f"{base_url}/{seg}/{FULL}/"
     assert page.evaluate("() => navigator.clipboard.readText()") == url  # no #fragment
     canonical = page.locator('link[rel="canonical"]').get_attribute("href")
-    assert canonical.endswith(f"/{seg}/{SEED_SLUG}/")
+    assert canonical.endswith(f"/{seg}/{FULL}/")
     assert page.console == []
 
 
 def test_share_uses_the_web_share_api_when_present(reader, base_url):
     page = reader(STUB_SHARE)
-    page.goto(f"/zh-hant/{SEED_SLUG}/")
+    page.goto(f"/zh-hant/{FULL}/")
     page.evaluate("() => navigator.clipboard.writeText('untouched')")
     page.get_by_role("button", name="分享").click()
     expect(page.locator(".share-status")).to_have_text("")  # the share sheet was the feedback
     shared = page.evaluate("() => window.__shared")
-    assert shared == [{"title": "小城市如何打造「大產業」？", "url": f"{base_url}/zh-hant/{SEED_SLUG}/"}]
+    assert shared == [{"title": "金壇龍舟節吸引萬名遊客", "url": f"{base_url}/zh-hant/{FULL}/"}]
     assert page.evaluate("() => navigator.clipboard.readText()") == "untouched"
     assert page.console == []
 
 
 def test_closing_the_share_sheet_copies_nothing(reader):
     page = reader(ABORTING_SHARE)
-    page.goto(f"/en/{SEED_SLUG}/")
+    page.goto(f"/en/{FULL}/")
     page.evaluate("() => navigator.clipboard.writeText('untouched')")
     page.get_by_role("button", name="Share").click()
     page.wait_for_timeout(300)
@@ -104,7 +104,7 @@ def test_share_button_is_hidden_without_javascript(browser, base_url):
     context = browser.new_context(viewport=PHONE, base_url=base_url, java_script_enabled=False)
     try:
         page = context.new_page()
-        page.goto(f"/zh-hant/{SEED_SLUG}/")
+        page.goto(f"/zh-hant/{FULL}/")
         expect(page.locator(".share-button")).to_be_hidden()
         expect(page.get_by_role("button", name="分享")).to_have_count(0)
     finally:
@@ -114,10 +114,10 @@ def test_share_button_is_hidden_without_javascript(browser, base_url):
 @pytest.mark.parametrize("seg", ["zh", "en", "zh-hant"])
 def test_json_ld_block_parses_and_breaks_no_csp(reader, seg):
     page = reader(CSP_VIOLATIONS)
-    page.goto(f"/{seg}/{SEED_SLUG}/")
+    page.goto(f"/{seg}/{FULL}/")
     expect(page.get_by_role("button", name="分享" if seg != "en" else "Share")).to_be_visible()
     text = page.locator('script[type="application/ld+json"]').text_content()
     data = json.loads(text)
-    assert data["@type"] == "NewsArticle" and data["url"].endswith(f"/{seg}/{SEED_SLUG}/")
+    assert data["@type"] == "NewsArticle" and data["url"].endswith(f"/{seg}/{FULL}/")
     assert page.evaluate("() => window.__csp") == []
     assert page.console == []  # Chromium logs CSP refusals as console errors

@@ -21,8 +21,25 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.conftest import SEED_SLUG
+from scripts.gunicorn_server import GunicornServer
+from tests.helpers import SEED_SLUG
 from webapp.config import ROOT
+
+
+
+@pytest.fixture(scope="module")
+def seed_server(tmp_path_factory):
+    """The project's own content: the seed article's long English quotes and roles are the
+    worst case these layouts must hold (the fixture site has none as long)."""
+    srv = GunicornServer(tmp_path_factory.mktemp("typography")).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def base_url(seed_server):
+    return seed_server.url
+
 
 WIDTHS = {320: 640, 360: 640, 390: 844, 412: 915, 768: 1024}  # phone and tablet viewports
 SIZES = ("default", "large", "largest")

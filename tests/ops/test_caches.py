@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.ops.conftest import require
-from tests.ops.servers import (
+from scripts.servers import (
     ARTICLE,
     PYTHON,
     ROOT,

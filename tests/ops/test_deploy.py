@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.ops.conftest import dump_log, require
-from tests.ops.servers import (
+from scripts.servers import (
     ARTICLE,
     PYTHON,
     ROOT,

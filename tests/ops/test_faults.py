@@ -7,7 +7,7 @@ import signal
 import time
 
 from tests.ops.conftest import dump_log, require
-from tests.ops.servers import ARTICLE, SEED, get, wrk, wrk_result
+from scripts.servers import ARTICLE, SEED, get, wrk, wrk_result
 
 TITLE = "How can a small city build a “big industry”?"
 NEVER = "\x01never in a page\x01"

@@ -9,7 +9,7 @@ import time
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.ops.conftest import require
-from tests.ops.servers import (
+from scripts.servers import (
     ARTICLE,
     free_port,
     get,

@@ -9,7 +9,7 @@ import signal
 import time
 
 from tests.ops.conftest import dump_log
-from tests.ops.servers import ARTICLE, SEED, get, wrk, wrk_result
+from scripts.servers import ARTICLE, SEED, get, wrk, wrk_result
 
 OLD_TITLE = "How can a small city build a “big industry”?"
 OLD_SUBTITLE = "Exploring the answers behind Jintan’s “first meeting” after the Spring Festival"

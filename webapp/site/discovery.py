@@ -135,8 +135,10 @@ def feed() -> str:
     """The locale's Atom feed: the newest ``FEED_SIZE`` dated articles available in it.
 
     Feed: ``id`` (its URL), ``title``, ``subtitle``, ``updated`` (newest entry), ``author``,
-    ``link rel=self``/``alternate``. Entry: ``id`` (the article's URL in this locale),
-    ``title``, alternates, ``updated``, ``published`` when known, ``author`` per byline name,
+    ``link rel=self``, ``rel=alternate`` (the front page, and each other locale's feed with its
+    ``hreflang``). Entry: ``id`` (the article's URL in this locale), ``title``, alternates (this
+    page, then the article in each other locale where its translation has started),
+    ``updated``, ``published`` when known, ``author`` per byline name,
     ``summary`` (subtitle, else the first paragraph) and the full text as
     ``content type="html"``. Text shown in the source carries ``xml:lang``. 404 when no article
     is dated and available."""
@@ -149,13 +151,19 @@ def feed() -> str:
         shown = localize_all(art.blocks, code, release.catalog(slug, code))
         updated = dates.sort_key(art.updated if art.updated is not None else art.published)
         summary = art.subtitle or next((b for b in art.body if b.kind == "paragraph"), None)
+        started = [a.locale for a in release.availability([slug])[slug]
+                   if a.status != "none" and a.locale != code]
         entries.append({"article": art, "shown": shown,
                         "id": absolute_url("reader.article", slug=slug),
+                        "alternates": [(LOCALES[c].tag, absolute_url("reader.article", lang=c,
+                                                                     slug=slug)) for c in started],
                         "updated": updated, "updated_text": dates.rfc3339(updated),
                         "published": dates.rfc3339(art.published) if art.published else None,
                         "summary": shown[summary.id] if summary else None})
     if not entries:
         abort(404)
+    other_feeds = [(LOCALES[c].tag, absolute_url("reader.feed", lang=c))
+                   for c in LOCALES if c != code and {"lang": c} in list(feed_urls(site()))]
     return render_template("feed.xml", entries=entries, info=LOCALES[code],
-                           feed_id=absolute_url("reader.feed"),
+                           feed_id=absolute_url("reader.feed"), other_feeds=other_feeds,
                            updated=dates.rfc3339(max(e["updated"] for e in entries)))

@@ -58,7 +58,10 @@ def index() -> str:
 def front_page(number: int) -> str:
     """Front page ``number`` (2 and up; page 1 is ``/<locale>/``). 404 beyond the last."""
     if number == 1:
-        abort(redirect(url_for("reader.index"), 308))
+        from webapp import REDIRECT_CACHE_CONTROL  # defined before the blueprint is imported
+        resp = redirect(url_for("reader.index"), 308)
+        resp.headers["Cache-Control"] = REDIRECT_CACHE_CONTROL
+        abort(resp)
     if number < 1 or number > page_count():
         abort(404)
     return _front(number)

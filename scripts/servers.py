@@ -1,4 +1,4 @@
-"""Real servers for the operations tests and `make bench`: a release tree built by
+"""Real servers for `make bench` and the operations tests (tests/ops): a release tree built by
 ``python -m webapp.build``, gunicorn with the project's ``gunicorn.conf.py``, nginx and Varnish
 from Debian, and wrk. Every server listens on a free 127.0.0.1 port, is started by the test
 run and stopped by its pid; nothing here touches system services.
@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 ARTICLE = "/en/jintan-new-energy/"
@@ -469,7 +469,7 @@ def wrk_result(proc: subprocess.Popen, timeout: float = 120) -> dict:
               "errors": 0, "socket": {}, "non2xx": 0, "raw": out}
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         result["socket"] = dict(zip(("connect", "read", "write", "timeout"),
-                                    map(int, m.groups())))
+                                    map(int, m.groups()), strict=True))
         result["errors"] = sum(result["socket"].values())
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         result["non2xx"] = int(m.group(1))
