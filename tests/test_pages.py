@@ -290,3 +290,11 @@ def test_the_article_says_when_it_was_published_and_updated(client):
     zh = main_of(client.get(f"/zh/{FULL}/").get_data(as_text=True))
     assert '<time datetime="2026-03-14">2026年3月14日</time>' in zh
     assert "更新于" in text_of(zh)
+
+
+def test_a_figure_photo_carries_its_intrinsic_size(client):
+    """Width and height read at release time: the browser keeps the photo's place while it
+    loads (no layout shift); the stylesheet still scales it to the column."""
+    html = client.get(f"/en/{UNDATED}/").get_data(as_text=True)
+    img = re.search(r"<img [^>]*>", html.split("<main", 1)[1]).group(0)
+    assert 'width="192" height="192"' in img and 'loading="lazy"' in img

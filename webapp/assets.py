@@ -65,3 +65,24 @@ def build(src: Path | str, pool: Path | str) -> dict[str, str]:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     return manifest
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
+
+
+def image_sizes(src: Path | str, manifest: dict[str, str]) -> dict[str, list[int]]:
+    """Intrinsic ``[width, height]`` in pixels of every raster image in ``src`` (source path
+    -> size), read with Pillow (only the header), so pages can write ``width``/``height`` on
+    ``<img>`` and the browser keeps the photo's place before it loads (no layout shift).
+
+    :returns: only images Pillow can read; another file gets no size attributes."""
+    from PIL import Image, UnidentifiedImageError
+    out: dict[str, list[int]] = {}
+    for rel in manifest:
+        if rel.lower().endswith(IMAGE_SUFFIXES):
+            try:
+                with Image.open(Path(src) / rel) as img:
+                    out[rel] = [img.width, img.height]
+            except (OSError, UnidentifiedImageError):
+                continue
+    return out

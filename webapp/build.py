@@ -375,6 +375,7 @@ def build(config, switch: bool = True, log=print) -> Path:
         cache.commit()
         ui = build_ui_catalogs(inputs, tmp / "translations")
         manifest = assets.build(inputs.static, inputs.build / "static")
+        sizes = assets.image_sizes(inputs.static, manifest)
         rows = db.execute("SELECT slug, md FROM articles ORDER BY slug").fetchall()
         mos = db.execute("SELECT slug, locale, mo FROM localized ORDER BY slug, locale").fetchall()
         release_id = hashlib.sha256(json.dumps(
@@ -382,7 +383,7 @@ def build(config, switch: bool = True, log=print) -> Path:
              inputs.site_url]).encode()).hexdigest()[:16]
         info = {"id": release_id, "created": dt.datetime.now(dt.timezone.utc).isoformat(
             timespec="seconds"), "articles": count, "locales": list(LOCALES),
-            "site_url": inputs.site_url, "assets": manifest}
+            "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes}
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        [(k, json.dumps(v)) for k, v in info.items()])
         db.commit()

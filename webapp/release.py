@@ -120,6 +120,7 @@ class Release:
         self.check_ui_catalogs()
         self.id: str = self.info["id"]
         self.assets: dict[str, str] = self.info["assets"]
+        self.image_sizes: dict[str, list[int]] = self.info.get("image_sizes", {})
         uri = f"file:{self.root / 'release.sqlite'}?mode=ro&immutable=1"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = Lock()

@@ -66,7 +66,7 @@ LABELS = {  # what a screen reader hears, from each locale's catalog
            "next": "Next quote", "picker": "Choose a quote", "n_of": f"{{}} of {SLIDES}",
            "heading": "Voices from the shore"},
     "zh": {"carousel": "轮播", "slide": "幻灯片", "prev": "上一条", "next": "下一条",
-           "picker": "选择语录", "n_of": f"第 {{}} 条，共 {SLIDES} 条", "heading": "观众说"},
+           "picker": "选择引语", "n_of": f"第 {{}} 条，共 {SLIDES} 条", "heading": "观众说"},
 }
 
 # The state of the carousel, read from the four places that must agree: the slide actually in
@@ -191,7 +191,7 @@ def reading_works_without_javascript(browser, base_url: str) -> None:
 
 
 def switcher_keeps_the_paragraph_and_remembers_the_choice(page: Page, base_url: str) -> None:
-    target = article(FULL).body[-1]
+    target = article(FULL).body[3]  # one the page can scroll to the top
     page.goto(f"/zh/{FULL}/")
     page.evaluate(f"document.getElementById('{target.id}').scrollIntoView({{block: 'start'}})")
     expect(page.get_by_role("navigation", name="语言")).to_be_visible()
@@ -294,9 +294,9 @@ def worker_installs_activates_and_controls_the_page(page: Page, base_url: str) -
     expect(page.locator(".update-prompt")).to_be_hidden()  # a first install is no update
 
 
-SAVED_COPY = {"zh": "当前离线，正在显示保存的版本。",
+SAVED_COPY = {"zh": "当前离线，正在显示已保存的版本。",
               "en": "You are offline: reading the saved copy.",
-              "zh-hant": "當前離線，正在顯示儲存的版本。"}
+              "zh-hant": "目前離線，正在顯示已儲存的版本。"}
 
 
 def an_article_read_online_opens_offline(page: Page, seg: str) -> None:
@@ -321,8 +321,8 @@ def an_article_read_online_opens_offline(page: Page, seg: str) -> None:
 
 
 OFFLINE = {"/en/no-such-story/": ("en", "You are offline", "Your saved articles"),
-           "/zh/no-such-story/": ("zh-Hans", "当前处于离线状态", "你保存的文章"),
-           f"/zh-hant/{FULL}/parallel/": ("zh-Hant", "當前處於離線狀態", "你儲存的文章")}
+           "/zh/no-such-story/": ("zh-Hans", "当前处于离线状态", "您保存的文章"),
+           f"/zh-hant/{FULL}/parallel/": ("zh-Hant", "目前處於離線狀態", "您儲存的文章")}
 
 
 def offline_an_unknown_page_shows_the_offline_page_in_its_language(page: Page, path: str) -> None:

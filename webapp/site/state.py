@@ -37,6 +37,11 @@ def absolute_url(endpoint: str, **values) -> str:
     return site().site_url + url_for(endpoint, **values)
 
 
+def image_size(path: str) -> list[int] | None:
+    """``[width, height]`` in pixels of a static image (read at release time), or None."""
+    return site().release.image_sizes.get(path)
+
+
 def asset_url(path: str) -> str:
     """URL of a static file by its source path (``css/site.css``), content-hashed.
 
