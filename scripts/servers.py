@@ -331,6 +331,7 @@ events {{ worker_connections 4096; }}
 http {{
   include /etc/nginx/mime.types;
   access_log off;
+  sendfile on; tcp_nopush on;   # as in Debian's /etc/nginx/nginx.conf
   client_body_temp_path {w}/client; proxy_temp_path {w}/proxy;
   fastcgi_temp_path {w}/fastcgi; uwsgi_temp_path {w}/uwsgi; scgi_temp_path {w}/scgi;
   {extra_http}
