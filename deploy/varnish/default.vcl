@@ -123,6 +123,9 @@ sub vcl_backend_response {
 
 sub vcl_deliver {
     unset resp.http.x-url;
+    # A hit would repeat the id of the request that filled the cache: each response carries
+    # the id of its own request (the one sent to the app on a miss).
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

@@ -143,6 +143,47 @@ def test_articles_are_cached_and_revalidated_with_the_apps_etag(stack, proxy):
                                if r["status"] == 304]), app_requests(g, ARTICLE)[before:]
 
 
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_accept_encoding_spellings_share_one_entry_per_encoding(stack, proxy):
+    """Browsers spell Accept-Encoding many ways ("gzip, deflate, br", "br, gzip, zstd", ...)
+    and an attacker can send any string: every spelling of the same encoding is a hit on the
+    one stored copy, never a new entry (the app varies on Accept-Encoding)."""
+    g, proxies = stack
+    path = f"/zh/{SEED}/"
+    url = proxies[proxy].url + path
+    for accept in ("gzip, deflate, br", "gzip", ""):
+        get(url, {"Accept-Encoding": accept} if accept else {})
+    before = len(app_requests(g, path))
+    spellings = [("gzip, deflate, br, zstd", "br"), ("br;q=1.0, gzip;q=0.8, *;q=0.1", "br"),
+                 ("gzip, deflate", "gzip"), ("deflate, gzip;q=1.0, *;q=0.5", "gzip"),
+                 ("identity", None), ("compress", None)]
+    spellings += [(f"gzip, x-random-{i}", "gzip") for i in range(5)]
+    for accept, coding in spellings:
+        s, h, _ = get(url, {"Accept-Encoding": accept})
+        assert s == 200 and h.get("content-encoding") == coding and hit(proxy, h), (accept, h)
+    assert len(app_requests(g, path)) == before
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_every_response_carries_its_own_request_id(stack, proxy):
+    """A cache hit is a new request: its X-Request-ID is the proxy's id for it, never the id
+    of the request that filled the cache (which would point an operator at the wrong log)."""
+    g, proxies = stack
+    url = proxies[proxy].url + ARTICLE
+    get(url, BR)
+    ids = []
+    for _ in range(3):
+        _s, h, _ = get(url, BR)
+        assert hit(proxy, h), h
+        ids.append(h["x-request-id"])
+    assert len(set(ids)) == 3, ids
+    # A response that reaches the app (a 404 is never stored) carries the id the app logged.
+    path = f"/en/no-such-article-{proxy}/"
+    status, h, _ = get(proxies[proxy].url + path)
+    logged = eventually(lambda: app_requests(g, path))
+    assert status == 404 and [r["request_id"] for r in logged] == [h["x-request-id"]]
+
+
 def eventually(check, timeout: float = 3.0):
     """``check()``'s first truthy value within ``timeout`` seconds (gunicorn writes an access
     record just after the response), else its last value."""
