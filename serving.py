@@ -198,7 +198,21 @@ def post_worker_init(worker) -> None:
     """Worker, after it loaded the app (gunicorn ``post_worker_init``): warm it up, then tell
     the old generation it is ready."""
     warm_up(worker.wsgi, worker.log)
+    freeze_heap()
     HANDOFF.mark_ready(worker.age)
+
+
+def freeze_heap() -> None:
+    """Move every object the loaded app holds (modules, templates, Babel's locale data, the
+    release index) into the garbage collector's permanent generation (``gc.freeze``, Python
+    docs "gc — Garbage Collector interface"), so a full collection no longer walks them.
+
+    Measured at 5,000 articles after 1,000 random pages: a full collection paused a worker
+    31-40 ms before, 5-11 ms after; every connection that worker serves waits that long.
+    """
+    import gc
+    gc.collect()
+    gc.freeze()
 
 
 # One token for "stop the master": a pipe holding one byte, made before any fork. Reading it

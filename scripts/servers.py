@@ -19,18 +19,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from scripts.processes import free_port, stop_process
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 ARTICLE = "/en/jintan-new-energy/"
 SEED = "jintan-new-energy"
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 now (the kernel's choice)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def tool(name: str) -> str | None:
@@ -222,13 +217,7 @@ class Gunicorn:
 
     def stop(self) -> None:
         """SIGTERM to the master (graceful), SIGKILL after 15 s."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()   # SIGTERM to the master: graceful stop
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 15)
 
     def __enter__(self):
         return self.start() if self.proc is None else self
@@ -278,13 +267,7 @@ class Daemon:
 
     def stop(self) -> None:
         """SIGTERM to the server's pid, SIGKILL after 10 s."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 10)
 
     def __enter__(self):
         return self

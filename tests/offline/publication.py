@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,9 @@ import urllib.request
 from pathlib import Path
 
 from webapp.config import ROOT
+from scripts.processes import free_port, stop_process
 
 START_TIMEOUT = 120   # seconds; a worker loads the release index at boot (~1 s at 5,000 articles)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now (127.0.0.1)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def children(pid: int) -> set[int]:
@@ -122,13 +115,7 @@ class Server:
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 30)
 
     def worker_pids(self) -> set[int]:
         return children(self.proc.pid)
