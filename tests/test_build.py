@@ -94,6 +94,23 @@ def test_the_build_command_names_every_broken_file_and_line(site_copy):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("encoding, hint", [("gbk", "GBK/GB18030"), ("utf-16", "UTF-16")])
+def test_an_article_saved_in_a_legacy_encoding_is_named_with_the_others(site_copy, encoding,
+                                                                          hint):
+    """Chinese Windows editors save GBK or UTF-16 by default: the build names the file, the
+    line and the encoding, beside every other broken file, instead of a traceback."""
+    good = site_copy.release()
+    legacy = site_copy.content / "legacy.md"
+    legacy.write_bytes("---\ntitle: 标题\n---\n\n第一段。\n".encode(encoding))
+    (site_copy.content / "broken.md").write_text("---\nsubtitle: x\n---\n", "utf-8")
+    proc = build_command(site_copy.config())
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    line = [x for x in proc.stderr.splitlines() if x.strip().startswith(f"{legacy}:")]
+    assert line and "not valid UTF-8" in line[0] and hint in line[0], proc.stderr
+    assert f"{site_copy.content / 'broken.md'}:1: front matter has no 'title'" in proc.stderr
+    assert current(site_copy) == good.name
+
+
 def test_a_figure_whose_image_file_is_missing_stops_the_build(site_copy):
     # the last article listed: the release check renders only the first of each page type
     site_copy.edit(UNDATED, "image: icons/icon-192.png", "image: images/nope.jpg")

@@ -39,7 +39,14 @@ from babel.messages.mofile import write_mo
 
 from webapp import assets, catalogs
 from webapp.catalogs import article_po, ui_po
-from webapp.content import Article, ContentError, find_article_files, parse_article, xml_problem
+from webapp.content import (
+    Article,
+    ContentError,
+    decode_article,
+    find_article_files,
+    parse_article,
+    xml_problem,
+)
 from webapp.i18n import localize
 from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
 from webapp.pages import reserved_slugs
@@ -307,7 +314,7 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
     tables: dict[str, dict | None] = dict.fromkeys(LOCALES)
     for locale, (po, po_hash) in pos.items():
         mos[locale], tables[locale] = compile_catalog(po, locale, po_hash, cache, objects)
-    article = parse_article(path, objects.path(md).read_text("utf-8"))
+    article = parse_article(path, decode_article(path, objects.path(md).read_bytes()))
     # the parsed article, so a worker never parses YAML and Markdown on a request (pickle:
     # written by this build only, read by the same code version; a worker falls back to
     # parsing the file when it cannot load it)
