@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 import brotli
 import pytest
+from werkzeug.test import EnvironBuilder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -212,6 +213,41 @@ def test_query_strings_and_hosts_never_create_cache_entries(app):
         assert client.get(f"{ARTICLE}?v={i}").data == page
         assert client.get(ARTICLE, headers={"Host": f"localhost:{8000 + i}"}).data == page
     assert len(memo) == entries
+
+
+@pytest.mark.parametrize("slashes", [2, 3, 50])
+def test_extra_leading_slashes_are_not_pages_nor_cache_entries(app, slashes):
+    """``//zh/<slug>/`` is not our URL (Werkzeug's router would strip the slashes): a 404 in
+    the reader's language, never a page under another key, which would let anyone fill the
+    memo and get past shared caches with endless spellings of one page."""
+    client = app.test_client()
+    memo = app.extensions["reader"].memo
+    client.get(ARTICLE)
+    entries = len(memo)
+    for path in ("/" * slashes + ARTICLE.lstrip("/"), "/" * slashes + "en/"):
+        resp = client.get("/", environ_overrides={"PATH_INFO": path})
+        assert resp.status_code == 404 and "no-store" in resp.headers["Cache-Control"], path
+        assert "Location" not in resp.headers
+    assert len(memo) == entries
+
+
+def test_an_http11_request_without_host_is_refused(app):
+    """RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host header;
+    an empty Host (a target without authority) or HTTP/1.0 without one stands for the
+    server's own name."""
+    def status(protocol: str, host: str | None) -> str:
+        environ = EnvironBuilder(path=ARTICLE).get_environ()
+        environ.update(SERVER_PROTOCOL=protocol, SERVER_NAME="localhost", SERVER_PORT="80")
+        environ.pop("HTTP_HOST")
+        if host is not None:
+            environ["HTTP_HOST"] = host
+        seen = []
+        b"".join(app.wsgi_app(environ, lambda s, h, e=None: seen.append(s)))
+        return seen[0]
+    assert status("HTTP/1.1", None).startswith("400")
+    assert status("HTTP/1.1", "").startswith("200")
+    assert status("HTTP/1.0", None).startswith("200")
+    assert status("HTTP/1.1", "localhost").startswith("200")
 
 
 def test_the_page_memo_stays_within_its_byte_bound(make_app):

@@ -226,15 +226,23 @@ class Gate:
             return start_response(status, headers, exc_info)
 
         host = environ.get("HTTP_HOST")
+        if host is None and environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
+            # RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any
+            # HTTP/1.1 request message that lacks a Host header field"
+            return self.refuse(start, b"Bad request: an HTTP/1.1 request needs a Host header\n")
         if not host:  # HTTP/1.0 without Host, or an empty one (RFC 9112 §3.2): the server's own
             # name stands in, as WSGI (PEP 3333) reconstructs the URL
             host = get_host(environ.get("wsgi.url_scheme", "http"), None,
                             (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 0)))
         if not host_is_trusted(host, self.trusted):
             environ["reader.bad_host"] = True
-            body = b"Bad request: unknown host\n"
-            start("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
-                                      ("Content-Length", str(len(body))),
-                                      ("Cache-Control", "no-store")])
-            return [body]
+            return self.refuse(start, b"Bad request: unknown host\n")
         return self.app(environ, start)
+
+    @staticmethod
+    def refuse(start, body: bytes) -> list[bytes]:
+        """A plain-text 400 with ``body``, never stored by any cache."""
+        start("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                  ("Content-Length", str(len(body))),
+                                  ("Cache-Control", "no-store")])
+        return [body]

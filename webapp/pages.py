@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 
 from webapp import delivery
 from webapp.locales import LOCALES
@@ -92,6 +92,10 @@ def delivered(pt: PageType):
     def view(**values):
         site = current_app.extensions["reader"]
         key = delivery.memo_key(request.environ)
+        if key.startswith("//"):
+            # "//zh/<slug>/": the router strips leading slashes, but the path is not ours, and
+            # serving it would give one page endless memo keys and shared-cache entries.
+            abort(404)
         rep = site.memo.get(key)
         request.environ["reader.memo"] = "hit" if rep is not None else "miss"
         if rep is None:
