@@ -68,7 +68,7 @@ prune: install
 	$(BIN)/python -m webapp.build --no-switch --prune
 
 run: release
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	GUNICORN_PIDFILE=$${GUNICORN_PIDFILE:-$${JINTAN_BUILD_DIR:-build}/gunicorn.pid} $(BIN)/gunicorn -c gunicorn.conf.py
 
 # --- tests --------------------------------------------------------------------------------------
 browser:

@@ -63,6 +63,9 @@ serving.setup_metrics_dir()
 
 # --- Process naming and control ----------------------------------------------------------------
 proc_name = "jintan-reader"
+# Where the master writes its pid (GUNICORN_PIDFILE; `make run`: build/gunicorn.pid), so that
+# `kill -HUP $(cat build/gunicorn.pid)` publishes. Unset: none (systemd knows $MAINPID).
+pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 # gunicorn 27 opens a control socket under ~/.gunicorn by default: nothing outside the project.
 control_socket_disable = True
 

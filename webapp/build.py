@@ -399,12 +399,12 @@ def build(config, switch: bool = True, log=print) -> Path:
         final = releases / release_id
         if final.exists():
             shutil.rmtree(tmp)
-            log(f"release {release_id}: unchanged ({count} articles)")
+            log(f"release {release_id}: unchanged ({count} article{'s' if count != 1 else ''})")
         else:
             check_release(config, tmp)
             os.chmod(tmp, 0o755)
             os.replace(tmp, final)
-            log(f"release {release_id}: {count} articles, built in "
+            log(f"release {release_id}: {count} article{'s' if count != 1 else ''}, built in "
                 f"{time.monotonic() - started:.1f} s")
         if switch:
             switch_current(releases, release_id)
