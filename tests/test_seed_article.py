@@ -96,6 +96,21 @@ def test_the_committed_zh_hant_catalog_is_what_a_refresh_gives(seed, tmp_path):
             {(m.context, m.id): m.string for m in catalog(locale) if m.id}
 
 
+def test_make_translations_on_a_fresh_checkout_rewrites_no_catalog(tmp_path):
+    """The committed catalogs are byte for byte what `make translations` writes: on a fresh
+    clone the cycle leaves them alone, so a translator's diff shows only their own work."""
+    import shutil
+    translations = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", translations)
+    before = {p: p.read_bytes() for p in translations.rglob("*.po")}
+    proc = catalogs_command({"CONTENT_DIR": ROOT / "content", "TRANSLATIONS_DIR": translations,
+                             "BUILD_DIR": tmp_path / "build"}, "update")
+    assert proc.returncode == 0, proc.stderr
+    changed = [str(p.relative_to(translations)) for p, data in before.items()
+               if p.read_bytes() != data]
+    assert changed == []
+
+
 def test_traditional_text_reads_right():
     text = " ".join(m.string for m in catalog("zh_Hant") if m.id)
     for word in ("金壇", "產業", "動力電池", "儲能", "中創新航", "蜂巢能源", "常州"):
