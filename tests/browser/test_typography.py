@@ -362,6 +362,28 @@ def test_chinese_punctuation_takes_full_widths_and_is_trimmed_where_adjacent(bro
         context.close()
 
 
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_english_column_of_the_parallel_view_is_one_typeface(browser, base_url, locale):
+    """Side by side, the English column is set in one face: the note, the quotes and the
+    captions inside it (elements with their own lang="en") take the column's serif, not the
+    page's sans; Chinese inside it keeps its own face."""
+    context, page = open_reader(browser, base_url, viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"/{locale}/{SEED_SLUG}/parallel/")
+        odd = page.evaluate("""() => [...document.querySelectorAll('.pcell:lang(en)')]
+            .flatMap((cell) => {
+              const face = getComputedStyle(cell).fontFamily;
+              return [...cell.querySelectorAll('*')]
+                .filter((el) => el.matches(':lang(en)') && el.textContent.trim())
+                .filter((el) => getComputedStyle(el).fontFamily !== face)
+                .map((el) => `${el.tagName.toLowerCase()}#${el.id}: ${getComputedStyle(el).fontFamily}`);
+            })""")
+        assert odd == []
+        assert page.locator(".pcell:lang(en)").count() > 20
+    finally:
+        context.close()
+
+
 def test_comfortable_measure_in_both_scripts(browser, base_url):
     """Desktop: English body 60-75 characters a line, Chinese 30-40."""
     context, page = open_reader(browser, base_url, viewport={"width": 1280, "height": 900})
