@@ -224,6 +224,20 @@ async function keep(path, response) {
   });
 }
 
+/** Keep a page the reader opened before this worker controlled it (the first page of a first
+ * visit), unless it is kept already: the copy in reader-latest when it is there (a front page:
+ * no second download), else fetched again (revalidated: usually a 304 from the HTTP cache),
+ * then kept like any page read. Offline or gone from the site: nothing to keep. */
+async function keepUncontrolled(path) {
+  if (await (await caches.open(PAGES_CACHE)).match(path)) return;
+  try {
+    const latest = await (await caches.open(LATEST_CACHE)).match(path);
+    await keep(path, latest || await fetchPage(path));
+  } catch (err) {
+    // offline, or no longer a page: nothing to keep
+  }
+}
+
 /** Evict the least recently read pages beyond MAX_PAGES, or half of them under storage pressure;
  * returns the new order. Entries the order does not know (a worker stopped between the two
  * writes) count as the oldest, so nothing in reader-pages escapes the bound. */
@@ -337,6 +351,9 @@ self.addEventListener("message", (event) => {
           await writeMeta("locale", {...locale, choice, reading});
         });
         await syncLatest().catch(() => {});  // offline: the next event tries again
+        if (typeof data.page === "string" && data.page.startsWith("/") && isPage(data.page)) {
+          await keepUncontrolled(data.page);
+        }
         reply({ok: true});
       } else if (data.type === "save") {
         await save(data);

@@ -58,10 +58,16 @@ function savedChoice() {
   return match ? SEGMENTS[decodeURIComponent(match[1])] || null : null;
 }
 
-/** Tell `worker` the saved choice and the language of this page. */
+// The first page of a first visit loads before any worker controls it, so the worker never
+// sees it: name it, and the worker keeps it like any page read (a 304 from the HTTP cache).
+const uncontrolledPage = "serviceWorker" in navigator && !navigator.serviceWorker.controller
+  ? location.pathname : null;
+
+/** Tell `worker` the saved choice and the language of this page (and the page, if no worker
+ * controlled it when it loaded). */
 function tellLocale(worker) {
   const reading = location.pathname.split("/")[1] || null;
-  worker?.postMessage({type: "locale", choice: savedChoice(), reading});
+  worker?.postMessage({type: "locale", choice: savedChoice(), reading, page: uncontrolledPage});
 }
 
 // --- Service worker and updates ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from tests.offline.reader import (
     ui,
     wait_controlled,
     wait_latest,
+    wait_read_pages,
     worker_state,
 )
 
@@ -184,6 +185,26 @@ def test_offline_root_follows_the_language_chosen(new_context, server, page_erro
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
     expect(page.locator("h1")).to_have_text(ui("zh-hant", "Latest articles"))
+
+
+def test_the_first_page_opened_is_kept_too(new_context, server, page_errors):
+    """The first page of a first visit loads before any worker controls it. It is still kept:
+    a reader who opens the site, reads an article, switches to English and later loses the
+    signal finds the Chinese front page they started on."""
+    context = new_context(locale="zh-CN")
+    page = page_errors(context.new_page())
+    page.goto("/")
+    expect(page).to_have_url(f"{server.url}/zh/")
+    wait_controlled(page)
+    page.goto(f"/zh/{SLUG}/")
+    page.goto(f"/en/{SLUG}/")
+    wait_read_pages(page, ["/zh/", f"/zh/{SLUG}/", f"/en/{SLUG}/"], f"/en/{SLUG}/")
+
+    context.set_offline(True)
+    page.goto("/zh/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.locator("h1")).to_have_text(ui("zh", "Latest articles"))
+    expect(page.locator(".saved-copy")).to_be_visible()
 
 
 def test_installable_without_errors(persistent_context, page_errors):
