@@ -80,6 +80,24 @@ def test_publishing_one_article_touches_its_own_catalogs_only(site_copy):
     assert '<h1 id="title" lang="zh-Hans" data-untranslated>新的报道</h1>' in page
 
 
+def test_broken_articles_are_all_named_and_no_catalog_changes(site_copy):
+    """Like `make release`, `make translations` names every broken article at once (file and
+    line), and writes no catalog until they are fixed."""
+    catalogs_command(site_copy.config(), "update", "--no-ui")
+    before = po_files(site_copy)
+    (site_copy.content / "new-story.md").write_text(
+        "---\ntitle: 新的报道\npublished: 2026-04-01\n---\n\n第一段。\n", "utf-8")
+    (site_copy.content / "bad-date.md").write_text(
+        "---\ntitle: 日期\npublished: 2026-02-30\n---\n\n正文。\n", "utf-8")
+    (site_copy.content / "legacy.md").write_bytes("---\ntitle: 标题\n---\n\n正文。\n".encode("gbk"))
+    proc = catalogs_command(site_copy.config(), "update", "--no-ui")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "no catalog changed" in proc.stderr
+    assert f"{site_copy.content / 'bad-date.md'}:3: " in proc.stderr
+    assert f"{site_copy.content / 'legacy.md'}:2: not valid UTF-8" in proc.stderr
+    assert po_files(site_copy) == before      # not even the good new article's
+
+
 def test_ui_strings_go_to_their_own_domain_and_are_all_translated(tmp_path):
     out = tmp_path / "messages.pot"
     pybabel("extract", "-F", "babel.cfg", "--no-wrap", "-k", "lazy_gettext", "-o", str(out),

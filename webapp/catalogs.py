@@ -40,7 +40,13 @@ from babel.core import UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
-from webapp.content import Article, find_article_files, parse_article
+from webapp.content import (
+    Article,
+    ContentError,
+    ContentErrors,
+    find_article_files,
+    parse_article,
+)
 from webapp.extract import extract_article
 from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
 
@@ -365,14 +371,28 @@ def update_ui(translations_dir: Path, gettext_dir: Path, roots: list[Path]) -> l
 def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
            slugs: list[str] | None = None, ui: bool = True) -> list[str]:
     """The whole cycle: every article whose source changed (or only ``slugs``, forced), then
-    the UI strings. :raises webapp.content.ContentError: for a malformed article."""
+    the UI strings. Every article is parsed before any catalog is written, so a broken one
+    leaves every catalog as it was.
+
+    :raises webapp.content.ContentErrors: every malformed article (one ``file:line: message``
+        per line), like ``make release``."""
     from webapp.config import ROOT
-    done: list[str] = []
+    articles: list[Article] = []
+    problems: list[ContentError] = []
     for path in find_article_files(content_dir):
         if slugs and path.stem not in slugs:
             continue
-        done += update_article(parse_article(path), translations_dir, gettext_dir,
-                               force=bool(slugs))
+        try:
+            articles.append(parse_article(path))
+        except ContentErrors as exc:
+            problems += exc.errors
+        except ContentError as exc:
+            problems.append(exc)
+    if problems:
+        raise ContentErrors(problems)
+    done: list[str] = []
+    for article in articles:
+        done += update_article(article, translations_dir, gettext_dir, force=bool(slugs))
     if ui:
         done += update_ui(translations_dir, gettext_dir, [ROOT / "webapp", ROOT / "templates"])
     return done
@@ -383,7 +403,6 @@ def main(argv: list[str]) -> int:
     ``... check [--report]`` (:mod:`webapp.qa`)."""
     from webapp import hant
     from webapp.config import load
-    from webapp.content import ContentError
     if argv[:1] == ["check"]:   # make check-catalogs: coverage and translation QA
         from webapp import qa
         return qa.main(argv[1:])
@@ -398,7 +417,11 @@ def main(argv: list[str]) -> int:
     try:
         done = update(Path(config["CONTENT_DIR"]), Path(config["TRANSLATIONS_DIR"]),
                       Path(config["BUILD_DIR"]) / "gettext", slugs or None, ui)
-    except (ContentError, CatalogError, hant.PhraseError, RuntimeError) as exc:
+    except ContentError as exc:
+        print("translations: no catalog changed; fix these first:\n"
+              + "\n".join(f"    {line}" for line in str(exc).splitlines()), file=sys.stderr)
+        return 1
+    except (CatalogError, hant.PhraseError, RuntimeError) as exc:
         print(f"translations: {exc}", file=sys.stderr)
         return 1
     for line in done:
