@@ -98,6 +98,18 @@ def test_broken_articles_are_all_named_and_no_catalog_changes(site_copy):
     assert po_files(site_copy) == before      # not even the good new article's
 
 
+def test_untranslated_names_are_joined_as_chinese_writes_them(site_copy):
+    """Before the translator gets to it, an English page's byline shows the Chinese names,
+    separated as Chinese separates them, not with an English "and" between them."""
+    (site_copy.content / "two-authors.md").write_text(
+        "---\ntitle: 两位记者\nbyline:\n  label: 记者\n  authors: [张三, 李四]\npublished: 2026-04-01\n---\n\n正文。\n",
+        "utf-8")
+    catalogs_command(site_copy.config(), "update", "--no-ui")
+    page = site_copy.app().test_client().get("/en/two-authors/").get_data(as_text=True)
+    byline = parse_page(page).by_id["byline"]["text"]
+    assert "张三" in byline and "李四" in byline and " and " not in byline, byline
+
+
 def test_ui_strings_go_to_their_own_domain_and_are_all_translated(tmp_path):
     out = tmp_path / "messages.pot"
     pybabel("extract", "-F", "babel.cfg", "--no-wrap", "-k", "lazy_gettext", "-o", str(out),
