@@ -316,18 +316,28 @@ def merge(po: Path, pot: Path, locale: str) -> str:
     return "merged"
 
 
+def up_to_date(path: Path, translations_dir: Path, gettext_dir: Path) -> bool:
+    """Whether the catalogs of the article file ``path`` were made from its current bytes: its
+    template's stamp is the SHA-256 of the file, and every locale's catalog exists. Reads the
+    file's bytes and the template's first lines only: no parsing."""
+    slug = path.stem
+    pot = gettext_dir / ARTICLE_DOMAIN_DIR / f"{slug}.pot"
+    targets = [article_po(translations_dir, loc, slug) for loc in (*TRANSLATED_LOCALES, HANT)]
+    return (_stamp_of(pot) == hashlib.sha256(path.read_bytes()).hexdigest()
+            and all(p.exists() for p in targets))
+
+
 def update_article(article: Article, translations_dir: Path, gettext_dir: Path,
                    force: bool = False) -> list[str]:
     """Run the cycle for one article: template, merge into each translated locale, OpenCC
     refresh of zh_Hant. Returns what it did, one line each (empty when it was up to date)."""
     from webapp import hant
-    data = article.path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    if not force and up_to_date(article.path, translations_dir, gettext_dir):
+        return []
+    digest = hashlib.sha256(article.path.read_bytes()).hexdigest()
     pot = gettext_dir / ARTICLE_DOMAIN_DIR / f"{article.slug}.pot"
     targets = [article_po(translations_dir, loc, article.slug) for loc in TRANSLATED_LOCALES]
     hant_po = article_po(translations_dir, HANT, article.slug)
-    if not force and _stamp_of(pot) == digest and all(p.exists() for p in targets + [hant_po]):
-        return []
     _write(article_template(article, digest), pot)
     done = []
     for loc, po in zip(TRANSLATED_LOCALES, targets, strict=True):
@@ -371,19 +381,24 @@ def update_ui(translations_dir: Path, gettext_dir: Path, roots: list[Path]) -> l
 def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
            slugs: list[str] | None = None, ui: bool = True) -> list[str]:
     """The whole cycle: every article whose source changed (or only ``slugs``, forced), then
-    the UI strings. Every article is parsed before any catalog is written, so a broken one
-    leaves every catalog as it was.
+    the UI strings. An unchanged article is recognised by its bytes (:func:`up_to_date`) and
+    not parsed, so a run costs one hash per article plus the work for the changed ones. Every
+    changed article is parsed before any catalog is written, so a broken one leaves every
+    catalog as it was (and parsed again when its turn comes: memory stays one article).
 
     :raises webapp.content.ContentErrors: every malformed article (one ``file:line: message``
         per line), like ``make release``."""
     from webapp.config import ROOT
-    articles: list[Article] = []
+    changed: list[Path] = []
     problems: list[ContentError] = []
     for path in find_article_files(content_dir):
         if slugs and path.stem not in slugs:
             continue
+        if not slugs and up_to_date(path, translations_dir, gettext_dir):
+            continue
         try:
-            articles.append(parse_article(path))
+            parse_article(path)
+            changed.append(path)
         except ContentErrors as exc:
             problems += exc.errors
         except ContentError as exc:
@@ -391,8 +406,9 @@ def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
     if problems:
         raise ContentErrors(problems)
     done: list[str] = []
-    for article in articles:
-        done += update_article(article, translations_dir, gettext_dir, force=bool(slugs))
+    for path in changed:
+        done += update_article(parse_article(path), translations_dir, gettext_dir,
+                               force=bool(slugs))
     if ui:
         done += update_ui(translations_dir, gettext_dir, [ROOT / "webapp", ROOT / "templates"])
     return done
