@@ -441,11 +441,7 @@ def wrk_result(proc: subprocess.Popen, timeout: float = 120) -> dict:
         raise RuntimeError(f"wrk failed: {err}{out}")
 
     def ms(label: str) -> float:
-        m = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out)
-        if not m:
-            return float("nan")
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+        return _ms(re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out))
 
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
               "requests": int(re.search(r"(\d+) requests in", out).group(1)),
@@ -463,7 +459,11 @@ def wrk_result(proc: subprocess.Popen, timeout: float = 120) -> dict:
 
 
 def _max_ms(out: str) -> float:
-    m = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", out)
+    return _ms(re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", out))
+
+
+def _ms(m: re.Match | None) -> float:
+    """A wrk duration matched as (number, unit us/ms/s), in milliseconds; NaN if absent."""
     if not m:
         return float("nan")
     value, unit = float(m.group(1)), m.group(2)
