@@ -151,8 +151,8 @@ def measure(n: int) -> dict:
         sw = fetch(url + "/sw.js")
         r["sw_br"] = len(sw)
         sw_text = fetch(url + "/sw.js", br=False).decode()
-        shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", sw_text).group(1))
-        latest = json.loads(re.search(r"const LATEST = (\{.*?\});", sw_text).group(1))
+        data = json.loads(sw_text.partition("\n")[0].removeprefix("const DATA = ").removesuffix(";"))
+        shell, latest = data["shell"], data["latest"]
         keys = [e["url"] + (f"?__rev={e['revision']}" if e["revision"] else "") for e in shell]
         first = sum(len(fetch(url + k)) for k in keys + latest["zh"])
         r["first_install_br"] = first + len(sw)

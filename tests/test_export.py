@@ -67,7 +67,8 @@ def test_the_export_holds_every_kind_of_page(site):
 def test_service_worker_and_manifests_are_exported(served):
     status, body, headers = get(served.url + "/sw.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
-    assert b"const SHELL = " in body
+    data = json.loads(body.partition(b"\n")[0].removeprefix(b"const DATA = ").removesuffix(b";"))
+    assert any(entry["url"] == "/zh/offline/" for entry in data["shell"])
     for seg in SEGMENTS.values():
         status, body, _ = get(f"{served.url}/{seg}/manifest.webmanifest")
         assert status == 200 and json.loads(body)["start_url"] == f"/{seg}/"

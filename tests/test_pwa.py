@@ -26,14 +26,15 @@ def status(client, url: str) -> int:
 
 
 def worker(client) -> dict:
-    """The constants /sw.js starts with (JSON values), by name."""
+    """The worker's data (the JSON object /sw.js starts with), under the names the script
+    gives it, plus the whole script as ``js``."""
     js = client.get("/sw.js").get_data(as_text=True)
-    found = {}
-    for name in ("RELEASE", "SHELL", "SHELL_VERSION", "LATEST", "OFFLINE_PAGES", "MAX_PAGES",
-                 "LOCALE_TABLE"):
-        found[name] = json.loads(re.search(rf"^const {name} = (.*?);(?:\s*//.*)?$", js, re.M)[1])
-    found["READ_PATTERNS"] = json.loads(
-        re.search(r"^const READ_PATTERNS = (\[.*?\])\.map", js, re.M)[1])
+    head, _newline, _source = js.partition("\n")
+    data = json.loads(re.fullmatch(r"const DATA = (.*);", head)[1])
+    names = {"release": "RELEASE", "shell": "SHELL", "shellVersion": "SHELL_VERSION",
+             "latest": "LATEST", "offlinePages": "OFFLINE_PAGES", "maxPages": "MAX_PAGES",
+             "locales": "LOCALE_TABLE", "readPatterns": "READ_PATTERNS"}
+    found = {names[key]: value for key, value in data.items()}
     found["js"] = js
     return found
 
@@ -65,7 +66,8 @@ def test_the_shell_is_the_offline_and_saved_pages_manifests_and_hashed_static_fi
     pages |= {f"/{seg}/manifest.webmanifest" for seg in SEGMENTS.values()}
     assets = app.extensions["reader"].release.assets
     statics = {"/static/" + hashed for src, hashed in assets.items()
-               if not src.startswith(("screenshots/", "icons/favicon", "icons/apple-touch"))}
+               if not src.startswith(("screenshots/", "icons/favicon", "icons/apple-touch", "js/sw.js"))}
+    assert "js/sw.js" in assets  # the worker source is in the release, served only as /sw.js
     assert set(urls) == pages | statics  # no article: the first install is bounded
     for entry in shell:
         if entry["url"] in pages:

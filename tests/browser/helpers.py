@@ -5,6 +5,8 @@ app and on the static export (tests/browser/test_static_export.py)."""
 
 from __future__ import annotations
 
+import json
+
 from playwright.sync_api import Page, expect
 
 from tests.helpers import FIXTURE_SLUGS, FULL, UNDATED, article, plain, shown_text
@@ -287,8 +289,9 @@ def worker_installs_activates_and_controls_the_page(page: Page, base_url: str) -
     assert state["scope"] == base_url + "/" and state["state"] == "activated"
     assert state["script"] == base_url + "/sw.js"
     assert len([n for n in state["names"] if n.startswith("reader-shell-")]) == 1
-    shell = page.request.get("/sw.js").text().split("const SHELL = ", 1)[1].split(";\n", 1)[0]
-    assert len(state["cached"]) == shell.count('"url": ')  # every entry of the shell
+    data = page.request.get("/sw.js").text().partition("\n")[0]
+    shell = json.loads(data.removeprefix("const DATA = ").removesuffix(";"))["shell"]
+    assert len(state["cached"]) == len(shell)  # every entry of the shell
     for seg in ("zh", "en", "zh-hant"):
         assert f"/{seg}/offline/" in state["cached"] and f"/{seg}/saved/" in state["cached"]
     expect(page.locator(".update-prompt")).to_be_hidden()  # a first install is no update

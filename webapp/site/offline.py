@@ -1,7 +1,8 @@
 """Install and offline: the service worker, a web app manifest per locale, the offline page
 and the saved-articles library. The worker's design is in docs/offline.md.
 
-- ``/sw.js`` (``reader.service_worker``): ``templates/sw.js`` with its data as JSON: the shell
+- ``/sw.js`` (``reader.service_worker``): ``static/js/sw.js`` (the release's copy) after one
+  line, ``const DATA = {...};``, its data as one JSON object: the shell
   precache manifest (Workbox's ``[{url, revision}]``: hashed static files carry ``revision:
   null``, the offline and library pages the SHA-256 of their bytes), the newest articles per
   locale, the URL patterns of pages it may keep (from the page registry), the locale table,
@@ -30,7 +31,8 @@ from webapp.locales import LOCALES, client_table
 from webapp.pages import READ, REGISTRY, SHELL, offline_patterns, page, render_path
 from webapp.site.state import BACKGROUND_COLOR, THEME_COLOR, asset_url, site
 
-NOT_PRECACHED = ("screenshots/", "icons/favicon", "icons/apple-touch")  # install UI, browsers
+# install UI and browser icons; the worker source itself is served as /sw.js, never precached
+NOT_PRECACHED = ("screenshots/", "icons/favicon", "icons/apple-touch", "js/sw.js")
 ICONS = [("icons/icon-192.png", "any"), ("icons/icon-512.png", "any"),
          ("icons/icon-maskable-512.png", "maskable")]
 WORKER_DATA = "worker.json"
@@ -102,15 +104,20 @@ def worker_data() -> dict:
 @page("/sw.js", mimetype=JS, cache="revalidate")
 def service_worker() -> str:
     """The service worker script (a JavaScript MIME type, as the Service Workers spec
-    requires), revalidated on every fetch, scope ``/``."""
-    data = worker_data()
-    config = current_app.config
-    return render_template(
-        "sw.js", shell=data["shell"], shell_version=data["shellVersion"],
-        latest=data["latest"], release=data["release"], locales=client_table(),
-        read_patterns=offline_patterns(READ), max_pages=config["OFFLINE_MAX_PAGES"],
-        offline_pages={info.segment: url_for("reader.offline", lang=code)
-                       for code, info in LOCALES.items()})
+    requires), revalidated on every fetch, scope ``/``: ``const DATA = <JSON>;`` then the
+    release's ``static/js/sw.js``, so the data is one JSON object and the code a plain,
+    linted JavaScript file."""
+    s = site()
+    if "worker_script" not in s.derived:
+        data = dict(worker_data())
+        data.update(locales=client_table(), readPatterns=offline_patterns(READ),
+                    maxPages=current_app.config["OFFLINE_MAX_PAGES"],
+                    offlinePages={info.segment: url_for("reader.offline", lang=code)
+                                  for code, info in LOCALES.items()})
+        source = Path(current_app.config["BUILD_DIR"]) / "static" / s.release.assets["js/sw.js"]
+        head = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        s.derived["worker_script"] = f"const DATA = {head};\n" + source.read_text("utf-8")
+    return s.derived["worker_script"]
 
 
 @page("/<locale:lang>/manifest.webmanifest", mimetype="application/manifest+json",

@@ -1,4 +1,5 @@
-// Jintan Reader service worker (rendered by webapp/site/offline.py; design: docs/offline.md).
+// Jintan Reader service worker (design: docs/offline.md). /sw.js is this file after one line,
+// `const DATA = {...};`, the release's worker data as JSON (webapp/site/offline.py).
 //
 // Caches (every name starts with "reader-"; anything else of ours is deleted on activation):
 //   reader-shell-<version>  the app shell, precached at install: hashed static files, the
@@ -19,14 +20,17 @@
 //           requests for shell entries (hashed static files, manifests): cache first.
 //           Other origins and non-GET requests: untouched.
 
-const RELEASE = {{ release | tojson }};
-const SHELL = {{ shell | tojson }};
-const SHELL_VERSION = {{ shell_version | tojson }};
-const LATEST = {{ latest | tojson }};                 // locale segment -> paths, newest first
-const LOCALE_TABLE = {{ locales | tojson }};          // webapp/locales.py client_table()
-const READ_PATTERNS = {{ read_patterns | tojson }}.map((source) => new RegExp(source));
-const OFFLINE_PAGES = {{ offline_pages | tojson }};   // locale segment -> offline page path
-const MAX_PAGES = {{ max_pages | tojson }};
+/* global DATA */
+const {
+  release: RELEASE,                 // the release id: in these bytes, so every release updates
+  shell: SHELL,                     // precache manifest: [{url, revision}]
+  shellVersion: SHELL_VERSION,
+  latest: LATEST,                   // locale segment -> paths, newest first
+  locales: LOCALE_TABLE,            // webapp/locales.py client_table()
+  offlinePages: OFFLINE_PAGES,      // locale segment -> offline page path
+  maxPages: MAX_PAGES,
+} = DATA;
+const READ_PATTERNS = DATA.readPatterns.map((source) => new RegExp(source));
 const NETWORK_TIMEOUT = 3000;                         // ms before a navigation uses the kept copy
 const STORAGE_PRESSURE = 0.8;                         // share of the quota that triggers eviction
 
