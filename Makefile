@@ -24,7 +24,8 @@ help:
 	@echo "make bench-scale    cost curves at N synthetic articles (N='10 100 1000 5000')"
 	@echo "make export         the whole site as static files in build/site"
 	@echo "make icons          render the PNG/ICO app icons from static/icons/icon.svg"
-	@echo "make lint           ruff (pyflakes, bugbear, complexity <= 10); LINT_PATHS=... narrows it"
+	@echo "make lint           ruff, ESLint, Stylelint (configs in pyproject.toml and lint/)"
+	@echo "make unit           the unit tier alone (no server, no browser; < 3 min)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,22 +51,22 @@ system:
 
 # --- translations (see README "Translating") ----------------------------------------------------
 translations: install
-	$(BIN)/python -m webapp.catalogs update
+	$(BIN)/python -m webapp.desk.catalogs update
 
 # coverage (missing, empty, fuzzy, obsolete) and translation QA (numbers, glossary, markup ...)
 check-catalogs: install-dev
-	$(BIN)/python -m webapp.qa
+	$(BIN)/python -m webapp.desk.qa
 
 # the desk's table: per article and locale, blocks, translated, fuzzy, QA warnings
 qa-report: install-dev
-	$(BIN)/python -m webapp.qa --report
+	$(BIN)/python -m webapp.desk.qa --report
 
 # --- releases and serving ------------------------------------------------------------------------
 release: install
-	$(BIN)/python -m webapp.build
+	$(BIN)/python -m webapp.publish.build
 
 prune: install
-	$(BIN)/python -m webapp.build --no-switch --prune
+	$(BIN)/python -m webapp.publish.build --no-switch --prune
 
 run: release
 	GUNICORN_PIDFILE=$${GUNICORN_PIDFILE:-$${JINTAN_BUILD_DIR:-build}/gunicorn.pid} $(BIN)/gunicorn -c gunicorn.conf.py
@@ -81,14 +82,22 @@ browser:
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	    else echo "missing Debian packages:$$missing (install them, or run as root)" >&2; fi; fi
 
-# ruff: pyflakes, pycodestyle errors, bugbear, mccabe complexity <= 10 (pyproject.toml).
-# LINT_PATHS narrows it, e.g. LINT_PATHS=webapp/content.py
-LINT_PATHS ?= webapp scripts tests wsgi.py gunicorn.conf.py
-lint: install-dev
-	$(BIN)/ruff check $(LINT_PATHS)
+# ruff: pyflakes, pycodestyle errors, bugbear, mccabe complexity <= 10 (pyproject.toml);
+# ESLint (static/js, tests/js: lint/eslint.config.mjs) and Stylelint (static/css:
+# lint/.stylelintrc.json), pinned in lint/package.json. LINT_PATHS narrows ruff.
+LINT_PATHS ?= webapp scripts tests wsgi.py gunicorn.conf.py serving.py
+lint/node_modules/.installed: lint/package.json lint/package-lock.json
+	cd lint && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
 
+lint: install-dev lint/node_modules/.installed
+	$(BIN)/ruff check $(LINT_PATHS)
+	lint/node_modules/.bin/eslint -c lint/eslint.config.mjs static/js tests/js
+	lint/node_modules/.bin/stylelint --config lint/.stylelintrc.json "static/css/*.css"
+
+# the unit tier only (Flask's test client, node for the worker's functions): no server, no browser
 unit: install-dev release
-	$(BIN)/python -m pytest -m "not browser" -q
+	$(BIN)/python -m pytest -m unit -q
 
 test: install-dev release browser lint
 	$(BIN)/python -m pytest -q
@@ -121,4 +130,4 @@ audit: install-dev
 
 # Static export for a CDN (see README "Scaling out"): the whole site as files in build/site.
 export: release
-	$(BIN)/python -m webapp.export build/site
+	$(BIN)/python -m webapp.publish.export build/site

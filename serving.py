@@ -21,7 +21,7 @@ broken release), the old ones keep serving until that timeout.
 
 **Logs.** ``GUNICORN_LOG_FORMAT=json`` (or ``JINTAN_LOG_FORMAT=json``) makes the access log and
 the error log one JSON object per line (:class:`JsonLogger`); the app's own logger writes through
-the same handlers (:mod:`webapp.observability`).
+the same handlers (:mod:`webapp.web.observability`).
 
 **Metrics.** ``JINTAN_METRICS_BIND=127.0.0.1:9101`` (unset by default: no metrics at all) turns
 on prometheus_client's multiprocess mode: workers write their samples to
@@ -173,7 +173,7 @@ def watch_stop(arbiter) -> None:
 
 def warm_up(app, log=None) -> int:
     """Render one page of every type in every locale through ``app`` (the release check's
-    list, :func:`webapp.pages.smoke_urls`): templates compile, catalogs load and the memo holds
+    list, :func:`webapp.web.pages.smoke_urls`): templates compile, catalogs load and the memo holds
     the most read pages before the worker accepts a connection. Returns the pages rendered;
     a failure is logged, never raised (the worker then renders on demand as usual)."""
     if os.environ.get("GUNICORN_WARM_UP", "1") == "0" or "reader" not in getattr(
@@ -181,7 +181,7 @@ def warm_up(app, log=None) -> int:
         return 0
     started = time.monotonic()
     try:
-        from webapp.pages import render_path, smoke_urls
+        from webapp.web.pages import render_path, smoke_urls
         urls = smoke_urls(app)
         for url in urls:
             render_path(app, url)

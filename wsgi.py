@@ -10,9 +10,9 @@ retries it while the old workers keep serving (``serving.Handoff``).
 import sys
 import time
 
-from webapp import create_app
+from webapp.web.factory import create_app
 from webapp.config import ConfigError
-from webapp.release import ReleaseError
+from webapp.web.release import ReleaseError
 
 try:
     app = create_app()

@@ -25,12 +25,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from webapp import contract
 from pathlib import Path
 
 
 def current_release(build_dir: Path) -> str:
     """The release id ``build_dir/releases/current`` points at."""
-    return os.readlink(build_dir / "releases" / "current")
+    return contract.current_id(build_dir)
 
 
 def served_release(app: str, timeout: float = 5) -> str | None:

@@ -89,19 +89,19 @@ def measure(n: int) -> dict:
         extra.unlink()
     env = env_for(base)
     r: dict = {}
-    r["build_cold_s"] = timed([PY, "-m", "webapp.build"], env)
-    r["build_noop_s"] = timed([PY, "-m", "webapp.build"], env)
+    r["build_cold_s"] = timed([PY, "-m", "webapp.publish.build"], env)
+    r["build_noop_s"] = timed([PY, "-m", "webapp.publish.build"], env)
     new = base / "content" / "zz-new-article.md"
     text = (base / "content" / "synthetic-00001.md").read_text("utf-8").replace("（1）", "（新）")
     new.write_text(text, "utf-8")
-    r["publish_cycle_s"] = timed([PY, "-m", "webapp.catalogs", "update", "--no-ui",
+    r["publish_cycle_s"] = timed([PY, "-m", "webapp.desk.catalogs", "update", "--no-ui",
                                   "zz-new-article"], env)
-    r["publish_build_s"] = timed([PY, "-m", "webapp.build"], env)
+    r["publish_build_s"] = timed([PY, "-m", "webapp.publish.build"], env)
     catalog = base / "translations" / "en" / "LC_MESSAGES" / "articles" / "zz-new-article.po"
     r["catalog_kb"] = catalog.stat().st_size / 1024
 
     # cold renders in-process (no network, no memo hits): 200 distinct pages
-    code = ("import random,time,json,sys;from webapp import create_app;from webapp.pages import "
+    code = ("import random,time,json,sys;from webapp.web.factory import create_app;from webapp.web.pages import "
             "render_path;app=create_app();rel=app.extensions['reader'].release;"
             "slugs=rel.slugs();random.seed(1);"
             "paths=[f'/{random.choice([\"zh\",\"en\",\"zh-hant\"])}/{s}/' for s in "

@@ -1,7 +1,7 @@
 """A real gunicorn (the project's gunicorn.conf.py) on a free loopback port, serving a release
 built into a folder of its own: for the benchmarks, the screenshots and the tests.
 
-``GunicornServer(workdir).start()`` runs ``python -m webapp.build`` with
+``GunicornServer(workdir).start()`` runs ``python -m webapp.publish.build`` with
 ``JINTAN_BUILD_DIR=<workdir>/build`` (the project's content and catalogs unless ``env`` names
 others with ``JINTAN_CONTENT_DIR``/``JINTAN_TRANSLATIONS_DIR``), then gunicorn with the same
 ``JINTAN_`` settings, and waits for ``/healthz``. Absolute URLs (``JINTAN_SITE_URL``) are the
@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from scripts.processes import free_port, stop_process
+from webapp import contract
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,14 +48,14 @@ class GunicornServer:
     def build(self) -> None:
         """Build and switch to a release of the current content (``make release``).
         :raises RuntimeError: with the build's ``file:line: message`` output when it fails."""
-        proc = subprocess.run([sys.executable, "-m", "webapp.build"], cwd=ROOT,
+        proc = subprocess.run([sys.executable, "-m", "webapp.publish.build"], cwd=ROOT,
                               env=self._environ(), capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"release build failed:\n{proc.stderr}")
 
     def start(self, timeout: float = 30) -> GunicornServer:
         """Build a release if there is none yet, start gunicorn and wait for ``/healthz``."""
-        if not (self.build_dir / "releases" / "current").exists():
+        if not contract.current_link(self.build_dir).exists():
             self.build()
         env = {**self._environ(), "GUNICORN_BIND": f"127.0.0.1:{self.port}",
                "WEB_CONCURRENCY": self.env.get("WEB_CONCURRENCY", "2")}

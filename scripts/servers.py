@@ -1,5 +1,5 @@
 """Real servers for `make bench` and the operations tests (tests/ops): a release tree built by
-``python -m webapp.build``, gunicorn with the project's ``gunicorn.conf.py``, nginx and Varnish
+``python -m webapp.publish.build``, gunicorn with the project's ``gunicorn.conf.py``, nginx and Varnish
 from Debian, and wrk. Every server listens on a free 127.0.0.1 port, is started by the test
 run and stopped by its pid; nothing here touches system services.
 """
@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from scripts.processes import free_port, stop_process
+from webapp import contract
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -78,7 +79,7 @@ def wait_for(url: str, timeout: float = 30, proc: subprocess.Popen | None = None
 
 class ReleaseTree:
     """Writable copies of ``content/`` and ``translations/`` and a build directory under
-    ``root``; :meth:`build` runs ``python -m webapp.build`` on them (the ``make release``
+    ``root``; :meth:`build` runs ``python -m webapp.publish.build`` on them (the ``make release``
     step). Static files and templates are read from the project."""
 
     def __init__(self, root: Path, site_url: str = "http://127.0.0.1:8000"):
@@ -96,7 +97,7 @@ class ReleaseTree:
 
     def build(self, check: bool = True) -> subprocess.CompletedProcess:
         """Run the release build; with ``check``, raise with its output when it fails."""
-        proc = subprocess.run([PYTHON, "-m", "webapp.build"], cwd=ROOT, capture_output=True,
+        proc = subprocess.run([PYTHON, "-m", "webapp.publish.build"], cwd=ROOT, capture_output=True,
                               text=True, env={**os.environ, **self.env,
                                               "PYTHONDONTWRITEBYTECODE": "1"}, timeout=300,
                               check=False)
@@ -107,7 +108,7 @@ class ReleaseTree:
     @property
     def current(self) -> str:
         """Id of the release ``releases/current`` points at."""
-        return os.readlink(self.build_dir / "releases" / "current")
+        return contract.current_id(self.build_dir)
 
     def po(self, locale: str = "en", slug: str = SEED) -> Path:
         """Path of an article catalog in the tree's translations."""

@@ -11,11 +11,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.helpers import (FIXTURE_CONTENT, SiteCopy, build_release, site_config, start_app,
                            translations_tree)
 from webapp.config import ROOT
+
+# Test tiers (pyproject.toml markers), by folder: ``make unit`` runs ``-m unit`` only.
+TIERS = {"browser": ("browser",), "offline": ("offline", "browser"), "ops": ("ops",)}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test with its tier: tests/browser, tests/offline (Chromium too), tests/ops,
+    and ``unit`` for the rest (Flask's test client, no server, no browser)."""
+    here = Path(__file__).parent
+    for item in items:
+        rel = Path(str(item.fspath)).relative_to(here).parts
+        for name in TIERS.get(rel[0] if len(rel) > 1 else "", ("unit",)):
+            item.add_marker(name)
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ TEMPLATE_CACHE = _TemplateCache()
 
 def start_app(config: dict):
     """``create_app(config)`` for a test (TESTING on), sharing compiled templates."""
-    from webapp import create_app
+    from webapp.web.factory import create_app
     app = create_app({"TESTING": True, **config})
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     return app
@@ -85,24 +85,24 @@ def site_config(content: Path, translations: Path, build: Path, **overrides) -> 
 
 def build_release(config: dict) -> Path:
     """Build and switch to a release for ``config`` (as ``make release`` does); quiet.
-    :raises webapp.build.BuildError: as the build does."""
-    from webapp.build import build
+    :raises webapp.publish.build.BuildError: as the build does."""
+    from webapp.publish.build import build
     return build(load(config), log=lambda *args: None)
 
 
 def build_command(config: dict, *args: str) -> subprocess.CompletedProcess:
-    """``python -m webapp.build`` as the newsroom runs it, configured through the environment."""
+    """``python -m webapp.publish.build`` as the newsroom runs it, configured through the environment."""
     env = {**os.environ, "PYTHONPATH": str(ROOT),
            **{f"JINTAN_{k}": str(v) for k, v in config.items()}}
-    return subprocess.run([sys.executable, "-m", "webapp.build", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "webapp.publish.build", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)
 
 
 def catalogs_command(config: dict, *args: str) -> subprocess.CompletedProcess:
-    """``python -m webapp.catalogs ...`` (``make translations``, ``make check-catalogs``)."""
+    """``python -m webapp.desk.catalogs ...`` (``make translations``, ``make check-catalogs``)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT),
            **{f"JINTAN_{k}": str(v) for k, v in config.items()}}
-    return subprocess.run([sys.executable, "-m", "webapp.catalogs", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "webapp.desk.catalogs", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 
 import pytest
 
 from tests.helpers import FULL, UNDATED, UPDATED, build_command, read_catalog, write_catalog
-from webapp import create_app
-from webapp.build import BuildError
-from webapp.release import ReleaseError
+from webapp.web.factory import create_app
+from webapp.publish.build import BuildError
+from webapp.web.release import ReleaseError
+from webapp import contract
 
 
 def current(site) -> str:
-    return os.readlink(site.build_dir / "releases" / "current")
+    return contract.current_id(site.build_dir)
 
 
 def test_a_release_is_a_directory_switched_by_a_symlink(site_copy):

@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers import FIXTURE_SLUGS, FULL, UNDATED
 from tests.helpers import article as fixture_article
-from webapp.build import BuildError, build
+from webapp.publish.build import BuildError, build
 from webapp.config import load as load_config
 from webapp.config import ROOT
 from webapp.content import (

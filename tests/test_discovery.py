@@ -14,7 +14,7 @@ import pytest
 from tests.helpers import (BASE, FIXTURE_SLUGS, FULL, PARTIAL, SEGMENTS, TAGS, UNDATED,
                            UNTRANSLATED, UPDATED, article, translation)
 from webapp.locales import LOCALES
-from webapp.seo import HEADLINE_MAX, headline, json_ld
+from webapp.web.seo import HEADLINE_MAX, headline, json_ld
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -16,8 +16,8 @@ import pytest
 from tests.helpers import FULL, SEGMENTS, UNTRANSLATED, start_app
 from tests.static_server import StaticServer
 from webapp.config import ROOT
-from webapp.export import ExportError, export
-from webapp.pages import all_urls
+from webapp.publish.export import ExportError, export
+from webapp.web.pages import all_urls
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_static_files_keep_their_compressed_siblings(site):
 @pytest.mark.parametrize("url", ["/zh", "/zh/no-such-story/", "/en/page/1/"])
 def test_a_redirect_or_a_missing_page_aborts_the_export(fixture_site, tmp_path, monkeypatch, url):
     """A site that would publish a redirect or a dead link must not export half-done."""
-    from webapp import export as export_module
+    from webapp.publish import export as export_module
     monkeypatch.setattr(export_module, "all_urls", lambda app: [url])
     with pytest.raises(ExportError, match=re.escape(url)):
         export(tmp_path / "site", start_app(fixture_site))
@@ -137,7 +137,7 @@ def test_exported_pages_keep_their_own_language(site):
 def test_the_export_command(fixture_site, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT),
            **{f"JINTAN_{k}": v for k, v in fixture_site.items()}}
-    proc = subprocess.run([sys.executable, "-m", "webapp.export", str(tmp_path / "out")],
+    proc = subprocess.run([sys.executable, "-m", "webapp.publish.export", str(tmp_path / "out")],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert re.match(r"exported \d+ URLs and the static files to ", proc.stdout)

@@ -1,4 +1,4 @@
-"""The Babel extractor (webapp/extract.py) and the loader agree on what an article is: the
+"""The Babel extractor (webapp/desk/extract.py) and the loader agree on what an article is: the
 same files give messages, the same folders are refused with the same lines."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from webapp.content import ContentError, load_articles
 
 HEAD = "---\ntitle: 标题\n"
-METHOD_MAP = [("**.md", "webapp.extract:extract_article")]
+METHOD_MAP = [("**.md", "webapp.desk.extract:extract_article")]
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -10,10 +10,10 @@ import pytest
 
 from tests.helpers import (FIXTURE_SLUGS, FULL, UNTRANSLATED, article, article_po, main_of,
                            parse_page, plain, read_catalog, write_catalog)
-from webapp import hant
-from webapp.catalogs import article_template, update_ui
+from webapp.desk import hant
+from webapp.desk.catalogs import article_template, update_ui
 from webapp.config import ROOT
-from webapp.pages import render_path
+from webapp.web.pages import render_path
 
 
 def strings(catalog) -> dict:

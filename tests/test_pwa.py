@@ -15,7 +15,7 @@ from tests.helpers import (FULL, PARTIAL, SEGMENTS, UNDATED, UNTRANSLATED, UPDAT
                            write_catalog)
 from webapp.config import ROOT
 from webapp.locales import LOCALES
-from webapp.site.offline import THEME_COLOR, png_size
+from webapp.web.views.offline import THEME_COLOR, png_size
 
 
 def status(client, url: str) -> int:

@@ -1,4 +1,4 @@
-"""Translation QA (webapp/qa.py, `make check-catalogs`): each rule with a failing and a passing
+"""Translation QA (webapp/desk/qa.py, `make check-catalogs`): each rule with a failing and a passing
 example, the reviewed-exception mechanism, the catalog reader's file:line errors, and the CLI
 on the shipped catalogs and on broken copies of them."""
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SEED_SLUG
-from webapp import qa
-from webapp.catalogs import CatalogError, read_catalog
+from webapp.desk import qa
+from webapp.desk.catalogs import CatalogError, read_catalog
 from webapp.config import ROOT
 from webapp.content import parse_article
 
@@ -319,7 +319,7 @@ def test_the_shipped_catalogs_read_cleanly():
 # --- the CLI on the shipped catalogs and on broken copies ------------------------------------
 
 def run_qa(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "webapp.qa", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "webapp.desk.qa", *args], cwd=cwd,
                           env={**os.environ, "PYTHONPATH": str(ROOT)},
                           capture_output=True, text=True)
 
@@ -460,7 +460,7 @@ def test_the_zh_hant_refresh_names_a_broken_catalog_instead_of_a_traceback(trans
     po.write_bytes(b"\xef\xbb\xbf" + po.read_bytes())
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JINTAN_TRANSLATIONS_DIR": str(translations_copy),
            "JINTAN_BUILD_DIR": str(tmp_path / "build")}
-    result = subprocess.run([sys.executable, "-m", "webapp.catalogs", "update", "--no-ui",
+    result = subprocess.run([sys.executable, "-m", "webapp.desk.catalogs", "update", "--no-ui",
                              SEED_SLUG], cwd=ROOT, capture_output=True, text=True, env=env)
     assert result.returncode == 1
     assert result.stderr.startswith(f"translations: {po}:1: starts with a UTF-8 byte order mark")

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from tests.helpers import FULL, article, main_of, plain, shown_text
-from webapp import reading
-from webapp.reading import CJK_CHARS_PER_MINUTE, WORDS_PER_MINUTE, count_units, reading_minutes
+from webapp.publish import reading
+from webapp.publish.reading import CJK_CHARS_PER_MINUTE, WORDS_PER_MINUTE, count_units, reading_minutes
 
 
 @pytest.mark.parametrize("text, expected", [

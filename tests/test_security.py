@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from webapp import create_app
-from webapp.build import build
+from webapp.web.factory import create_app
+from webapp.publish.build import build
 from webapp.config import ROOT, ConfigError, load
-from webapp.pages import all_urls, render_path
+from webapp.web.pages import all_urls, render_path
 
 MARK = '<img src=x onerror=alert(1)><a href="//evil.example">x</a>'
 
@@ -164,7 +164,7 @@ def test_trusted_hosts_without_site_url_starts(tmp_path):
     assert app.test_client().get("/zh/", headers={"Host": "news.example"}).status_code == 200
 
 
-@pytest.mark.parametrize("module", ["webapp.build", "wsgi"])
+@pytest.mark.parametrize("module", ["webapp.publish.build", "wsgi"])
 def test_a_worker_or_build_with_a_bad_setting_says_one_line(tmp_path, module):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "JINTAN_SITE_URL": "not a url",
            "JINTAN_BUILD_DIR": str(tmp_path)}

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.helpers import BASE, SEED_SLUG, catalogs_command, parse_page, plain, read_catalog
-from webapp.catalogs import update_article
+from webapp.desk.catalogs import update_article
 from webapp.config import ROOT
 from webapp.content import parse_article
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers import FULL
 from tests.server import fixture_server
+from webapp import contract
 
 SLOW_CLIENTS = 200
 TRICKLE_SECONDS = 6
@@ -126,5 +127,5 @@ def test_workers_serve_the_release_built_for_them(server):
     answer = raw_request(server.port, b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                          b"Connection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 200")
-    release = (server.build_dir / "releases" / "current").resolve().name
+    release = contract.current_id(server.build_dir)
     assert f'"release": "{release}"'.encode() in answer

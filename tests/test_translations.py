@@ -12,8 +12,9 @@ from tests.helpers import (FIXTURE_CONTENT, FIXTURE_SLUGS, FULL, PARTIAL, UNTRAN
                            catalogs_command, main_of, parse_page, plain, pybabel, read_catalog,
                            translation, write_catalog)
 from webapp.config import ROOT
-from webapp.hant import convert
+from webapp.desk.hant import convert
 from webapp.locales import LOCALES
+from webapp import contract
 
 NOTICE = re.compile(r'<p class="translation-status" role="note">([^<]*)</p>')
 
@@ -240,5 +241,5 @@ def test_markup_in_a_ui_translation_is_text(site_copy):
 def test_every_locale_has_a_ui_catalog_in_the_release(app):
     release = app.extensions["reader"].release
     for code in LOCALES:
-        mo = release.translations_dir / code / "LC_MESSAGES" / "messages.mo"
+        mo = contract.ui_mo(release.root, code)
         assert mo.is_file() == (code != "en"), code  # English is the msgid language

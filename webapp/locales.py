@@ -43,6 +43,7 @@ SOURCE_LOCALE = "zh"          # the language the newsroom writes in (article msg
 DEFAULT_LOCALE = "zh"         # where negotiation lands when nothing matches
 SECOND_LOCALE = "en"          # the translation shown beside the source in the parallel view
 UI_SOURCE_LOCALE = "en"       # msgid language of the ``messages`` domain
+HANT = "zh_Hant"              # Traditional Chinese: converted by OpenCC (webapp.desk.hant), not translated
 COOKIE_NAME = "locale"        # the reader's saved choice (a locale id), set by the switcher
 COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds
 

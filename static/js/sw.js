@@ -20,7 +20,7 @@
 //           requests for shell entries (hashed static files, manifests): cache first.
 //           Other origins and non-GET requests: untouched.
 
-/* global DATA */
+// DATA: the release's worker data (see above); a declared global in lint/eslint.config.mjs
 const {
   release: RELEASE,                 // the release id: in these bytes, so every release updates
   shell: SHELL,                     // precache manifest: [{url, revision}]
@@ -242,7 +242,7 @@ async function keepUncontrolled(path) {
   }
 }
 
-/** Evict the least recently read pages beyond MAX_PAGES, or half of them under storage pressure;
+/** Evict the least recently read pages beyond MAX_PAGES, or half of them (never the newest) under storage pressure;
  * returns the new order. Entries the order does not know (a worker stopped between the two
  * writes) count as the oldest, so nothing in reader-pages escapes the bound. */
 async function trim(order) {
@@ -253,7 +253,8 @@ async function trim(order) {
   let limit = MAX_PAGES;
   try {
     const {usage, quota} = await self.navigator.storage.estimate();
-    if (quota && usage / quota > STORAGE_PRESSURE) limit = Math.floor(order.length / 2);
+    // the page just read (the newest) always stays: a reader short of room still has it
+    if (quota && usage / quota > STORAGE_PRESSURE) limit = Math.max(1, Math.floor(order.length / 2));
   } catch (err) {
     // no StorageManager: the entry bound alone applies
   }

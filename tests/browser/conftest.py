@@ -18,12 +18,6 @@ from scripts.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, worst_case_fonts
 from tests.server import fixture_server
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     srv = fixture_server(tmp_path_factory.mktemp("server")).start()

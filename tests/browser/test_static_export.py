@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.browser import helpers as journeys
 from tests.helpers import start_app
 from tests.static_server import StaticServer
-from webapp.export import export
+from webapp.publish.export import export
 
 LOCALES = pytest.mark.parametrize("locale", ["en", "zh"])
 

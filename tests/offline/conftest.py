@@ -32,12 +32,6 @@ expect.set_options(timeout=20_000)
 FIGURES: dict[str, str] = {}   # measured figures, printed at the end of the run
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
-
-
 def pytest_terminal_summary(terminalreporter):
     if FIGURES:
         terminalreporter.section("offline figures")

@@ -1,5 +1,5 @@
 """A publication of its own for the offline tests: copies of content/ and translations/ in a
-temporary folder, releases built by ``python -m webapp.build`` into a temporary
+temporary folder, releases built by ``python -m webapp.publish.build`` into a temporary
 ``JINTAN_BUILD_DIR``, and the production server (gunicorn with the project's gunicorn.conf.py,
 two workers) on a free loopback port. A test "deploys" as the newsroom does: edit an article,
 build the release, ``kill -HUP`` the master, and wait until every worker serves the new release.
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from webapp.config import ROOT
 from scripts.processes import free_port, stop_process
+from webapp import contract
 
 START_TIMEOUT = 120   # seconds; a worker loads the release index at boot (~1 s at 5,000 articles)
 
@@ -68,17 +69,17 @@ class Publication:
                 "JINTAN_BUILD_DIR": str(self.build_dir), **extra}
 
     def build(self) -> str:
-        """Build a release and switch ``current`` to it (``python -m webapp.build``); its id.
+        """Build a release and switch ``current`` to it (``python -m webapp.publish.build``); its id.
 
         :raises AssertionError: with the build's output when it fails."""
-        done = subprocess.run([sys.executable, "-m", "webapp.build"], cwd=ROOT, env=self.env(),
+        done = subprocess.run([sys.executable, "-m", "webapp.publish.build"], cwd=ROOT, env=self.env(),
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
         return self.current()
 
     def current(self) -> str:
         """Id of the release ``current`` points at."""
-        return (self.build_dir / "releases" / "current").resolve().name
+        return contract.current_id(self.build_dir)
 
     def article(self, slug: str) -> Path:
         return self.content / f"{slug}.md"

@@ -1,4 +1,4 @@
-"""Fixtures for the operations tests: a release built by ``python -m webapp.build`` into a
+"""Fixtures for the operations tests: a release built by ``python -m webapp.publish.build`` into a
 temporary ``JINTAN_BUILD_DIR``, and real servers on free loopback ports (scripts/servers.py).
 
 Debian tools (wrk, nginx, varnishd, systemd-analyze, runuser) are installed by ``make test``

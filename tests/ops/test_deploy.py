@@ -61,7 +61,7 @@ def test_systemd_unit_reload_builds_then_hups():
     text = UNIT.read_text("utf-8")
     assert unit_values(text, "Type") == ["notify"]
     reload = unit_values(text, "ExecReload")
-    assert reload[0].endswith("python -m webapp.build")
+    assert reload[0].endswith("python -m webapp.publish.build")
     assert reload[1] == "/bin/kill -HUP $MAINPID"
     assert "after_reload.py" in reload[2]
     env = dict(v.split("=", 1) for v in unit_values(text, "Environment"))
@@ -137,7 +137,7 @@ def test_containerfile_is_well_formed():
     assert m, image   # pinned tag, never :latest
     assert m.group(1) == f"{sys.version_info.major}.{sys.version_info.minor}"
     runs = [a for w, a in ins if w == "RUN"]
-    assert any("python -m webapp.build" in r for r in runs)
+    assert any("python -m webapp.publish.build" in r for r in runs)
     user = [a for w, a in ins if w == "USER"]
     assert user and user[-1].split(":")[0] not in ("root", "0")
     assert words.index("USER") > max(i for i, w in enumerate(words) if w == "RUN")
@@ -196,7 +196,7 @@ def test_image_layout_builds_and_serves_from_a_read_only_mount(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JINTAN_", "GUNICORN_"))}
     env.update(container_env(ins))
     env["JINTAN_BUILD_DIR"] = str(app / "build")
-    build = subprocess.run([PYTHON, "-m", "webapp.build"], cwd=app, env=env,
+    build = subprocess.run([PYTHON, "-m", "webapp.publish.build"], cwd=app, env=env,
                            capture_output=True, text=True, timeout=300, check=False)
     assert build.returncode == 0, build.stderr
 

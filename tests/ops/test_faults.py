@@ -8,6 +8,7 @@ import time
 
 from tests.ops.conftest import dump_log, require
 from scripts.servers import ARTICLE, SEED, get, wrk, wrk_result
+from webapp import contract
 
 TITLE = "How can a small city build a “big industry”?"
 NEVER = "\x01never in a page\x01"
@@ -46,8 +47,7 @@ def test_reload_onto_a_damaged_release_keeps_the_old_workers_serving(server, tre
     until GUNICORN_HANDOFF_TIMEOUT."""
     g = server({"GUNICORN_HANDOFF_TIMEOUT": "6"})
     old_workers = set(g.workers())
-    mo = tree.build_dir / "releases" / tree.current / "translations" / "zh" / "LC_MESSAGES" \
-        / "messages.mo"
+    mo = contract.ui_mo(contract.release_dir(tree.build_dir, tree.current), "zh")
     mo.write_bytes(b"not a catalog")
     g.hup()
     deadline = time.monotonic() + 4

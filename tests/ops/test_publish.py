@@ -10,6 +10,7 @@ import time
 
 from tests.ops.conftest import dump_log
 from scripts.servers import ARTICLE, SEED, get, wrk, wrk_result
+from webapp import contract
 
 OLD_TITLE = "How can a small city build a “big industry”?"
 OLD_SUBTITLE = "Exploring the answers behind Jintan’s “first meeting” after the Spring Festival"
@@ -111,8 +112,7 @@ def test_damaged_catalog_is_refused_by_the_build(tree):
 def test_damaged_release_stops_a_worker_with_one_line(tree, server):
     """A compiled catalog damaged after the build (disk, hand edit): the worker says so in one
     line and the master stops ("App failed to load") instead of serving errors or looping."""
-    mo = tree.build_dir / "releases" / tree.current / "translations" / "zh" / "LC_MESSAGES" \
-        / "messages.mo"
+    mo = contract.ui_mo(contract.release_dir(tree.build_dir, tree.current), "zh")
     mo.write_bytes(b"\x00garbage" * 8)
     g = server({"WEB_CONCURRENCY": "4"}, wait=False)   # several workers fail at once
     g.proc.wait(60)

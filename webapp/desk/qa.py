@@ -1,4 +1,4 @@
-"""Translation QA for the catalogs: ``make check-catalogs`` (``python -m webapp.qa``).
+"""Translation QA for the catalogs: ``make check-catalogs`` (``python -m webapp.desk.qa``).
 
 Two layers, both reported as ``file:line: rule: message`` (exit status 1 if any):
 
@@ -58,8 +58,8 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
-from webapp.catalogs import CatalogError, read_catalog
-from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
+from webapp.po import CatalogError, read_catalog
+from webapp.locales import HANT, LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
 
 ARTICLE_DOMAIN = "article"
 UI_DOMAIN = "messages"
@@ -561,7 +561,7 @@ def simplified_only_characters() -> frozenset[str]:
 def check_simplified(source: str, translation: str, locale: str,
                      glossary: Sequence[Term] = ()) -> list[Problem]:
     """A ``zh_Hant`` translation has no Simplified-only characters."""
-    if locale != "zh_Hant":
+    if locale != HANT:
         return []
     found = sorted(set(translation) & simplified_only_characters())
     return [Problem("simplified", f"Simplified-only characters in Traditional Chinese: "
@@ -734,12 +734,12 @@ class CatalogFile:
 def find_catalogs(translations_dir: Path | str, slugs: Iterable[str]) -> list[CatalogFile]:
     """The catalog files of the project, and what each must cover.
 
-    The layout of :mod:`webapp.catalogs`: one catalog per article and translated locale
+    The layout of :mod:`webapp.desk.catalogs`: one catalog per article and translated locale
     (``<dir>/<locale>/LC_MESSAGES/articles/<slug>.po``, Sphinx style) holding that article's
     blocks, and the UI catalogs ``<dir>/<locale>/LC_MESSAGES/messages.po``. Files that do not
     exist are returned too (reported missing).
     """
-    from webapp.catalogs import article_po, ui_po
+    from webapp.po import article_po, ui_po
     files = [CatalogFile(article_po(translations_dir, loc, slug), ARTICLE_DOMAIN, loc, (slug,))
              for slug in slugs for loc in ARTICLE_LOCALES]
     files += [CatalogFile(ui_po(translations_dir, loc), UI_DOMAIN, loc) for loc in UI_LOCALES]
@@ -749,7 +749,7 @@ def find_catalogs(translations_dir: Path | str, slugs: Iterable[str]) -> list[Ca
 def orphan_catalogs(translations_dir: Path | str, slugs: Iterable[str]) -> list[Finding]:
     """Article catalogs whose article does not exist (renamed or deleted): translators' work
     that no page shows. One finding per file."""
-    from webapp.catalogs import ARTICLE_DOMAIN_DIR
+    from webapp.po import ARTICLE_DOMAIN_DIR
     known = set(slugs)
     out = []
     for loc in ARTICLE_LOCALES:
@@ -803,7 +803,7 @@ def _slug_of(context: str | None) -> str:
 
 
 def _error_finding(exc: CatalogError, rule: str) -> Finding:
-    """A :class:`webapp.catalogs.CatalogError` (a catalog that does not read, a glossary row)
+    """A :class:`webapp.po.CatalogError` (a catalog that does not read, a glossary row)
     as a finding of ``rule`` at the error's file and line."""
     return Finding(_rel(exc.path), exc.line, Problem(rule, exc.message))
 
@@ -1022,7 +1022,7 @@ def ui_reference(files: Sequence[CatalogFile]) -> Catalog | None:
 
 def syntax_findings(translations_dir: Path | str) -> list[Finding]:
     """Read every ``.po`` under ``translations_dir`` (all locales, all domains, any layout)
-    with :func:`webapp.catalogs.read_catalog`: what ``make compile`` checks first."""
+    with :func:`webapp.po.read_catalog`: what ``make release`` checks first."""
     findings = []
     for po in sorted(Path(translations_dir).rglob("*.po")):
         locale = po.relative_to(translations_dir).parts[0]
@@ -1049,16 +1049,16 @@ def report(stats: dict[tuple[str, str], ArticleStats], findings: Sequence[Findin
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI: ``python -m webapp.qa [--report] [--syntax] [--translations DIR] [--content DIR]``.
+    """CLI: ``python -m webapp.desk.qa [--report] [--syntax] [--translations DIR] [--content DIR]``.
 
     Prints ``file:line: rule: message`` per problem on stderr and a summary line on stdout;
     ``--report`` also prints the per-article table; ``--syntax`` only reads every catalog
-    (``make compile``'s first step). :returns: 0 when there is no problem, else 1.
+    (``make release``'s first step). :returns: 0 when there is no problem, else 1.
     """
     from webapp.config import load
     from webapp.content import ContentError
     config = load()
-    parser = argparse.ArgumentParser(prog="python -m webapp.qa", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m webapp.desk.qa", description=__doc__.split("\n")[0])
     parser.add_argument("--report", action="store_true", help="print the per-article table")
     parser.add_argument("--syntax", action="store_true", help="only check that every catalog reads")
     parser.add_argument("--translations", default=config["TRANSLATIONS_DIR"])

@@ -5,10 +5,10 @@ URL rule, media type, cache policy, how to enumerate its URLs (for the sitemap, 
 export and the checks of a new release), whether it belongs in sitemaps, and what the service
 worker does with it. Everything that lists pages reads :data:`REGISTRY`: the sitemap, the
 export, the release check, the worker's URL patterns. Adding a page type is one decorated
-function in ``webapp/site/``.
+function in ``webapp/web/views/``.
 
 Every page is delivered the same way: rendered on first request, memoised per worker
-(:class:`webapp.delivery.PageMemo`, key = path), compressed on demand, strong ETag.
+(:class:`webapp.web.delivery.PageMemo`, key = path), compressed on demand, strong ETag.
 """
 
 from __future__ import annotations
@@ -20,12 +20,16 @@ from functools import wraps
 
 from flask import Flask, Response, abort, current_app, request
 
-from webapp import delivery
+from webapp.web import delivery
 from webapp.locales import LOCALES
 
 # What the service worker does with a page type's responses.
 SHELL = "shell"      # precached with the app shell (offline and saved-library pages)
 READ = "read"        # kept when read online (articles, front pages, parallel views)
+# The service worker's source in static/ (served only as /sw.js, after its data), and the
+# static files the shell leaves out: install UI, icons browsers fetch by themselves.
+WORKER_SOURCE = "js/sw.js"
+NOT_PRECACHED = ("screenshots/", "icons/favicon", "icons/apple-touch", WORKER_SOURCE)
 
 CACHE_POLICIES = {   # name -> config key of the Cache-Control value
     "page": "PAGE_CACHE_CONTROL",
@@ -68,22 +72,9 @@ def page(rule: str, *, mimetype: str = "text/html; charset=utf-8", cache: str = 
     return decorate
 
 
-def reserved_slugs() -> set[str]:
-    """First path segments after the locale that pages of the site use (``archive``,
-    ``page``, ``saved``...): an article cannot be named after one."""
-    import webapp.site  # noqa: F401 - the view modules fill the registry
-    out = set()
-    for pt in REGISTRY.values():
-        parts = pt.rule.split("/")
-        if len(parts) > 2 and parts[1].startswith("<locale:") and parts[2] \
-                and not parts[2].startswith("<"):
-            out.add(parts[2].split(".")[0])
-    return out
-
-
 def cache_control(pt: PageType, config) -> str:
     key = CACHE_POLICIES[pt.cache]
-    return config[key] if key else "no-cache"
+    return config[key] if key else delivery.CacheControl.REVALIDATE
 
 
 def delivered(pt: PageType):

@@ -18,8 +18,11 @@ from flask_babel import format_date, get_locale, get_translations
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
-from webapp import dates, i18n, locales, seo
-from webapp.site.state import THEME_COLOR, absolute_url, asset_url, image_size, save_urls
+from webapp import dates
+from webapp.web import i18n
+from webapp import locales
+from webapp.web import seo
+from webapp.web.state import THEME_COLOR, absolute_url, asset_url, image_size, save_urls
 
 
 class SlugConverter(BaseConverter):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 
-from webapp.delivery import PageMemo
+from webapp.web.delivery import PageMemo
 from webapp.locales import LOCALES
-from webapp.release import Release
+from webapp.web.release import Release
 
 THEME_COLOR = "#b3261e"        # the brand red (--accent in site.css); <meta name=theme-color> too
 BACKGROUND_COLOR = "#fbfaf7"   # --bg, so the splash screen matches the first paint

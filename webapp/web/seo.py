@@ -1,7 +1,7 @@
 """Metadata for sharing and search: Open Graph values and schema.org ``NewsArticle`` JSON-LD.
 
 Helpers below the views: templates call :func:`news_article` and :func:`json_ld` (registered
-by :mod:`webapp.templating`). Every URL is absolute, from ``SITE_URL``.
+by :mod:`webapp.web.templating`). Every URL is absolute, from ``SITE_URL``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from webapp import dates
 from webapp.content import Article
-from webapp.i18n import Localized, current_locale
+from webapp.web.i18n import Localized, current_locale
 from webapp.locales import LOCALES, SOURCE_LOCALE
-from webapp.site.state import absolute_url, asset_url, site
+from webapp.web.state import absolute_url, asset_url, site
 
 HEADLINE_MAX = 110                  # schema.org/Google: headline of at most 110 characters
 

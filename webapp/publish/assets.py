@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path
 
 from whitenoise.compress import Compressor
 
-HASHED_RE = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
+from webapp.contract import HASHED_RE  # noqa: F401 - the contract owns hashed names
 
 
 def file_hash(data: bytes) -> str:

@@ -1,8 +1,8 @@
 """Static export for a CDN: the whole site as files, servable by any static server.
 
-``python -m webapp.export DEST`` (``make export``) renders every URL of every page type in the
-page registry (:func:`webapp.pages.all_urls`) through the same renderer the live app uses
-(:func:`webapp.pages.render_path`), so the export and the live site cannot drift. It writes:
+``python -m webapp.publish.export DEST`` (``make export``) renders every URL of every page type in the
+page registry (:func:`webapp.web.pages.all_urls`) through the same renderer the live app uses
+(:func:`webapp.web.pages.render_path`), so the export and the live site cannot drift. It writes:
 
 - each page at its path (``/zh/x/`` -> ``zh/x/index.html``, ``/sw.js`` -> ``sw.js``);
 - ``static/``: the hashed, pre-compressed files of the release (``.br``/``.gz`` beside each);
@@ -23,9 +23,10 @@ from pathlib import Path
 
 from flask import Flask, render_template
 
-from webapp import create_app
+from webapp.web.factory import create_app
 from webapp.locales import LOCALES, client_table
-from webapp.pages import all_urls, render_path
+from webapp.web.pages import all_urls, render_path
+from webapp import contract
 
 
 class ExportError(RuntimeError):
@@ -58,7 +59,7 @@ def export(dest: Path | str, app: Flask | None = None) -> list[str]:
         path.write_bytes(body)
     release = app.extensions["reader"].release
     static = dest / "static"
-    pool = Path(app.config["BUILD_DIR"]) / "static"
+    pool = contract.static_pool(app.config["BUILD_DIR"])
     for hashed in release.assets.values():
         for suffix in ("", ".br", ".gz"):
             src = pool / (hashed + suffix)

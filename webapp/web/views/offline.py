@@ -18,24 +18,21 @@ and the saved-articles library. The worker's design is in docs/offline.md.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import struct
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from webapp.i18n import current_locale
+from webapp import contract
+from webapp.web.i18n import current_locale
 from webapp.locales import LOCALES, client_table
-from webapp.pages import READ, REGISTRY, SHELL, offline_patterns, page, render_path
-from webapp.site.state import BACKGROUND_COLOR, THEME_COLOR, asset_url, site
+from webapp.web.pages import READ, SHELL, WORKER_SOURCE, offline_patterns, page
+from webapp.web.state import BACKGROUND_COLOR, THEME_COLOR, asset_url, site
 
-# install UI and browser icons; the worker source itself is served as /sw.js, never precached
-NOT_PRECACHED = ("screenshots/", "icons/favicon", "icons/apple-touch", "js/sw.js")
 ICONS = [("icons/icon-192.png", "any"), ("icons/icon-512.png", "any"),
          ("icons/icon-maskable-512.png", "maskable")]
-WORKER_DATA = "worker.json"
 JS = "text/javascript; charset=utf-8"
 
 
@@ -51,7 +48,7 @@ def png_size(path: Path | str) -> tuple[int, int]:
 
 
 def _static_png(src: str) -> tuple[str, str]:
-    path = Path(current_app.config["BUILD_DIR"]) / "static" / site().release.assets[src]
+    path = contract.static_pool(current_app.config["BUILD_DIR"]) / site().release.assets[src]
     return asset_url(src), "{}x{}".format(*png_size(path))
 
 
@@ -60,43 +57,12 @@ def locale_urls(s):
         yield {"lang": code}
 
 
-def write_worker_data(app: Flask, release_dir: Path) -> dict:
-    """Compute the worker's data for the app's release and write it to
-    ``<release_dir>/worker.json`` (called by the release build, never at request time).
-
-    Shell pages are rendered through the app (:func:`webapp.pages.render_path`) and hashed;
-    the newest ``OFFLINE_LATEST`` articles available in each locale come from the index.
-    :raises RuntimeError: if a shell page does not answer 200."""
-    s = app.extensions["reader"]
-    shell = []
-    with app.test_request_context(base_url=app.config["SITE_URL"]):
-        shell_urls = [url_for(pt.endpoint, **values) for pt in REGISTRY.values()
-                      if pt.offline == SHELL for values in pt.urls(s)]
-        latest = {}
-        for code, info in LOCALES.items():
-            slugs = s.release.latest(code, app.config["OFFLINE_LATEST"])
-            latest[info.segment] = [url_for("reader.index", lang=code)] + [
-                url_for("reader.article", lang=code, slug=slug) for slug in slugs]
-    for url in shell_urls:
-        status, body, _type = render_path(app, url)
-        if status != 200:
-            raise RuntimeError(f"precache: {url} answered {status}, not 200")
-        shell.append({"url": url, "revision": hashlib.sha256(body).hexdigest()[:12]})
-    for src, hashed in sorted(s.release.assets.items()):
-        if not src.startswith(NOT_PRECACHED):
-            shell.append({"url": "/static/" + hashed, "revision": None})
-    shell_json = json.dumps(shell, sort_keys=True, separators=(",", ":"))
-    data = {"shell": shell, "shellVersion": hashlib.sha256(shell_json.encode()).hexdigest()[:12],
-            "latest": latest, "release": s.release.id}
-    (release_dir / WORKER_DATA).write_text(json.dumps(data, indent=1), "utf-8")
-    return data
-
-
 def worker_data() -> dict:
-    """The worker's data of the current release (read once per worker)."""
+    """The worker's data of the current release, as the build wrote it
+    (:mod:`webapp.publish.worker`; read once per worker)."""
     s = site()
     if "worker" not in s.derived:
-        path = s.release.root / WORKER_DATA
+        path = s.release.root / contract.WORKER_DATA
         s.derived["worker"] = json.loads(path.read_text("utf-8"))
     return s.derived["worker"]
 
@@ -114,7 +80,7 @@ def service_worker() -> str:
                     maxPages=current_app.config["OFFLINE_MAX_PAGES"],
                     offlinePages={info.segment: url_for("reader.offline", lang=code)
                                   for code, info in LOCALES.items()})
-        source = Path(current_app.config["BUILD_DIR"]) / "static" / s.release.assets["js/sw.js"]
+        source = contract.static_pool(current_app.config["BUILD_DIR"]) / s.release.assets[WORKER_SOURCE]
         head = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         s.derived["worker_script"] = f"const DATA = {head};\n" + source.read_text("utf-8")
     return s.derived["worker_script"]

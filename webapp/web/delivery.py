@@ -27,6 +27,18 @@ BROTLI_QUALITY = 5             # ~0.5 ms for a 30 KB page; quality 11 took ~30 m
 GZIP_LEVEL = 6
 
 
+
+class CacheControl:
+    """The ``Cache-Control`` values the app sends that are not configuration (pages and feeds
+    take ``PAGE_CACHE_CONTROL`` and ``FEED_CACHE_CONTROL``): one owner for each policy
+    (RFC 9111 §5.2.2)."""
+
+    REVALIDATE = "no-cache"                 # the service worker, manifests: always revalidated
+    NEGOTIATED = "private, no-cache"        # "/": varies on the reader's cookie and languages
+    NO_STORE = "no-store"                   # health, readiness, metrics, errors before routing
+    REDIRECT = "public, max-age=3600"       # our own redirects to a canonical URL
+    ICON = "public, max-age=604800"         # root icons browsers ask for by a fixed name
+
 @dataclass
 class Representation:
     """A resource's bytes (RFC 9110 "selected representation") and what to say about them:
@@ -244,5 +256,5 @@ class Gate:
         """A plain-text 400 with ``body``, never stored by any cache."""
         start("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
                                   ("Content-Length", str(len(body))),
-                                  ("Cache-Control", "no-store")])
+                                  ("Cache-Control", CacheControl.NO_STORE)])
         return [body]

@@ -16,10 +16,11 @@ import math
 
 from flask import abort, current_app, redirect, render_template, url_for
 
-from webapp.i18n import current_locale
+from webapp.web.i18n import current_locale
 from webapp.locales import LOCALES
-from webapp.pages import READ, page
-from webapp.site.state import site
+from webapp.web.delivery import CacheControl
+from webapp.web.pages import READ, page
+from webapp.web.state import site
 
 
 def page_count() -> int:
@@ -58,9 +59,8 @@ def index() -> str:
 def front_page(number: int) -> str:
     """Front page ``number`` (2 and up; page 1 is ``/<locale>/``). 404 beyond the last."""
     if number == 1:
-        from webapp import REDIRECT_CACHE_CONTROL  # defined before the blueprint is imported
         resp = redirect(url_for("reader.index"), 308)
-        resp.headers["Cache-Control"] = REDIRECT_CACHE_CONTROL
+        resp.headers["Cache-Control"] = CacheControl.REDIRECT
         abort(resp)
     if number < 1 or number > page_count():
         abort(404)

@@ -14,56 +14,56 @@ browsers ask for at the root, and the error pages.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from flask import Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from webapp.i18n import preferred_locale
+from webapp.web.i18n import preferred_locale
 from webapp.locales import LOCALES, UI_SOURCE_LOCALE, locale_from_segment
-from webapp.site.state import site
+from webapp.web.delivery import CacheControl
+from webapp.web.state import site
+from webapp import contract
 
 ROOT_ICONS = {   # root path -> static source path
     "/favicon.ico": ("icons/favicon.ico", "image/x-icon"),
     "/apple-touch-icon.png": ("icons/apple-touch-icon.png", "image/png"),
     "/apple-touch-icon-precomposed.png": ("icons/apple-touch-icon.png", "image/png"),
 }
-ICON_CACHE_CONTROL = "public, max-age=604800"
 
 
 def root():
     """Send the reader to their language's front page."""
     resp = redirect(url_for("reader.index", lang=preferred_locale()), 302)
     resp.headers["Vary"] = "Accept-Language, Cookie"
-    resp.headers["Cache-Control"] = "private, no-cache"
+    resp.headers["Cache-Control"] = CacheControl.NEGOTIATED
     return resp
 
 
 def healthz():
     """Liveness for load balancers: no rendering, no catalogs."""
-    return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+    return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": CacheControl.NO_STORE})
 
 
 def readyz():
     """Readiness: the release this worker serves, its article count, and each locale's UI
     catalog; 503 when a UI catalog is missing (the locale would be served in English)."""
     release = site().release
-    catalogs = {code: (release.translations_dir / code / "LC_MESSAGES" / "messages.mo").exists()
+    catalogs = {code: contract.ui_mo(release.root, code).exists()
                 for code in LOCALES if code != UI_SOURCE_LOCALE}
     ready = all(catalogs.values())
     body = {"ready": ready, "release": release.id, "articles": release.count,
             "locales": list(LOCALES), "ui_catalogs": catalogs}
     return Response(json.dumps(body) + "\n", status=200 if ready else 503,
-                    mimetype="application/json", headers={"Cache-Control": "no-store"})
+                    mimetype="application/json", headers={"Cache-Control": CacheControl.NO_STORE})
 
 
 def icon():
     """One of the root-level icons, from the app's icon set."""
     src, mimetype = ROOT_ICONS[request.path]
-    path = Path(current_app.config["BUILD_DIR"]) / "static" / site().release.assets[src]
+    path = contract.static_pool(current_app.config["BUILD_DIR"]) / site().release.assets[src]
     return Response(path.read_bytes(), mimetype=mimetype,
-                    headers={"Cache-Control": ICON_CACHE_CONTROL})
+                    headers={"Cache-Control": CacheControl.ICON})
 
 
 def handle_http_error(exc: HTTPException):
@@ -78,7 +78,7 @@ def handle_http_error(exc: HTTPException):
         current_app.logger.exception("error page for %s failed", exc.code)
         html = f"{exc.code} {exc.name}\n"
     resp = Response(html, status=exc.code, mimetype="text/html")
-    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Cache-Control"] = CacheControl.NO_STORE
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         resp.headers["Allow"] = ", ".join(exc.valid_methods)
     return resp

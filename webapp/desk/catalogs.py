@@ -7,38 +7,36 @@ Weblate and Poedit open one document's file, never the archive's)::
     translations/<locale>/LC_MESSAGES/messages.po          domain messages (English msgids)
     build/gettext/articles/<slug>.pot, build/gettext/messages.pot   templates (build output)
 
-``python -m webapp.catalogs update [SLUG ...]`` (``make translations``) runs, for each article
+``python -m webapp.desk.catalogs update [SLUG ...]`` (``make translations``) runs, for each article
 whose source changed since its template was written (or the named ones):
 
-1. extract its template with our Babel extraction method (:mod:`webapp.extract`);
+1. extract its template with our Babel extraction method (:mod:`webapp.desk.extract`);
 2. ``msgmerge --previous`` it into the article's catalog of every translated locale (created
    when missing), then ``msgattrib --no-obsolete``: a changed paragraph becomes ``#, fuzzy``
    with its old source kept as ``#|`` for the translator (gettext manual, "msgmerge
    Invocation"); fuzzy entries are never compiled, so the reader sees the Chinese until a
    translator reviews it;
-3. refresh its Traditional Chinese catalog with OpenCC (:mod:`webapp.hant`).
+3. refresh its Traditional Chinese catalog with OpenCC (:mod:`webapp.desk.hant`).
 
 The UI domain goes through the same steps from ``pybabel extract`` over ``webapp/`` and
 ``templates/``. Cost is per changed article: publishing one article touches its own files only.
-Compiling happens in the release build (:mod:`webapp.build`), which reads every catalog with
+Compiling happens in the release build (:mod:`webapp.publish.build`), which reads every catalog with
 :func:`read_catalog`: the one way the project reads a ``.po`` file, where every problem is a
 :class:`CatalogError` ``path:line: message`` (never a Babel traceback, never an entry silently
-dropped), so building and ``make check-catalogs`` (:mod:`webapp.qa`) agree on what is an error.
+dropped), so building and ``make check-catalogs`` (:mod:`webapp.desk.qa`) agree on what is an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from babel.core import UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from babel.messages.pofile import read_po, write_po
 
 from webapp.content import (
     Article,
@@ -47,192 +45,22 @@ from webapp.content import (
     find_article_files,
     parse_article,
 )
-from webapp.extract import extract_article
-from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
+from webapp.desk.extract import extract_article
+from webapp.locales import HANT, LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
+from webapp.po import (  # noqa: F401 - the cycle's callers read catalogs through here too
+    ARTICLE_DOMAIN_DIR,
+    UI_DOMAIN,
+    CatalogError,
+    article_po,
+    read_catalog,
+    ui_po,
+)
 
-HANT = "zh_Hant"                        # filled by OpenCC, not by translators
-ARTICLE_DOMAIN_DIR = "articles"         # domain articles/<slug>
-UI_DOMAIN = "messages"
 PROJECT = "Jintan Reader"
 STAMP = "source sha256: "              # header comment line of a template: the article's hash
 
 # Locales whose article catalogs translators fill (msgmerge); zh_Hant is generated.
 TRANSLATED_LOCALES = tuple(c for c in LOCALES if c not in (SOURCE_LOCALE, HANT))
-
-
-BOM = b"\xef\xbb\xbf"
-
-
-class CatalogError(ValueError):
-    """A catalog file cannot be read. ``str()`` is ``path:line: message`` (or ``path: message``
-    when no line applies); ``path``, ``line`` and ``message`` are attributes."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str):
-        self.path, self.line, self.message = str(path), line, message
-        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
-
-
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_KEYWORD = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+({_STRING})[ \t]*$")
-_CONTINUATION = re.compile(rf"^({_STRING})[ \t]*$")
-
-
-class _EntryScanner:
-    """The state of :func:`_scan` while it reads a catalog line by line: the entry being read
-    (its msgctxt, msgid, the field the last string belongs to, the line it starts on) and the
-    line of every msgctxt/msgid pair already complete.
-
-    GNU msgfmt refuses a catalog that defines one msgctxt/msgid pair twice ("duplicate message
-    definition"); Babel keeps one of the two silently, hence this check before Babel reads it.
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.seen: dict[tuple[str | None, str | None], int] = {}   # (msgctxt, msgid) -> line
-        self.ctxt: str | None = None
-        self.msgid: str | None = None
-        self.field: str | None = None     # msgctxt, msgid, msgid_plural, msgstr or None
-        self.start = 0                    # line of the entry's msgctxt, or of its msgid
-
-    def end_entry(self) -> None:
-        """A blank line: the entry is over, a continuation string has nothing to extend."""
-        self.ctxt = self.msgid = self.field = None
-
-    def keyword(self, n: int, keyword: str, value: str) -> None:
-        """Line ``n`` is ``keyword "value"`` (``value`` unescaped).
-
-        A msgctxt starts an entry; so does a msgid not preceded by a msgctxt. The first msgstr
-        after a msgid completes the entry's key (see :meth:`_complete`).
-
-        :raises CatalogError: at the entry's first line when its key is already defined.
-        """
-        if keyword == "msgctxt":
-            self.ctxt, self.msgid, self.field, self.start = value, None, "msgctxt", n
-        elif keyword == "msgid":
-            if self.field != "msgctxt":
-                self.ctxt, self.start = None, n
-            self.msgid, self.field = value, "msgid"
-        elif keyword.startswith("msgstr") and self.field == "msgid":
-            self._complete()
-            self.field = "msgstr"
-        elif keyword == "msgid_plural" and self.field == "msgid":
-            self.field = "msgid_plural"
-        else:
-            self.field = "msgstr" if keyword.startswith("msgstr") else keyword
-
-    def continuation(self, quoted: str) -> None:
-        """A quoted string alone on its line extends the field before it; only msgctxt and
-        msgid are kept (they make the key), other fields' text does not matter here."""
-        if self.field == "msgctxt":
-            self.ctxt += unescape(quoted)
-        elif self.field == "msgid":
-            self.msgid += unescape(quoted)
-
-    def _complete(self) -> None:
-        """Record the entry's msgctxt/msgid pair.
-
-        :raises CatalogError: ``duplicate entry: [msgctxt '…' ]msgid '…' is already defined on
-            line N`` at the entry's first line when the pair was seen before.
-        """
-        key = (self.ctxt, self.msgid)
-        if key in self.seen:
-            what = f"msgctxt {self.ctxt!r} " if self.ctxt is not None else ""
-            raise CatalogError(self.path, self.start, f"duplicate entry: {what}msgid {self.msgid!r} "
-                                                      f"is already defined on line {self.seen[key]}")
-        self.seen[key] = self.start
-
-
-def _bad_line(path: Path, n: int, stripped: str) -> CatalogError:
-    """The error for line ``n`` (``stripped``), which is neither a comment, a keyword with one
-    well-formed string nor a continuation string: a malformed or unterminated string when it
-    starts like a keyword or a string (Babel would drop the entry silently), else not .po."""
-    if stripped.startswith(("msgctxt", "msgid", "msgstr", '"')):
-        return CatalogError(path, n, "malformed or unterminated string (a .po string is "
-                                     'one line in double quotes, with \\" for a quote)')
-    return CatalogError(path, n, f"not a .po line: {stripped[:40]!r} (expected a comment, "
-                                 'msgctxt/msgid/msgstr "..." or a quoted continuation)')
-
-
-def _scan_line(scanner: _EntryScanner, n: int, stripped: str) -> None:
-    """Feed line ``n`` (``stripped``: not blank, not a comment) to ``scanner``.
-
-    :raises CatalogError: for a line that is not .po syntax (:func:`_bad_line`), a continuation
-        string with no field before it in its entry, or a duplicate entry.
-    """
-    m = _KEYWORD.match(stripped)
-    if m:
-        scanner.keyword(n, m.group(1), unescape(m.group(2)))
-        return
-    m = _CONTINUATION.match(stripped)
-    if m and scanner.field is not None:
-        scanner.continuation(m.group(1))
-        return
-    raise _bad_line(scanner.path, n, stripped)
-
-
-def _scan(path: Path, text: str) -> None:
-    """Check every non-comment line's syntax and that no msgctxt/msgid pair appears twice.
-
-    Babel silently drops an entry with an unterminated string and keeps only one of two
-    duplicate entries; GNU msgfmt refuses both. Blank lines end an entry; ``#`` lines
-    (comments, flags, obsolete ``#~`` entries) are skipped.
-
-    :raises CatalogError: at the first problem (see :func:`_scan_line`).
-    """
-    scanner = _EntryScanner(path)
-    for n, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip()
-        if not stripped:
-            scanner.end_entry()
-        elif not stripped.startswith("#"):
-            _scan_line(scanner, n, stripped)
-
-
-def read_catalog(path: Path | str, locale: str | None = None) -> Catalog:
-    """Read one ``.po`` file with Babel, refusing anything gettext tools would misread.
-
-    :param path: the catalog file. :param locale: its locale id (``en``, ``zh_Hant``), or
-        None for a template.
-    :returns: the :class:`babel.messages.catalog.Catalog` (obsolete entries in ``.obsolete``).
-    :raises CatalogError: ``path:line: message`` when the file is missing or unreadable,
-        starts with a UTF-8 byte order mark (refused: ``pybabel compile`` reads the BOM as
-        part of the first line and drops it with only a warning, so the file would compile
-        differently from how it reads; ``make compile`` runs this check first, so both
-        refuse it), is not UTF-8, has a malformed or unterminated string, a line that is not
-        .po syntax, an entry defined twice, or anything Babel's parser rejects.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(path, None, f"cannot read the catalog: {exc.strerror or exc}") from exc
-    if data.startswith(BOM):
-        raise CatalogError(path, 1, "starts with a UTF-8 byte order mark (BOM): save it as "
-                                    "UTF-8 without BOM (gettext tools misread the first line)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise CatalogError(path, line, f"not valid UTF-8 (byte {data[exc.start]:#04x}): "
-                                       "save the catalog as UTF-8") from exc
-    _scan(path, text)
-    try:
-        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except PoFileError as exc:
-        message = re.sub(r" on \d+$", "", str(exc.args[0]))
-        raise CatalogError(path, exc.lineno + 1, message) from exc
-    except (UnknownLocaleError, ValueError) as exc:
-        raise CatalogError(path, None, f"cannot parse the catalog: {exc}") from exc
-
-
-def article_po(translations_dir: Path | str, locale: str, slug: str) -> Path:
-    """Path of the article catalog of ``slug`` in ``locale`` (may not exist)."""
-    return Path(translations_dir) / locale / "LC_MESSAGES" / ARTICLE_DOMAIN_DIR / f"{slug}.po"
-
-
-def ui_po(translations_dir: Path | str, locale: str) -> Path:
-    """Path of the UI (``messages``) catalog of ``locale``."""
-    return Path(translations_dir) / locale / "LC_MESSAGES" / f"{UI_DOMAIN}.po"
 
 
 def gettext_tool(name: str) -> str:
@@ -253,7 +81,7 @@ def _run(args: list[str]) -> None:
 
 def article_template(article: Article, source_sha256: str) -> Catalog:
     """The gettext template of one article: one message per block (msgctxt ``<slug>/<id>``,
-    msgid the Chinese text, a translator note), from :func:`webapp.extract.extract_article`.
+    msgid the Chinese text, a translator note), from :func:`webapp.desk.extract.extract_article`.
     The header records the source file's SHA-256 so an unchanged article is skipped."""
     cat = Catalog(project=PROJECT, copyright_holder=PROJECT, domain=f"articles/{article.slug}",
                   charset="utf-8", fuzzy=False,
@@ -331,7 +159,7 @@ def update_article(article: Article, translations_dir: Path, gettext_dir: Path,
                    force: bool = False) -> list[str]:
     """Run the cycle for one article: template, merge into each translated locale, OpenCC
     refresh of zh_Hant. Returns what it did, one line each (empty when it was up to date)."""
-    from webapp import hant
+    from webapp.desk import hant
     if not force and up_to_date(article.path, translations_dir, gettext_dir):
         return []
     digest = hashlib.sha256(article.path.read_bytes()).hexdigest()
@@ -353,7 +181,7 @@ def update_ui(translations_dir: Path, gettext_dir: Path, roots: list[Path]) -> l
     zh's with OpenCC."""
     from babel.messages.frontend import CommandLineInterface
 
-    from webapp import hant
+    from webapp.desk import hant
     from webapp.config import ROOT
     pot = gettext_dir / f"{UI_DOMAIN}.pot"
     pot.parent.mkdir(parents=True, exist_ok=True)
@@ -415,16 +243,16 @@ def update(content_dir: Path, translations_dir: Path, gettext_dir: Path,
 
 
 def main(argv: list[str]) -> int:
-    """``python -m webapp.catalogs update [--no-ui] [SLUG ...]`` (``make translations``), or
-    ``... check [--report]`` (:mod:`webapp.qa`)."""
-    from webapp import hant
+    """``python -m webapp.desk.catalogs update [--no-ui] [SLUG ...]`` (``make translations``), or
+    ``... check [--report]`` (:mod:`webapp.desk.qa`)."""
+    from webapp.desk import hant
     from webapp.config import load
     if argv[:1] == ["check"]:   # make check-catalogs: coverage and translation QA
-        from webapp import qa
+        from webapp.desk import qa
         return qa.main(argv[1:])
     config = load()
     if not argv or argv[0] != "update":
-        print("usage: python -m webapp.catalogs update [--no-ui] [SLUG ...] | check",
+        print("usage: python -m webapp.desk.catalogs update [--no-ui] [SLUG ...] | check",
               file=sys.stderr)
         return 2
     args = argv[1:]
@@ -448,7 +276,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    # run the imported module's main: webapp.hant raises webapp.catalogs.CatalogError, which is
+    # run the imported module's main: webapp.desk.hant raises webapp.desk.catalogs.CatalogError, which is
     # not this __main__ module's class of the same name
-    from webapp.catalogs import main as imported_main
+    from webapp.desk.catalogs import main as imported_main
     sys.exit(imported_main(sys.argv[1:]))

@@ -1,4 +1,4 @@
-"""The release a worker serves: what ``make release`` built (:mod:`webapp.build`), read-only.
+"""The release a worker serves: what ``make release`` built (:mod:`webapp.publish.build`), read-only.
 
 A worker opens one release when it boots and keeps it for its life (so a page never mixes two
 releases; ``kill -HUP`` starts workers on the new one). Opening reads ``release.json`` and
@@ -21,8 +21,9 @@ from threading import Lock
 
 from markupsafe import Markup
 
+from webapp import contract
 from webapp.content import Article, parse_article
-from webapp.i18n import ArticleCatalog, Localized, read_article_catalog
+from webapp.web.i18n import ArticleCatalog, Localized, read_article_catalog
 from webapp.locales import LOCALES
 
 
@@ -112,16 +113,16 @@ class Release:
 
     def __init__(self, root: Path | str, objects: Path | str, cache_size: int = 128):
         root = Path(root)
-        if not (root / "release.json").exists():
+        if not (root / contract.RELEASE_INFO).exists():
             raise ReleaseError(f"no release at {root}: run `make release` first")
         self.root = root.resolve()
         self.objects = Path(objects)
-        self.info = json.loads((self.root / "release.json").read_text("utf-8"))
+        self.info = json.loads((self.root / contract.RELEASE_INFO).read_text("utf-8"))
         self.check_ui_catalogs()
         self.id: str = self.info["id"]
         self.assets: dict[str, str] = self.info["assets"]
         self.image_sizes: dict[str, list[int]] = self.info.get("image_sizes", {})
-        uri = f"file:{self.root / 'release.sqlite'}?mode=ro&immutable=1"
+        uri = f"file:{self.root / contract.INDEX_DB}?mode=ro&immutable=1"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = Lock()
         self._articles = LRU(cache_size)
@@ -132,7 +133,7 @@ class Release:
         """Open every compiled UI catalog of the release once, at boot: a damaged ``.mo``
         (bad magic number, truncated) would otherwise fail each request of its locale.
         :raises ReleaseError: ``path: message`` in one line."""
-        for mo in sorted((self.root / "translations").glob("*/LC_MESSAGES/*.mo")):
+        for mo in sorted(self.translations_dir.glob("*/LC_MESSAGES/*.mo")):
             try:
                 with mo.open("rb") as fh:
                     gettext.GNUTranslations(fh)
@@ -149,7 +150,7 @@ class Release:
     @property
     def translations_dir(self) -> Path:
         """Folder of the compiled UI catalogs (``<locale>/LC_MESSAGES/messages.mo``)."""
-        return self.root / "translations"
+        return contract.ui_catalogs_dir(self.root)
 
     def slugs(self) -> list[str]:
         """Every article's slug, newest first (undated last)."""
@@ -257,13 +258,13 @@ class Release:
         """The article the build parsed (pickled by the same code version), else parsed now."""
         if row["parsed"]:
             try:
-                article = pickle.loads((self.objects / row["parsed"][:2] / row["parsed"]).read_bytes())  # noqa: S301 - our own build's output
+                article = pickle.loads(contract.object_path(self.objects, row["parsed"]).read_bytes())  # noqa: S301 - our own build's output
                 if isinstance(article, Article):
                     return article
             except Exception:  # noqa: BLE001 - any unpickling problem: parse the file instead
                 pass
         md = row["md"]
-        return parse_article(Path(row["path"]), (self.objects / md[:2] / md).read_text("utf-8"))
+        return parse_article(Path(row["path"]), contract.object_path(self.objects, md).read_text("utf-8"))
 
     def catalog(self, slug: str, locale: str) -> ArticleCatalog | None:
         """The compiled catalog of ``slug`` in ``locale`` as a lookup table, or None."""
@@ -273,4 +274,4 @@ class Release:
         if not mo:
             return None
         return self._catalogs.get(mo, lambda: read_article_catalog(
-            (self.objects / mo[:2] / mo).read_bytes()))
+            contract.object_path(self.objects, mo).read_bytes()))

@@ -20,10 +20,10 @@ from __future__ import annotations
 from flask import abort, current_app, render_template
 
 from webapp import dates
-from webapp.i18n import current_locale, localize_all
+from webapp.web.i18n import current_locale, localize_all
 from webapp.locales import LOCALES, SOURCE_LOCALE
-from webapp.pages import REGISTRY, page
-from webapp.site.state import absolute_url, site
+from webapp.web.pages import REGISTRY, page
+from webapp.web.state import absolute_url, site
 
 XML = "application/xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"

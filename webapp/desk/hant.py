@@ -1,7 +1,7 @@
 """Fill the Traditional Chinese (``zh_Hant``) catalogs from the Simplified source (OpenCC and
 a phrase dictionary).
 
-The translation cycle (``make translations``, :mod:`webapp.catalogs`) calls
+The translation cycle (``make translations``, :mod:`webapp.desk.catalogs`) calls
 :func:`refresh_domain` for each article's catalog and for the UI catalog: it writes the
 zh_Hant ``.po`` with one entry per entry of the domain's template, in the template's order:
 
@@ -64,16 +64,18 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
-HANT = "zh_Hant"
-SOURCE = "zh"
+from webapp.config import ROOT
+from webapp.locales import HANT
+from webapp.po import read_catalog   # file:line errors for a broken catalog
+
 DOMAINS = ("article", "messages")
 CONFIG = "s2tw"
-PHRASES = Path(__file__).resolve().parent.parent / "translations" / "opencc" / "phrases.tsv"
+PHRASES = ROOT / "translations" / "opencc" / "phrases.tsv"
 MARK_RE = re.compile(r"^opencc (?P<config>\S+) src:(?P<src>[0-9a-f]{12}) out:(?P<out>[0-9a-f]{12})$")
 HEADER = """\
 # Traditional Chinese catalog for Jintan Reader (Taiwan, Hong Kong and Macau readers).
-# Filled from the Simplified source by `make zh-hant`: the phrase dictionary
-# translations/opencc/phrases.tsv, OpenCC s2tw and 「」 quotation marks; see webapp/hant.py.
+# Filled from the Simplified source by `make translations`: the phrase dictionary
+# translations/opencc/phrases.tsv, OpenCC s2tw and 「」 quotation marks; see webapp/desk/hant.py.
 # Correct any entry by hand: later refreshes keep the correction."""
 
 _converter = None
@@ -220,7 +222,6 @@ def _key(msg: Message) -> str:
 
 
 def _read(path: Path, locale: str) -> Catalog | None:
-    from webapp.catalogs import read_catalog   # file:line errors for a broken catalog
     return read_catalog(path, locale) if path.exists() else None
 
 
@@ -252,11 +253,10 @@ def refresh_domain(domain: str, template: Path, target: Path,
         source is ``source_catalog``'s msgstr for the same msgid and context).
     :param template: the domain's ``.pot``. :param target: the zh_Hant ``.po`` (created).
     :returns: a :class:`Report` of what was converted, kept or superseded.
-    :raises webapp.catalogs.CatalogError: ``path:line: message`` if the template is missing
-        (run ``make extract`` first) or a catalog cannot be read.
+    :raises webapp.po.CatalogError: ``path:line: message`` if the template is missing
+        (run ``make translations`` first) or a catalog cannot be read.
     :raises PhraseError: if the phrase dictionary is malformed.
     """
-    from webapp.catalogs import read_catalog
     pot = read_catalog(template)
     old = _read(target, HANT)
     report = Report(domain)
@@ -266,7 +266,7 @@ def refresh_domain(domain: str, template: Path, target: Path,
         msgid_bugs_address=pot.msgid_bugs_address,
         creation_date=old.creation_date if old else pot.creation_date,
         revision_date=old.revision_date if old else pot.creation_date,
-        last_translator=f"OpenCC {CONFIG} + phrases.tsv (webapp/hant.py)", language_team="Jintan Reader",
+        last_translator=f"OpenCC {CONFIG} + phrases.tsv (webapp/desk/hant.py)", language_team="Jintan Reader",
         charset="utf-8", fuzzy=False)
     for tmpl in pot:
         if not tmpl.id:

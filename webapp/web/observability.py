@@ -106,7 +106,7 @@ class Observed:
 
     :param app: the WSGI app inside (the host gate and everything under it).
     :param trust_incoming: accept a well-formed incoming ``X-Request-ID`` (a trusted proxy).
-    :param memo: the worker's :class:`webapp.delivery.PageMemo` (its size is reported).
+    :param memo: the worker's :class:`webapp.web.delivery.PageMemo` (its size is reported).
     :param m: :class:`Metrics`, or None for no metrics.
     """
 

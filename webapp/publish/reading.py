@@ -71,7 +71,7 @@ def article_minutes(article, tr: dict) -> int:
 
     :param article: a :class:`webapp.content.Article`.
     :param tr: its rendered blocks by id in that locale (``{id: Rendered}``, see
-        :func:`webapp.i18n.translate_block`); blocks that fell back to the source count as
+        :func:`webapp.web.i18n.translate_block`); blocks that fell back to the source count as
         Chinese text, as the reader sees them.
     """
     return reading_minutes(str(tr[b.id].html) for b in article.blocks if b.kind in COUNTED_KINDS)

@@ -18,10 +18,10 @@ from flask import abort, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from webapp.i18n import current_locale, localize_all
+from webapp.web.i18n import current_locale, localize_all
 from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE
-from webapp.pages import READ, page
-from webapp.site.state import site
+from webapp.web.pages import READ, page
+from webapp.web.state import site
 
 
 def article_urls(s):

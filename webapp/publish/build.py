@@ -1,4 +1,4 @@
-"""The release build (``make release``, ``python -m webapp.build``): validate everything, then
+"""The release build (``make release``, ``python -m webapp.publish.build``): validate everything, then
 switch the served release atomically. See docs/architecture.md §1.
 
 Steps, each incremental (an unchanged input costs a ``stat()``):
@@ -37,8 +37,10 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 
-from webapp import assets, catalogs
-from webapp.catalogs import article_po, ui_po
+from webapp import contract
+from webapp.publish import assets
+from webapp import po
+from webapp.po import article_po, ui_po
 from webapp.content import (
     Article,
     ContentError,
@@ -47,10 +49,10 @@ from webapp.content import (
     parse_article,
     xml_problem,
 )
-from webapp.i18n import localize
+from webapp.web.i18n import localize
 from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
-from webapp.pages import reserved_slugs
-from webapp.reading import article_minutes
+from webapp.web.views import reserved_slugs
+from webapp.publish.reading import article_minutes
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -93,14 +95,6 @@ class BuildError(Exception):
         super().__init__("\n".join(problems))
 
 
-def code_version() -> str:
-    """Hash of the package's Python sources: summaries cached by an older renderer are stale."""
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
 class Objects:
     """Content-addressed store: ``<root>/<2 hex>/<sha256>``, files written once, never changed."""
 
@@ -108,7 +102,7 @@ class Objects:
         self.root = root
 
     def path(self, digest: str) -> Path:
-        return self.root / digest[:2] / digest
+        return contract.object_path(self.root, digest)
 
     def put_bytes(self, data: bytes, digest: str | None = None) -> str:
         digest = digest or hashlib.sha256(data).hexdigest()
@@ -160,14 +154,14 @@ class Cache:
 
 
 def read_catalog(path: Path, locale: str):
-    """Read a ``.po`` file (:func:`webapp.catalogs.read_catalog`) into a Babel ``Catalog`` that
+    """Read a ``.po`` file (:func:`webapp.po.read_catalog`) into a Babel ``Catalog`` that
     can be published: no msgstr holds a character HTML and XML cannot carry
     (:func:`webapp.content.xml_problem`).
 
     :raises BuildError: ``path:line: message`` for each problem."""
     try:
-        catalog = catalogs.read_catalog(path, locale)
-    except catalogs.CatalogError as exc:
+        catalog = po.read_catalog(path, locale)
+    except po.CatalogError as exc:
         raise BuildError([str(exc)]) from exc
     problems = []
     for msg in catalog:
@@ -251,7 +245,7 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
         paths = find_article_files(inputs.content)
     except ContentError as exc:   # ContentErrors: every problem of the folder, one per line
         raise BuildError(str(exc).splitlines()) from exc
-    version = code_version()
+    version = contract.code_version(contract.PARSER_GLOBS)
     reserved = reserved_slugs()
     count = 0
     for path in paths:
@@ -334,7 +328,7 @@ def _w3c(value) -> str | None:
 
 
 def build_ui_catalogs(inputs: Inputs, out: Path) -> list[str]:
-    """Compile every locale's ``messages.po`` into ``out/<locale>/LC_MESSAGES/messages.mo``.
+    """Compile every locale's ``messages.po`` into the release ``out`` (:func:`webapp.contract.ui_mo`).
     Every locale but the msgid language must have one: a missing UI catalog would serve the
     site in English under another language's name. Returns the .mo hashes (for the id).
     :raises BuildError: naming the missing or unreadable catalog."""
@@ -348,19 +342,11 @@ def build_ui_catalogs(inputs: Inputs, out: Path) -> list[str]:
         catalog = read_catalog(po, locale)
         buf = io.BytesIO()
         write_mo(buf, catalog, use_fuzzy=False)
-        target = out / locale / "LC_MESSAGES" / "messages.mo"
+        target = contract.ui_mo(out, locale)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(buf.getvalue())
         digests.append(hashlib.sha256(buf.getvalue()).hexdigest())
     return digests
-
-
-def tree_hash(root: Path) -> str:
-    """SHA-256 over the names and bytes of every file under ``root`` (templates)."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def build(config, switch: bool = True, log=print) -> Path:
@@ -370,23 +356,23 @@ def build(config, switch: bool = True, log=print) -> Path:
     :raises BuildError: with every problem found; nothing is switched then."""
     started = time.monotonic()
     inputs = Inputs.from_config(config)
-    releases = inputs.build / "releases"
+    releases = contract.releases_dir(inputs.build)
     releases.mkdir(parents=True, exist_ok=True)
-    objects = Objects(inputs.build / "objects")
-    cache = Cache(inputs.build / "cache.sqlite")
+    objects = Objects(contract.objects_dir(inputs.build))
+    cache = Cache(contract.build_cache(inputs.build))
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=releases))
     try:
-        db = sqlite3.connect(tmp / "release.sqlite")
+        db = sqlite3.connect(tmp / contract.INDEX_DB)
         db.executescript(SCHEMA)
         count = build_articles(inputs, cache, objects, db)
         cache.commit()
-        ui = build_ui_catalogs(inputs, tmp / "translations")
-        manifest = assets.build(inputs.static, inputs.build / "static")
+        ui = build_ui_catalogs(inputs, tmp)
+        manifest = assets.build(inputs.static, contract.static_pool(inputs.build))
         sizes = assets.image_sizes(inputs.static, manifest)
         rows = db.execute("SELECT slug, md FROM articles ORDER BY slug").fetchall()
         mos = db.execute("SELECT slug, locale, mo FROM localized ORDER BY slug, locale").fetchall()
         release_id = hashlib.sha256(json.dumps(
-            [rows, mos, ui, manifest, tree_hash(inputs.templates), code_version(),
+            [rows, mos, ui, manifest, contract.code_version(), contract.tree_version(inputs.templates),
              inputs.site_url]).encode()).hexdigest()[:16]
         info = {"id": release_id, "created": dt.datetime.now(dt.timezone.utc).isoformat(
             timespec="seconds"), "articles": count, "locales": list(LOCALES),
@@ -395,8 +381,8 @@ def build(config, switch: bool = True, log=print) -> Path:
                        [(k, json.dumps(v)) for k, v in info.items()])
         db.commit()
         db.close()
-        (tmp / "release.json").write_text(json.dumps(info, indent=1), "utf-8")
-        final = releases / release_id
+        (tmp / contract.RELEASE_INFO).write_text(json.dumps(info, indent=1), "utf-8")
+        final = contract.release_dir(inputs.build, release_id)
         if final.exists():
             shutil.rmtree(tmp)
             log(f"release {release_id}: unchanged ({count} article{'s' if count != 1 else ''})")
@@ -407,7 +393,7 @@ def build(config, switch: bool = True, log=print) -> Path:
             log(f"release {release_id}: {count} article{'s' if count != 1 else ''}, built in "
                 f"{time.monotonic() - started:.1f} s")
         if switch:
-            switch_current(releases, release_id)
+            contract.switch_current(inputs.build, release_id)
             log(f"current -> {release_id}; kill -HUP the gunicorn master to serve it")
         return final
     except BaseException:
@@ -418,9 +404,9 @@ def build(config, switch: bool = True, log=print) -> Path:
 def check_release(config, release_dir: Path) -> None:
     """Start the app on ``release_dir`` and render one URL of every page type, plus the
     service worker's data. :raises BuildError: naming the URL and the error."""
-    from webapp import create_app
-    from webapp.pages import smoke_urls, render_path
-    from webapp.site.offline import write_worker_data
+    from webapp.web.factory import create_app
+    from webapp.web.pages import smoke_urls, render_path
+    from webapp.publish.worker import write_worker_data
     app = create_app({**{k: config[k] for k in config}, "RELEASE": str(release_dir),
                       "PROPAGATE_EXCEPTIONS": True})
     try:
@@ -434,22 +420,11 @@ def check_release(config, release_dir: Path) -> None:
         raise BuildError([f"new release: {where}: {type(exc).__name__}: {exc}"]) from exc
 
 
-def switch_current(releases: Path, release_id: str) -> None:
-    """Point ``releases/current`` at ``releases/<release_id>`` atomically (a new symlink
-    renamed over the old one, POSIX ``rename(2)``)."""
-    link = releases / "current"
-    tmp = releases / f".current-{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    tmp.symlink_to(release_id)
-    os.replace(tmp, link)
-
-
 def prune(build_dir: Path, keep: int = 3) -> list[str]:
     """Delete all releases but the current one and the ``keep`` newest others; returns the
     removed ids. Objects are kept (they are small and shared)."""
-    releases = build_dir / "releases"
-    current = (releases / "current").resolve().name if (releases / "current").exists() else None
+    releases = contract.releases_dir(build_dir)
+    current = contract.current_id(build_dir)
     dirs = sorted((p for p in releases.iterdir() if p.is_dir() and not p.is_symlink()
                    and not p.name.startswith(".")), key=lambda p: p.stat().st_mtime, reverse=True)
     removed = []
@@ -460,7 +435,7 @@ def prune(build_dir: Path, keep: int = 3) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m webapp.build [--no-switch] [--prune]``: exit 1 with ``file:line: message``
+    """``python -m webapp.publish.build [--no-switch] [--prune]``: exit 1 with ``file:line: message``
     lines when the release cannot be built (the current release stays)."""
     from webapp.config import ConfigError, load
     try:

@@ -1,0 +1,104 @@
+// Unit tests of the service worker's pure parts and its LRU, under node's test runner, on the
+// real static/js/sw.js with an in-memory Cache API. Run by tests/test_worker_js.py (make unit).
+import {test} from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import vm from "node:vm";
+import path from "node:path";
+import {fileURLToPath} from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const ORIGIN = "http://127.0.0.1:8000";
+const SOURCE = fs.readFileSync(path.join(ROOT, "static/js/sw.js"), "utf8");
+const TABLE = JSON.parse(process.env.LOCALE_TABLE || "null");
+const PATTERNS = JSON.parse(process.env.READ_PATTERNS || "null");
+
+/** An in-memory CacheStorage: enough of the Cache API for the worker (match, put, delete, keys). */
+function cacheStorage() {
+  const stores = new Map();
+  const key = (request) => new URL(typeof request === "string" ? request : request.url, ORIGIN).href;
+  const open = async (name) => {
+    if (!stores.has(name)) {
+      const entries = new Map();
+      stores.set(name, {
+        match: async (request) => entries.get(key(request))?.clone(),
+        put: async (request, response) => { entries.set(key(request), response.clone()); },
+        delete: async (request) => entries.delete(key(request)),
+        keys: async () => [...entries.keys()].map((url) => new Request(url)),
+      });
+    }
+    return stores.get(name);
+  };
+  return {open, keys: async () => [...stores.keys()], delete: async (name) => stores.delete(name),
+    has: async (name) => stores.has(name)};
+}
+
+/** A fresh worker global scope running sw.js with `data`, and its storage estimate. */
+function worker({maxPages = 3, estimate = {usage: 0, quota: 1000}} = {}) {
+  const DATA = {release: "r1", shell: [{url: "/zh/offline/", revision: "abc"},
+    {url: "/static/css/site.0123456789ab.css", revision: null}], shellVersion: "v1",
+    latest: {zh: ["/zh/"]}, locales: TABLE, offlinePages: {zh: "/zh/offline/"},
+    readPatterns: PATTERNS, maxPages};
+  const self = {addEventListener() {}, location: {origin: ORIGIN},
+    navigator: {languages: [], storage: {estimate: async () => estimate}},
+    registration: {}, clients: {}};
+  const context = vm.createContext({self, caches: cacheStorage(), fetch() {}, URL, Request,
+    Response, Headers, console, setTimeout, clearTimeout, DATA});
+  vm.runInContext(SOURCE, context);
+  return context;
+}
+const run = (w, code) => vm.runInContext(code, w);
+const page = (text) => new Response(`<h1>${text}</h1>`, {headers: {"Content-Type": "text/html"}});
+
+test("shell entries with a revision are keyed by it, hashed files by their URL", () => {
+  const w = worker();
+  assert.equal(run(w, `shellKey({url: "/zh/offline/", revision: "abc"})`), "/zh/offline/?__rev=abc");
+  assert.equal(run(w, `shellKey({url: "/static/a.0123456789ab.css", revision: null})`),
+    "/static/a.0123456789ab.css");
+});
+
+test("only the registry's reading pages may be kept", () => {
+  const w = worker();
+  assert.equal(run(w, `isPage("/zh/")`), true);
+  assert.equal(run(w, `isPage("/en/jintan-new-energy/")`), true);
+  assert.equal(run(w, `isPage("/en/jintan-new-energy/parallel/")`), true);
+  for (const other of ["/sw.js", "/healthz", "/static/css/site.css", "/en/feed.atom", "/"]) {
+    assert.equal(run(w, `isPage(${JSON.stringify(other)})`), false, other);
+  }
+});
+
+test("a browser's languages pick the locale's URL segment, as webapp/locales.py does", () => {
+  const w = worker();
+  const cases = [[["zh-TW"], "zh-hant"], [["zh-Hant-HK"], "zh-hant"], [["zh-CN"], "zh"],
+    [["en-GB"], "en"], [["fr", "en-US"], "en"], [["fr"], null], [["ZH_hk"], "zh-hant"]];
+  for (const [tags, segment] of cases) {
+    assert.equal(run(w, `negotiate(${JSON.stringify(tags)})`), segment, tags.join(","));
+  }
+});
+
+test("a heading's text is the h1 without tags, entities decoded", () => {
+  const w = worker();
+  assert.equal(run(w, `headingOf("<h1 class=x>A &amp; <em>B</em> &#x4e2d;&#25991;</h1>")`), "A & B 中文");
+  assert.equal(run(w, `headingOf("<p>no heading</p>")`), null);
+});
+
+test("the least recently read page goes first beyond the bound", async () => {
+  const w = worker({maxPages: 3});
+  w.page = page;
+  for (const p of ["/zh/a/", "/zh/b/", "/zh/c/"]) await run(w, `keep(${JSON.stringify(p)}, page("x"))`);
+  await run(w, `touch("/zh/a/")`);                  // read again offline: now the newest
+  await run(w, `keep("/zh/d/", page("d"))`);
+  const cache = await w.caches.open("reader-pages");
+  const kept = (await cache.keys()).map((r) => new URL(r.url).pathname).sort();
+  assert.deepEqual(kept, ["/zh/a/", "/zh/c/", "/zh/d/"]);
+  assert.deepEqual(await run(w, `readMeta("lru", [])`), ["/zh/c/", "/zh/a/", "/zh/d/"]);
+});
+
+test("under storage pressure half of the read pages go, oldest first", async () => {
+  const w = worker({maxPages: 60, estimate: {usage: 900, quota: 1000}});
+  w.page = page;
+  for (const p of ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]) await run(w, `keep(${JSON.stringify(p)}, page("x"))`);
+  const cache = await w.caches.open("reader-pages");
+  const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
+  assert.ok(kept.length <= 2 && kept.includes("/zh/d/"), kept.join(" "));
+});
