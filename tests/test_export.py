@@ -130,8 +130,8 @@ def test_exported_pages_keep_their_own_language(site):
     root = site[0]
     en = (root / "en" / FULL / "index.html").read_text("utf-8")
     zh = (root / "zh" / FULL / "index.html").read_text("utf-8")
-    assert '<html lang="en">' in en and "Skip to content" in en and "跳到正文" not in en
-    assert '<html lang="zh-Hans">' in zh and "跳到正文" in zh and "Skip to content" not in zh
+    assert '<html lang="en" ' in en and "Skip to content" in en and "跳到正文" not in en
+    assert '<html lang="zh-Hans" ' in zh and "跳到正文" in zh and "Skip to content" not in zh
 
 
 def test_the_export_command(fixture_site, tmp_path):

@@ -212,7 +212,7 @@ def test_zh_hant_pages_use_the_zh_hant_catalogs(client):
     resp = client.get(f"/zh-hant/{FULL}/")
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
-    assert '<html lang="zh-Hant">' in page
+    assert '<html lang="zh-Hant" ' in page
     assert 'aria-label="語言"' in page and "语言" not in page     # UI: zh_Hant, not the zh folder
     assert "金壇閱讀" in page and "跳至主要內容" in page
     parsed = parse_page(page)
@@ -242,7 +242,7 @@ def test_the_locale_id_is_not_a_url(client):
     assert client.get(f"/zh_Hant/{FULL}/").status_code == 404
     assert client.get("/zh-Hant/").status_code == 404  # one spelling: lowercase
     page = client.get("/zh-hant/no-such-article/").get_data(as_text=True)
-    assert '<html lang="zh-Hant">' in page and "找不到此頁面" in page
+    assert '<html lang="zh-Hant" ' in page and "找不到此頁面" in page
 
 
 def test_pages_rendered_one_after_another_each_get_their_own_locale(app):

@@ -49,7 +49,7 @@ def test_every_block_in_both_languages_in_order(client, ui):
     resp = client.get(f"/{SEGMENTS[ui]}/{FULL}/parallel/")
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
-    assert f'<html lang="{TAGS[ui]}">' in page
+    assert f'<html lang="{TAGS[ui]}" ' in page
     parsed = parse_page(page)
     a = article(FULL)
     shown = [b for _, blocks in units(a) for b in blocks]

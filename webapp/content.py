@@ -42,7 +42,9 @@ from markdown_it import MarkdownIt
 from webapp import dates
 from webapp.cjk_markdown import cjk_friendly, joins_without_space, prepare_body
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# An article slug: the file name and the URL segment (webapp.web.templating.SlugConverter)
+SLUG_PATTERN = "[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_RE = re.compile(f"^{SLUG_PATTERN}$")
 ARTICLE_SUFFIX = ".md"
 # Other spellings of Markdown files: refused with "rename it to <slug>.md", never skipped.
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from werkzeug.routing import BaseConverter
 
@@ -44,6 +45,17 @@ DEFAULT_LOCALE = "zh"         # where negotiation lands when nothing matches
 SECOND_LOCALE = "en"          # the translation shown beside the source in the parallel view
 UI_SOURCE_LOCALE = "en"       # msgid language of the ``messages`` domain
 HANT = "zh_Hant"              # Traditional Chinese: converted by OpenCC (webapp.desk.hant), not translated
+
+
+class Status(StrEnum):
+    """How much of an article a locale's catalog translates (written by the release build,
+    read by pages, lists and feeds; a ``str``, so the release index stores the value)."""
+
+    COMPLETE = "complete"     # every block translated (or the source locale)
+    PARTIAL = "partial"       # some blocks translated, the rest shown in the source
+    NONE = "none"             # nothing translated: the source is shown
+
+
 COOKIE_NAME = "locale"        # the reader's saved choice (a locale id), set by the switcher
 COOKIE_MAX_AGE = 365 * 24 * 3600  # seconds
 

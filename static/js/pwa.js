@@ -49,8 +49,9 @@ renderInstall();
 // being read (for the newest articles it keeps), on every page and whenever the choice changes.
 const nav = $(".switcher");
 const COOKIE = nav?.dataset.cookie || "locale";
+// locale id -> URL segment, and this page's segment: data from the templates (webapp/locales.py)
 const SEGMENTS = Object.fromEntries([...document.querySelectorAll(".switcher a[data-locale]")]
-  .map((a) => [a.dataset.locale, new URL(a.href).pathname.split("/")[1]]));
+  .map((a) => [a.dataset.locale, a.dataset.segment]));
 
 /** The URL segment of the language saved in the `locale` cookie, or null. */
 function savedChoice() {
@@ -66,7 +67,7 @@ const uncontrolledPage = "serviceWorker" in navigator && !navigator.serviceWorke
 /** Tell `worker` the saved choice and the language of this page (and the page, if no worker
  * controlled it when it loaded). */
 function tellLocale(worker) {
-  const reading = location.pathname.split("/")[1] || null;
+  const reading = document.documentElement.dataset.segment || null;
   worker?.postMessage({type: "locale", choice: savedChoice(), reading, page: uncontrolledPage});
 }
 

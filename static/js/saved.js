@@ -6,7 +6,7 @@ const list = page?.querySelector("[data-saved-list]");
 const empty = page?.querySelector("[data-saved-empty]");
 const storage = page?.querySelector("[data-saved-storage]");
 const status = page?.querySelector("[data-saved-status]");
-const locale = location.pathname.split("/")[1];
+const locale = document.documentElement.dataset.segment;   // the page's locale segment
 // iOS and iPadOS (which says Macintosh, with touch), outside a home-screen app
 const isIOS = /iPhone|iPad|iPod/.test(navigator.userAgent) ||
   (/Macintosh/.test(navigator.userAgent) && navigator.maxTouchPoints > 1);

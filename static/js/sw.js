@@ -44,6 +44,12 @@ const OURS = new Set([SHELL_CACHE, LATEST_CACHE, PAGES_CACHE, SAVED_CACHE, META_
 /** The cache key of a shell entry: its URL, with ?__rev=<revision> for pages and manifests. */
 const shellKey = ({url, revision}) => (revision ? `${url}?__rev=${revision}` : url);
 const SHELL_KEYS = new Map(SHELL.map((entry) => [entry.url, shellKey(entry)]));
+/** The locale segment `path` starts with (`/zh-hant/x/` -> "zh-hant"), or null: the one place
+ * the worker reads a locale from a path, against the locale table's segments. */
+const segmentOf = (path) => {
+  const first = path.split("/")[1];
+  return Object.values(LOCALE_TABLE.segments).includes(first) ? first : null;
+};
 /** Whether `path` is a page the worker may keep (the registry's offline=READ page types). */
 const isPage = (path) => READ_PATTERNS.some((re) => re.test(path));
 
@@ -316,7 +322,6 @@ function headingOf(html) {
  * origin's storage use. */
 async function library() {
   const cache = await caches.open(SAVED_CACHE);
-  const segments = Object.values(LOCALE_TABLE.segments);
   const items = [];
   for (const item of await readMeta("saved", [])) {
     let bytes = 0;
@@ -326,8 +331,8 @@ async function library() {
       if (!response) continue;
       const blob = await response.blob();
       bytes += blob.size;
-      const segment = path.split("/")[1];
-      if (segments.includes(segment) && path === `/${segment}/${item.slug}/`) {
+      const segment = segmentOf(path);
+      if (segment && path === `/${segment}/${item.slug}/`) {
         titles[segment] = headingOf(await blob.text());
       }
     }
@@ -448,8 +453,7 @@ async function keptPage(path) {
 
 /** The offline page in the language of `path`, else in the reader's preferred language. */
 async function offlinePage(path) {
-  const first = path.split("/")[1];
-  const segment = Object.values(LOCALE_TABLE.segments).includes(first) ? first : await preferredSegment();
+  const segment = segmentOf(path) || await preferredSegment();
   return caches.match(SHELL_KEYS.get(OFFLINE_PAGES[segment]), {cacheName: SHELL_CACHE});
 }
 

@@ -50,7 +50,7 @@ from webapp.content import (
     xml_problem,
 )
 from webapp.web.i18n import localize
-from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
+from webapp.locales import LOCALES, SOURCE_LOCALE, Status, UI_SOURCE_LOCALE
 from webapp.web.views import reserved_slugs
 from webapp.publish.reading import article_minutes
 
@@ -226,7 +226,8 @@ def summarise(article: Article, locale: str, table: dict | None) -> dict:
     shown = {b.id: localize(b, locale, table) for b in article.blocks}
     translated = sum(1 for s in shown.values() if s.translated)
     total = len(shown)
-    status = "complete" if translated == total else "none" if translated == 0 else "partial"
+    status = (Status.COMPLETE if translated == total else Status.NONE if translated == 0
+              else Status.PARTIAL)
     title = shown[article.title.id]
     subtitle = shown[article.subtitle.id] if article.subtitle else None
     return {"status": status, "translated": translated, "total": total,

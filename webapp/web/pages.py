@@ -21,6 +21,7 @@ from functools import wraps
 from flask import Flask, Response, abort, current_app, request
 
 from webapp.web import delivery
+from webapp.content import SLUG_PATTERN
 from webapp.locales import LOCALES
 
 # What the service worker does with a page type's responses.
@@ -154,7 +155,7 @@ def render_path(app: Flask, path: str) -> tuple[int, bytes, str]:
 
 _CONVERTERS = {
     "locale": lambda: "(?:" + "|".join(re.escape(i.segment) for i in LOCALES.values()) + ")",
-    "slug": lambda: "[a-z0-9]+(?:-[a-z0-9]+)*",
+    "slug": lambda: SLUG_PATTERN,
     "int": lambda: "[0-9]+",
     "default": lambda: "[^/]+",
 }

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from webapp import contract
 from webapp.content import Article, parse_article
 from webapp.web.i18n import ArticleCatalog, Localized, read_article_catalog
-from webapp.locales import LOCALES
+from webapp.locales import LOCALES, Status
 
 
 class ReleaseError(RuntimeError):
@@ -217,7 +217,7 @@ class Release:
     def undated_count(self) -> int:
         return self._query("SELECT count(*) FROM articles WHERE day IS NULL")[0][0]
 
-    def latest(self, locale: str, limit: int, statuses=("complete", "partial")) -> list[str]:
+    def latest(self, locale: str, limit: int, statuses=(Status.COMPLETE, Status.PARTIAL)) -> list[str]:
         """Slugs of the newest dated articles available in ``locale`` (status in ``statuses``)."""
         marks = ",".join("?" * len(statuses))
         rows = self._query(
@@ -244,7 +244,7 @@ class Release:
         """``(status, reading minutes)`` of ``slug`` in ``locale``, as the build measured."""
         rows = self._query("SELECT status, minutes FROM localized WHERE slug = ? AND locale = ?",
                            (slug, locale))
-        return (rows[0][0], rows[0][1]) if rows else ("none", 0)
+        return (rows[0][0], rows[0][1]) if rows else (Status.NONE, 0)
 
     # --- articles and catalogs (parsed on first use, LRU) -------------------------------------
     def article(self, slug: str) -> Article | None:

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from webapp import dates
+from webapp.content import SLUG_PATTERN
 from webapp.web import i18n
 from webapp import locales
 from webapp.web import seo
@@ -28,7 +29,7 @@ from webapp.web.state import THEME_COLOR, absolute_url, asset_url, image_size, s
 class SlugConverter(BaseConverter):
     """URL converter for article slugs: lowercase letters, digits and single hyphens."""
 
-    regex = "[a-z0-9]+(?:-[a-z0-9]+)*"
+    regex = SLUG_PATTERN
 
 
 def _fill(translated: str, source: str, variables: dict) -> Markup:
@@ -97,7 +98,7 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         LOCALES=locales.LOCALES, SOURCE_LOCALE=locales.SOURCE_LOCALE,
         SECOND_LOCALE=locales.SECOND_LOCALE, COOKIE_NAME=locales.COOKIE_NAME,
-        COOKIE_MAX_AGE=locales.COOKIE_MAX_AGE, current_locale=i18n.current_locale,
+        COOKIE_MAX_AGE=locales.COOKIE_MAX_AGE, Status=locales.Status, current_locale=i18n.current_locale,
         join_names=i18n.join_names, asset_url=asset_url, absolute_url=absolute_url,
         json_ld=seo.json_ld, image_size=image_size, news_article=seo.news_article, THEME_COLOR=THEME_COLOR, month_label=month_label, year_label=year_label,
         save_urls=save_urls,

@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp.web.i18n import current_locale, localize_all
-from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE
+from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE, Status
 from webapp.web.pages import READ, page
 from webapp.web.state import site
 
@@ -47,7 +47,7 @@ def localized_article(slug: str, locale: str):
 def available_locales(slug: str) -> list[str]:
     """Locales in which ``slug`` has at least one translated block (the source always)."""
     release = site().release
-    return [a.locale for a in release.availability([slug])[slug] if a.status != "none"]
+    return [a.locale for a in release.availability([slug])[slug] if a.status != Status.NONE]
 
 
 def cell_labels() -> dict[str, dict[str, str]]:
@@ -68,7 +68,7 @@ def article(slug: str) -> str:
     return render_template("article.html", article=art, shown=shown, status=status,
                            minutes=minutes,
                            page=("reader.article", {"slug": slug}),
-                           indexable=status != "none", alternates=available_locales(slug))
+                           indexable=status != Status.NONE, alternates=available_locales(slug))
 
 
 @page("/<locale:lang>/<slug:slug>/parallel/", urls=article_urls, sitemap=True, offline=READ,
@@ -87,6 +87,6 @@ def parallel(slug: str) -> str:
                            second_status=second_status, translated=translated,
                            labels=cell_labels(),
                            page=("reader.parallel", {"slug": slug}),
-                           indexable=second_status != "none",
+                           indexable=second_status != Status.NONE,
                            alternates=list(LOCALES))
 

@@ -21,7 +21,7 @@ from flask import abort, current_app, render_template
 
 from webapp import dates
 from webapp.web.i18n import current_locale, localize_all
-from webapp.locales import LOCALES, SOURCE_LOCALE
+from webapp.locales import LOCALES, SOURCE_LOCALE, Status
 from webapp.web.pages import REGISTRY, page
 from webapp.web.state import absolute_url, site
 
@@ -80,7 +80,7 @@ def _articles_sitemap(rows) -> str:
     availability = release.availability([slug for slug, _ in rows])
     entries = []
     for slug, lastmod_value in rows:
-        started = {a.locale for a in availability[slug] if a.status != "none"}
+        started = {a.locale for a in availability[slug] if a.status != Status.NONE}
         for pt in _article_kinds():
             locales = [c for c in LOCALES
                        if (pt.translated or c) in started | {SOURCE_LOCALE}]
@@ -126,7 +126,7 @@ def robots() -> str:
 # --- feeds -------------------------------------------------------------------------------------
 def feed_urls(s):
     for code in LOCALES:
-        if s.release.latest(code, 1, ("complete", "partial")):
+        if s.release.latest(code, 1, (Status.COMPLETE, Status.PARTIAL)):
             yield {"lang": code}
 
 
@@ -144,7 +144,7 @@ def feed() -> str:
     is dated and available."""
     code = current_locale()
     release = site().release
-    statuses = ("complete", "partial", "none") if code == SOURCE_LOCALE else ("complete", "partial")
+    statuses = tuple(Status) if code == SOURCE_LOCALE else (Status.COMPLETE, Status.PARTIAL)
     entries = []
     for slug in release.latest(code, current_app.config["FEED_SIZE"], statuses):
         art = release.article(slug)
@@ -152,7 +152,7 @@ def feed() -> str:
         updated = dates.sort_key(art.updated if art.updated is not None else art.published)
         summary = art.subtitle or next((b for b in art.body if b.kind == "paragraph"), None)
         started = [a.locale for a in release.availability([slug])[slug]
-                   if a.status != "none" and a.locale != code]
+                   if a.status != Status.NONE and a.locale != code]
         entries.append({"article": art, "shown": shown,
                         "id": absolute_url("reader.article", slug=slug),
                         "alternates": [(LOCALES[c].tag, absolute_url("reader.article", lang=c,
