@@ -22,16 +22,16 @@ class Defaults:
     CONTENT_DIR = str(ROOT / "content")            # the newsroom's article files
     TRANSLATIONS_DIR = str(ROOT / "translations")  # gettext catalogs (.po)
     STATIC_DIR = str(ROOT / "static")              # hand-written css/js/icons
-    TEMPLATES_DIR = str(ROOT / "templates")
+    TEMPLATES_DIR = str(ROOT / "templates")        # Jinja templates (pages, feeds, sitemaps)
     # --- build output: static pool, objects, releases; written only by `make release` ---------
-    BUILD_DIR = str(ROOT / "build")
+    BUILD_DIR = str(ROOT / "build")  # releases, objects, static pool: written by make release only
     # The release to serve; default: BUILD_DIR/releases/current (resolved once per worker).
     RELEASE = None
     # --- public identity -----------------------------------------------------------------------
     # Every absolute URL (canonical, hreflang, feeds, sitemaps, JSON-LD) is built from this,
     # never from the request's Host. Production sets it, e.g. https://news.example
     SITE_URL = "http://127.0.0.1:8000"
-    SITE_NAME = "Jintan Reader"
+    SITE_NAME = "Jintan Reader"      # the publisher named in JSON-LD
     # Host names the app answers to (JSON list). None: the SITE_URL host plus loopback names.
     TRUSTED_HOSTS = None
     # Proxies in front that set X-Forwarded-For and X-Forwarded-Proto (werkzeug ProxyFix);
