@@ -25,8 +25,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from webapp import contract
 from pathlib import Path
+
+# run as a plain script by systemd's ExecReload: the package is beside this folder
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from webapp import contract  # noqa: E402
 
 
 def current_release(build_dir: Path) -> str:
