@@ -398,8 +398,8 @@ def test_each_coverage_problem_is_reported_at_its_place_and_counted(translations
     file, line and article, and the desk's counts for --report."""
     po = _edit_en(translations_copy, lambda t: t
                   .replace('msgctxt "jintan-new-energy/byline-label"\nmsgid "全媒体记者"\n'
-                           'msgstr "Multimedia reporters"\n\n', "")
-                  .replace('msgstr "Exploring the answers behind Jintan’s “first meeting” after the '
+                           'msgstr "By multimedia reporters"\n\n', "")
+                  .replace('msgstr "The answers behind Jintan’s first big meeting after the '
                            'Spring Festival"', 'msgstr ""')
                   .replace('msgctxt "jintan-new-energy/by-7b4bb849"',
                            '#, fuzzy\nmsgctxt "jintan-new-energy/by-7b4bb849"')
