@@ -190,3 +190,10 @@ def test_the_byline_reads_as_the_locale_writes_one(seed_client, seg, want):
     assert want in _bylines(seed_client.get(f"/{seg}/{SEED_SLUG}/").get_data(as_text=True))
     if seg == "en":
         assert want in _bylines(seed_client.get(f"/en/{SEED_SLUG}/parallel/").get_data(as_text=True))
+
+
+def test_the_traditional_parallel_view_of_the_seed_is_traditional(seed_client):
+    """中英對照 on the Traditional article pairs Traditional Chinese with the English."""
+    page = seed_client.get(f"/zh-hant/{SEED_SLUG}/parallel/").get_data(as_text=True)
+    assert "小城市如何打造「大產業」？" in page and "How can a small city build" in page
+    assert "小城市如何打造“大产业”？" not in page and "金坛" not in page
