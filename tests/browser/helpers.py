@@ -333,7 +333,7 @@ def offline_an_unknown_page_shows_the_offline_page_in_its_language(page: Page, p
     page.goto(path)
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("h1")).to_have_text(heading)
-    page.get_by_role("link", name=saved).click()  # the saved library is in the shell
+    page.get_by_role("main").get_by_role("link", name=saved).click()  # the saved library is in the shell
     expect(page.locator("[data-saved-page]")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", lang)
 
