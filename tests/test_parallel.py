@@ -205,6 +205,9 @@ def test_the_traditional_view_pairs_traditional_chinese_with_english(client):
     note = hant.split('class="note prow prow--note"', 1)[1].split("</section>", 1)[0]
     assert re.findall(r'lang="([^"]+)"><strong class="note-label">([^<]+)</strong>', note) == \
         [("zh-Hant", "編者按："), ("en", "Editor’s note:")]
+    # both columns say where they come from: the English translated, the Traditional converted
+    assert credits(hant) == ["本文英文版由金壇閱讀團隊據中文原文翻譯。", "本文繁體中文版由簡體中文原文轉換而成。"]
+    assert credits(hans) == ["本文英文版由金坛阅读团队据中文原文翻译。"]
 
 
 def test_a_traditional_cell_without_a_conversion_falls_back_to_the_source_marked(site_copy):
