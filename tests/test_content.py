@@ -436,8 +436,8 @@ def test_yaml_anchors_and_escaped_control_characters_are_refused(tmp_path, front
     assert err.line == 3 and message in err.message
 
 
-def test_the_readme_example_is_a_valid_article(tmp_path):
-    readme = (ROOT / "README.md").read_text("utf-8")
+def test_the_newsroom_guide_example_is_a_valid_article(tmp_path):
+    readme = (ROOT / "docs/newsroom.md").read_text("utf-8")
     section = readme[readme.index("## Adding an article"):]
     example = section.split("```markdown\n", 1)[1].split("\n```", 1)[0]
     a = parse_article(write(tmp_path, "example.md", example))

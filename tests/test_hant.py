@@ -222,7 +222,7 @@ def test_zh_hant_pages_use_the_zh_hant_catalogs(client):
         el = parsed.by_id[block.id]
         assert plain(hant.convert(block.text)) in el["text"], block.id
         assert el["text_langs"] <= {"zh-Hant"}, block.id  # 李明 is the same in both: still ours
-    assert "本文繁體版由簡體原文轉換而成。" in page
+    assert "本文繁體中文版由簡體中文原文轉換而成。" in page
 
 
 def test_without_zh_hant_catalogs_blocks_fall_back_to_marked_simplified(site_copy):
@@ -233,7 +233,7 @@ def test_without_zh_hant_catalogs_blocks_fall_back_to_marked_simplified(site_cop
         if block.kind not in ("alt", "note"):
             assert plain(block.text) in parsed.by_id[block.id]["text"]
             assert parsed.by_id[block.id]["text_langs"] == {"zh-Hans"}, block.id
-    assert "本文尚未轉為繁體中文，以下為簡體中文原文。" in main_of(page)
+    assert "本文尚未轉換為繁體中文，以下為簡體中文原文。" in main_of(page)
     assert '<meta name="robots" content="noindex">' in page
 
 

@@ -13,6 +13,19 @@ from tests.helpers import (BASE, FULL, PARTIAL, SEGMENTS, TAGS, UNTRANSLATED, ar
 from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE
 
 
+def chinese_locale(ui: str) -> str:
+    """The Chinese column's locale on a parallel page of UI locale ``ui``: the reader's own
+    script on a Traditional page, the Simplified source otherwise."""
+    return "zh_Hant" if ui == "zh_Hant" else SOURCE_LOCALE
+
+
+def chinese_text(block, ui: str) -> str:
+    """What the Chinese column shows for ``block`` on a parallel page of UI locale ``ui``."""
+    if chinese_locale(ui) == SOURCE_LOCALE:
+        return block.text
+    return translation(block, "zh_Hant", FULL)
+
+
 def units(a) -> list[tuple[str, list]]:
     """Reading units in order, as rows: (row id, the blocks shown in that row)."""
     rows = [(a.title.id, [a.title])]
@@ -60,8 +73,8 @@ def test_every_block_in_both_languages_in_order(client, ui):
         assert row > last, f"row {row_id} out of order"
         for block in blocks:
             zh, en = parsed.by_id[f"{block.id}-zh"], parsed.by_id[f"{block.id}-en"]
-            assert zh["text"] == plain(block.text), block.id
-            assert zh["lang_in"] == "zh-Hans"
+            assert zh["text"] == plain(chinese_text(block, ui)), block.id
+            assert zh["lang_in"] == TAGS[chinese_locale(ui)]
             assert en["text"] == plain(translation(block, "en", FULL)), block.id
             assert en["lang_in"] == "en"
         # within a row: all Chinese cells, then all English cells (the columns)
@@ -132,11 +145,12 @@ def test_an_untranslated_article_shows_its_source_once_and_is_not_indexed(client
     assert "中文" in legend and "English" not in legend
 
 
-@pytest.mark.parametrize("ui", ["zh", "en"])
+@pytest.mark.parametrize("ui", list(LOCALES))
 def test_canonical_alternates_and_switcher(client, ui):
-    page = client.get(f"/{ui}/{FULL}/parallel/").get_data(as_text=True)
+    seg = SEGMENTS[ui]
+    page = client.get(f"/{seg}/{FULL}/parallel/").get_data(as_text=True)
     # its own canonical, and a cluster of its own: the parallel page in each UI locale
-    assert f'<link rel="canonical" href="{BASE}/{ui}/{FULL}/parallel/">' in page
+    assert f'<link rel="canonical" href="{BASE}/{seg}/{FULL}/parallel/">' in page
     for info in LOCALES.values():
         assert (f'<link rel="alternate" hreflang="{info.tag}" '
                 f'href="{BASE}/{info.segment}/{FULL}/parallel/">') in page
@@ -147,21 +161,79 @@ def test_canonical_alternates_and_switcher(client, ui):
         assert f'href="/{info.segment}/{FULL}/" hreflang="{info.tag}"' in switcher
     assert switcher.count('aria-current="page"') == 1
     current = re.search(r'<a href="([^"]+)"[^>]*aria-current="page"', switcher)
-    assert current.group(1) == f"/{ui}/{FULL}/parallel/"
-    assert ("中英对照" if ui == "zh" else "Side by side") in switcher
+    assert current.group(1) == f"/{seg}/{FULL}/parallel/"
+    assert SIDE_BY_SIDE[ui] in switcher
 
 
-@pytest.mark.parametrize("ui", ["zh", "en"])
+SIDE_BY_SIDE = {"zh": "中英对照", "en": "Side by side", "zh_Hant": "中英對照"}
+
+
+@pytest.mark.parametrize("ui", list(LOCALES))
 def test_the_article_links_to_its_parallel_view(client, ui):
-    page = client.get(f"/{ui}/{FULL}/").get_data(as_text=True)
+    seg = SEGMENTS[ui]
+    page = client.get(f"/{seg}/{FULL}/").get_data(as_text=True)
     switcher = page.split('<nav class="switcher"', 1)[1].split("</nav>", 1)[0]
     link = re.search(r'<a href="([^"]+)" class="switcher-parallel"[^>]*>([^<]+)</a>', switcher)
-    assert link.group(1) == f"/{ui}/{FULL}/parallel/"
+    assert link.group(1) == f"/{seg}/{FULL}/parallel/"
     assert "aria-current" not in link.group(0)
-    assert link.group(2) == ("中英对照" if ui == "zh" else "Side by side")
+    assert link.group(2) == SIDE_BY_SIDE[ui]
     # the front page has no article to pair: no parallel option there
-    assert "switcher-parallel" not in client.get(f"/{ui}/").get_data(as_text=True)
+    assert "switcher-parallel" not in client.get(f"/{seg}/").get_data(as_text=True)
 
 
 def test_unknown_article_has_no_parallel_view(client):
     assert client.get("/en/no-such-story/parallel/").status_code == 404
+
+
+def test_the_traditional_view_pairs_traditional_chinese_with_english(client):
+    """A reader who chose 繁體 gets Traditional beside the English (issue 24): not one
+    Simplified character in the Chinese column, its labels and legend in Traditional, and
+    the Simplified view keeps its own URL and script."""
+    hant = client.get(f"/zh-hant/{FULL}/parallel/").get_data(as_text=True)
+    hans = client.get(f"/zh/{FULL}/parallel/").get_data(as_text=True)
+    a = article(FULL)
+    parsed = parse_page(hant)
+    converted = [b for b in a.blocks if b.kind != "alt" and b.id != "byline-label"
+                 and translation(b, "zh_Hant", FULL) != b.text]
+    assert converted  # the fixture has text that differs between the scripts
+    for b in converted:
+        assert parsed.by_id[f"{b.id}-zh"]["text"] == plain(translation(b, "zh_Hant", FULL))
+        assert plain(b.text) not in parsed.by_id[f"{b.id}-zh"]["text"]
+        assert parse_page(hans).by_id[f"{b.id}-zh"]["text"] == plain(b.text)
+    legend = hant.split('class="parallel-legend"', 1)[1].split("</p>", 1)[0]
+    assert re.findall(r'lang="([^"]+)">([^<]+)<', legend) == [("zh-Hant", "繁體"), ("en", "English")]
+    note = hant.split('class="note prow prow--note"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'lang="([^"]+)"><strong class="note-label">([^<]+)</strong>', note) == \
+        [("zh-Hant", "編者按："), ("en", "Editor’s note:")]
+    # both columns say where they come from: the English translated, the Traditional converted
+    assert credits(hant) == ["本文英文版由金壇閱讀團隊據中文原文翻譯。", "本文繁體中文版由簡體中文原文轉換而成。"]
+    assert credits(hans) == ["本文英文版由金坛阅读团队据中文原文翻译。"]
+
+
+def test_a_traditional_cell_without_a_conversion_falls_back_to_the_source_marked(site_copy):
+    """A block the zh_Hant catalog lacks shows the Simplified source, marked zh-Hans, never an
+    empty Chinese cell."""
+    po = site_copy.po("zh_Hant", FULL)
+    block = site_copy.article(FULL).body[0]
+    hant = translation(block, "zh_Hant", FULL)
+    text = po.read_text("utf-8")
+    assert text.count(f'msgstr "{hant}"') == 1
+    po.write_text(text.replace(f'msgstr "{hant}"', 'msgstr ""'), "utf-8")
+    page = site_copy.app().test_client().get(f"/zh-hant/{FULL}/parallel/").get_data(as_text=True)
+    cell = parse_page(page).by_id[f"{block.id}-zh"]
+    assert cell["text"] == plain(block.text) and cell["lang_in"] == "zh-Hans"
+
+
+def test_each_scripts_view_is_saved_listed_and_in_the_sitemap(client):
+    """The Traditional view is among the pages "Save to read offline" keeps, from every
+    article page, and in the sitemap with its hreflang cluster."""
+    want = f"/zh-hant/{FULL}/parallel/"
+    for seg in SEGMENTS.values():
+        page = client.get(f"/{seg}/{FULL}/").get_data(as_text=True)
+        urls = re.search(r'data-urls="([^"]*)"', page).group(1).split()
+        assert want in urls and f"/zh/{FULL}/parallel/" in urls, seg
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    if "<sitemapindex" in sitemap:
+        sitemap = "".join(client.get(loc.replace(BASE, "")).get_data(as_text=True)
+                          for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    assert f"<loc>{BASE}{want}</loc>" in sitemap

@@ -201,7 +201,7 @@ def test_manifests_differ_only_in_language(client):
     hant = json.loads(client.get("/zh-hant/manifest.webmanifest").get_data())
     assert hant["id"] == zh["id"] and hant["icons"] == zh["icons"]
     assert hant["lang"] == "zh-Hant" and hant["start_url"] == "/zh-hant/"
-    assert hant["description"] == "常州金壇的專題報道，中英雙語，安裝後可離線閱讀。"
+    assert hant["description"] == "常州金壇的專題報導，中英雙語，安裝後可離線閱讀。"
     assert client.get("/fr/manifest.webmanifest").status_code == 404
     assert client.get("/zh_Hant/manifest.webmanifest").status_code == 404  # one URL per page
     assert client.get("/manifest.webmanifest").status_code == 404
@@ -233,8 +233,8 @@ def test_apple_touch_icon_is_opaque_180(app):
 
 
 @pytest.mark.parametrize("code, heading, saved", [
-    ("zh", "当前处于离线状态", "您保存的文章"), ("en", "You are offline", "Your saved articles"),
-    ("zh-hant", "目前處於離線狀態", "您儲存的文章")])
+    ("zh", "当前处于离线状态", "已保存的文章"), ("en", "You are offline", "Saved articles"),
+    ("zh-hant", "目前處於離線狀態", "已儲存的文章")])
 def test_offline_page_in_each_locale(client, code, heading, saved):
     resp = client.get(f"/{code}/offline/")
     assert resp.status_code == 200 and resp.headers["Cache-Control"].startswith("public")
@@ -245,7 +245,7 @@ def test_offline_page_in_each_locale(client, code, heading, saved):
     assert f'<a href="/{code}/">' in page
 
 
-@pytest.mark.parametrize("code, heading", [("zh", "保存的文章"), ("en", "Saved articles"),
+@pytest.mark.parametrize("code, heading", [("zh", "已保存的文章"), ("en", "Saved articles"),
                                            ("zh-hant", "已儲存的文章")])
 def test_saved_library_page_in_each_locale(app, client, code, heading):
     page = client.get(f"/{code}/saved/").get_data(as_text=True)

@@ -398,8 +398,8 @@ def test_each_coverage_problem_is_reported_at_its_place_and_counted(translations
     file, line and article, and the desk's counts for --report."""
     po = _edit_en(translations_copy, lambda t: t
                   .replace('msgctxt "jintan-new-energy/byline-label"\nmsgid "全媒体记者"\n'
-                           'msgstr "Multimedia reporters"\n\n', "")
-                  .replace('msgstr "Exploring the answers behind Jintan’s “first meeting” after the '
+                           'msgstr "By multimedia reporters"\n\n', "")
+                  .replace('msgstr "The answers behind Jintan’s first big meeting after the '
                            'Spring Festival"', 'msgstr ""')
                   .replace('msgctxt "jintan-new-energy/by-7b4bb849"',
                            '#, fuzzy\nmsgctxt "jintan-new-energy/by-7b4bb849"')
@@ -407,7 +407,7 @@ def test_each_coverage_problem_is_reported_at_its_place_and_counted(translations
                   + '\nmsgctxt "jintan-new-energy/p-gone"\nmsgid "旧段落"\nmsgstr "An old paragraph"\n')
     ui = translations_copy / "zh_Hant/LC_MESSAGES/messages.po"
     ui.write_text(ui.read_text("utf-8")
-                  .replace('msgid "Archive by month"\nmsgstr "按月份瀏覽往期文章"\n', "")
+                  .replace('msgid "Archive by month"\nmsgstr "文章彙整（依月份）"\n', "")
                   .replace('msgid "Pages"\nmsgstr "分頁"', 'msgid "Pages"\nmsgstr ""')
                   .replace('msgid "Editor’s note"\n', '#, fuzzy\nmsgid "Editor’s note"\n'), "utf-8")
     hant = translations_copy / f"zh_Hant/LC_MESSAGES/articles/{SEED_SLUG}.po"

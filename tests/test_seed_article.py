@@ -4,6 +4,7 @@ fixture articles (tests/data); only this file knows the seed."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -170,3 +171,29 @@ def test_the_seed_is_on_the_front_page_and_in_the_feeds_sitemap_and_json_ld(seed
     assert [a["name"] for a in ld["author"]] == ["Shi Jie", "Wang Bingying", "Chen Yueqiao"]
     assert ld["dateModified"] == "2026-11-29T00:00:00+08:00" and "datePublished" not in ld
     assert ld["headline"] == "How can a small city build a “big industry”?"
+
+
+
+def _bylines(page: str) -> list[str]:
+    return [re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", p))).strip()
+            for p in re.findall(r'<p class="[^"]*byline"[^>]*>(.*?)</p>', page, re.S)]
+
+
+@pytest.mark.parametrize("seg, want", [
+    ("en", "By multimedia reporters Shi Jie, Wang Bingying and Chen Yueqiao"),
+    ("zh", "全媒体记者 师杰 王冰莹 陈月乔"),
+    ("zh-hant", "全媒體記者 師杰 王冰瑩 陳月喬"),
+])
+def test_the_byline_reads_as_the_locale_writes_one(seed_client, seg, want):
+    """STYLE.md, Byline: the label reads into the names, and English lists take no serial
+    comma ("A, B and C"), on the article page and in the English cell of the parallel view."""
+    assert want in _bylines(seed_client.get(f"/{seg}/{SEED_SLUG}/").get_data(as_text=True))
+    if seg == "en":
+        assert want in _bylines(seed_client.get(f"/en/{SEED_SLUG}/parallel/").get_data(as_text=True))
+
+
+def test_the_traditional_parallel_view_of_the_seed_is_traditional(seed_client):
+    """中英對照 on the Traditional article pairs Traditional Chinese with the English."""
+    page = seed_client.get(f"/zh-hant/{SEED_SLUG}/parallel/").get_data(as_text=True)
+    assert "小城市如何打造「大產業」？" in page and "How can a small city build" in page
+    assert "小城市如何打造“大产业”？" not in page and "金坛" not in page

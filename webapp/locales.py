@@ -74,6 +74,13 @@ _NEGOTIATION = tuple((re.compile(rx), code) for rx, code in NEGOTIATION)
 _SEGMENTS = {info.segment: code for code, info in LOCALES.items()}
 
 
+def reader_chinese(locale: str) -> str:
+    """The Chinese locale id shown to a reader of ``locale`` beside the English (the parallel
+    view's Chinese column): a Chinese locale is its own script (``zh_Hant`` -> ``zh_Hant``, so a
+    Traditional reader never gets Simplified), any other locale the source (``zh``)."""
+    return locale if LOCALES[locale].tag.startswith("zh") else SOURCE_LOCALE
+
+
 def locale_from_segment(segment: str | None) -> str | None:
     """The locale id whose URL segment is ``segment`` (``zh-hant`` -> ``zh_Hant``), or None."""
     return _SEGMENTS.get(segment or "")

@@ -67,7 +67,7 @@ LABELS = {  # what a screen reader hears, from each locale's catalog
     "en": {"carousel": "carousel", "slide": "slide", "prev": "Previous quote",
            "next": "Next quote", "picker": "Choose a quote", "n_of": f"{{}} of {SLIDES}",
            "heading": "Voices from the shore"},
-    "zh": {"carousel": "轮播", "slide": "幻灯片", "prev": "上一条", "next": "下一条",
+    "zh": {"carousel": "轮播", "slide": "引语", "prev": "上一条", "next": "下一条",
            "picker": "选择引语", "n_of": f"第 {{}} 条，共 {SLIDES} 条", "heading": "观众说"},
 }
 
@@ -323,9 +323,9 @@ def an_article_read_online_opens_offline(page: Page, seg: str) -> None:
     assert page.locator("body").evaluate("b => getComputedStyle(b).marginTop") == "0px"
 
 
-OFFLINE = {"/en/no-such-story/": ("en", "You are offline", "Your saved articles"),
-           "/zh/no-such-story/": ("zh-Hans", "当前处于离线状态", "您保存的文章"),
-           f"/zh-hant/{FULL}/parallel/": ("zh-Hant", "目前處於離線狀態", "您儲存的文章")}
+OFFLINE = {"/en/no-such-story/": ("en", "You are offline", "Saved articles"),
+           "/zh/no-such-story/": ("zh-Hans", "当前处于离线状态", "已保存的文章"),
+           f"/zh-hant/{FULL}/parallel/": ("zh-Hant", "目前處於離線狀態", "已儲存的文章")}
 
 
 def offline_an_unknown_page_shows_the_offline_page_in_its_language(page: Page, path: str) -> None:
@@ -336,7 +336,7 @@ def offline_an_unknown_page_shows_the_offline_page_in_its_language(page: Page, p
     page.goto(path)
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.locator("h1")).to_have_text(heading)
-    page.get_by_role("link", name=saved).click()  # the saved library is in the shell
+    page.get_by_role("main").get_by_role("link", name=saved).click()  # the saved library is in the shell
     expect(page.locator("[data-saved-page]")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", lang)
 

@@ -19,11 +19,15 @@ def box(page, selector: str) -> dict:
         "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }")
 
 
-def expect_full_parallel_text(page, slug=FULL) -> None:
+def expect_full_parallel_text(page, slug=FULL, chinese="zh") -> None:
+    """Every passage: the Chinese cell in the script ``chinese`` (zh or zh_Hant), then the
+    English cell (or none where the English is missing)."""
     a = article(slug)
     for block in [*a.body, *(q.text for q in a.quotes)]:
-        expect(page.locator(f"#{block.id}-zh")).to_have_text(plain(block.text))
-        expect(page.locator(f"#{block.id}-zh")).to_have_attribute("lang", "zh-Hans")
+        text = block.text if chinese == "zh" else translation(block, chinese, slug)
+        expect(page.locator(f"#{block.id}-zh")).to_have_text(plain(text))
+        expect(page.locator(f"#{block.id}-zh")).to_have_attribute(
+            "lang", "zh-Hans" if chinese == "zh" else "zh-Hant")
         english = translation(block, "en", slug)
         if english:
             expect(page.locator(f"#{block.id}-en")).to_have_text(plain(english))
@@ -121,4 +125,27 @@ def test_a_parallel_view_read_online_opens_offline(page, console_errors):
     page.context.set_offline(True)
     page.reload()
     expect_full_parallel_text(page)
+    expect(page.locator(".saved-copy")).to_be_visible()
+
+
+def test_a_traditional_reader_gets_traditional_beside_english_online_and_offline(
+        page, console_errors, base_url):
+    """Issue 24: 繁體, then 中英對照, shows Traditional Chinese with the English, at its own URL,
+    and the page read once opens again offline."""
+    page.goto(f"/zh-hant/{FULL}/")
+    wait_until_controlled(page)
+    switcher_link(page, "中英對照").click()
+    page.wait_for_url(f"{base_url}/zh-hant/{FULL}/parallel/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect_full_parallel_text(page, chinese="zh_Hant")
+    page.evaluate("""async (path) => {
+      for (let i = 0; i < 100; i++) {
+        if (await caches.match(path, {cacheName: "reader-pages"})) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("not kept: " + path);
+    }""", f"/zh-hant/{FULL}/parallel/")
+    page.context.set_offline(True)
+    page.reload()
+    expect_full_parallel_text(page, chinese="zh_Hant")
     expect(page.locator(".saved-copy")).to_be_visible()

@@ -59,7 +59,7 @@ def test_a_reader_of_english_finds_what_is_not_translated_and_reads_it_in_chines
 
 def test_the_archive_leads_to_every_month_and_its_articles(page, console_errors, base_url):
     page.goto("/zh/")
-    page.get_by_role("link", name="按月份浏览往期文章").click()
+    page.get_by_role("link", name="文章归档（按月份）").click()
     page.wait_for_url(f"{base_url}/zh/archive/")
     page.get_by_role("link", name="2026年2月").click()
     page.wait_for_url(f"{base_url}/zh/archive/2026/02/")

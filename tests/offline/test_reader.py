@@ -64,14 +64,14 @@ def test_save_read_offline_list_and_remove(new_context, page_errors, online_view
     wait_controlled(page)
 
     # a real toggle button, named from the catalog, reached and pressed with the keyboard
-    button = page.get_by_role("button", name=ui(segment, "Save for offline"), exact=True)
+    button = page.get_by_role("button", name=ui(segment, "Save to read offline"), exact=True)
     expect(button).to_be_visible()
     expect(button).to_have_attribute("aria-pressed", "false")
     assert button.evaluate("b => b.tagName") == "BUTTON"
     button.focus()
     page.keyboard.press("Enter")
     status = page.locator(".save").get_by_role("status")
-    expect(status).to_have_text(ui(segment, "Saved. You can read it without a connection."))
+    expect(status).to_have_text(ui(segment, "Saved. You can now read it offline."))
     expect(button).to_have_attribute("aria-pressed", "true")
     expect(button).to_be_focused()
     # the first save asks the browser to keep the site's storage
@@ -112,7 +112,7 @@ def test_save_read_offline_list_and_remove(new_context, page_errors, online_view
     page.locator(".saved-item").get_by_role("button").click()
     expect(page.locator(".saved-item")).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text=ui(
-        segment, "Removed from your saved articles."))).to_be_visible()
+        segment, "Removed from saved articles."))).to_be_visible()
     expect(page.locator("[data-saved-empty]")).to_be_visible()
     assert cache_contents(page)["reader-saved"] == []
     # a page only saved (never read online) is gone: the offline page, in its language
@@ -139,7 +139,7 @@ def test_the_toggle_remembers_and_turns_back(new_context, page_errors):
     expect(button.locator(".save-mark")).to_be_visible()
     button.click()
     expect(button).to_have_attribute("aria-pressed", "false")
-    expect(status).to_have_text(ui("zh", "Removed from your saved articles."))
+    expect(status).to_have_text(ui("zh", "Removed from saved articles."))
     expect(button.locator(".save-mark")).to_be_hidden()
     assert cache_contents(page)["reader-saved"] == []
     page.reload()
@@ -234,7 +234,7 @@ def test_library_says_what_saving_promises_on_ios(new_context, page_errors, user
     page = page_errors(context.new_page())
     page.goto("/zh-hant/saved/")
     expect(page.locator(".saved-empty")).to_have_text(ui(
-        "zh-hant", "You have not saved any article yet. Use “Save for offline” under an article."))
+        "zh-hant", "You have not saved any article yet. Use “Save to read offline” under an article."))
     note = page.locator(".saved-ios")
     expect(note).to_have_text(ui("zh-hant", IOS_NOTE))
     if told:

@@ -133,9 +133,9 @@ def test_eviction_beyond_the_bound_keeps_saved_articles(bounded_page, bounded):
     page.goto(article(200, "en"))
     wait_controlled(page)
     wait_settled(page, bounded.publication.current())
-    page.get_by_role("button", name="Save for offline", exact=True).click()
+    page.get_by_role("button", name="Save to read offline", exact=True).click()
     expect(page.locator(".save").get_by_role("status")).to_have_text(
-        "Saved. You can read it without a connection.")
+        "Saved. You can now read it offline.")
 
     read = [article(n, "en") for n in range(201, 216)]   # 15 pages, the bound is 10
     for path in read:

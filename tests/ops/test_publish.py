@@ -13,7 +13,7 @@ from scripts.servers import ARTICLE, SEED, get, wrk, wrk_result
 from webapp import contract
 
 OLD_TITLE = "How can a small city build a “big industry”?"
-OLD_SUBTITLE = "Exploring the answers behind Jintan’s “first meeting” after the Spring Festival"
+OLD_SUBTITLE = "The answers behind Jintan’s first big meeting after the Spring Festival"
 NEW_TITLE = "Published by HUP: the new headline"
 NEW_SUBTITLE = "Published by HUP: the new standfirst"
 NEW_SLUG = "jintan-hup-published"

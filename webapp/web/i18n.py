@@ -101,11 +101,15 @@ def localize_all(blocks, locale: str, catalog: ArticleCatalog | None) -> dict[st
 
 
 def join_names(names: list[Markup], locale: str) -> Markup:
-    """Join HTML fragments (Markup, e.g. author names) as ``locale`` writes a list: CLDR list
-    patterns through Babel's ``format_list`` ("A, B and C"), spaces for Chinese as the
-    newsroom writes a byline. Output: Markup (the names are already HTML)."""
+    """Join HTML fragments (Markup, e.g. author names) as ``locale`` writes a list: spaces for
+    Chinese as the newsroom writes a byline; for English the house style's list without a
+    serial comma ("A, B and C", translations/STYLE.md), which CLDR's English pattern (Babel's
+    ``format_list``: "A, B, and C") would add; CLDR list patterns for any other locale.
+    Output: Markup (the names are already HTML)."""
     if LOCALES[locale].tag.startswith("zh"):
         return Markup(" ").join(names)
+    if locale == "en" and len(names) > 2:
+        return Markup(", ").join(names[:-1]) + Markup(" and ") + names[-1]
     return Markup(format_list([str(n) for n in names], locale=locale))
 
 

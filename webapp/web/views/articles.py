@@ -2,10 +2,14 @@
 
 - ``/<locale>/<slug>/`` (``reader.article``): every block in the URL's locale; a block without a
   usable translation shows its Chinese source, marked ``lang="zh-Hans"``.
-- ``/<locale>/<slug>/parallel/`` (``reader.parallel``): the Chinese source and its English
-  translation, paired by block id (the gettext ``msgctxt``), never by position. The URL's locale
-  sets only the page's own language; every cell carries its own ``lang``. A block without English
-  shows its source once and an empty English cell; the page says once how much is translated.
+- ``/<locale>/<slug>/parallel/`` (``reader.parallel``): the reader's Chinese and the English
+  translation, paired by block id (the gettext ``msgctxt``), never by position. The Chinese
+  column is in the reader's script (:func:`webapp.locales.reader_chinese`): Traditional on
+  ``/zh-hant/``, the Simplified source on ``/zh/`` and ``/en/``, so each script has its own URL.
+  The URL's locale also sets the page's own language; every cell carries its own ``lang`` (a
+  Traditional cell without a conversion shows the source, marked ``zh-Hans``). A block without
+  English shows its Chinese once and an empty English cell; the page says once how much is
+  translated.
 
 An article whose translation into the page's locale has not started (status ``none``) is still
 served, so links and the language switcher never break, but it is ``noindex`` and left out of
@@ -19,7 +23,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from webapp.web.i18n import current_locale, localize_all
-from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE, Status
+from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE, Status, reader_chinese
 from webapp.web.pages import READ, page
 from webapp.web.state import site
 
@@ -50,12 +54,14 @@ def available_locales(slug: str) -> list[str]:
     return [a.locale for a in release.availability([slug])[slug] if a.status != Status.NONE]
 
 
-def cell_labels() -> dict[str, dict[str, str]]:
-    """UI labels inside a parallel column, in that column's language (``force_locale``)."""
+def cell_labels(chinese: str = SOURCE_LOCALE) -> dict[str, dict[str, str]]:
+    """UI labels inside a parallel column, in that column's language (``force_locale``):
+    ``{column: {"note": ..., "quotes": ...}}``, the Chinese column (key ``zh``) in the locale
+    ``chinese`` (``zh`` or ``zh_Hant``)."""
     labels = {}
-    for code in (SOURCE_LOCALE, SECOND_LOCALE):
+    for column, code in ((SOURCE_LOCALE, chinese), (SECOND_LOCALE, SECOND_LOCALE)):
         with force_locale(code):
-            labels[code] = {"note": _("Editor’s note:"), "quotes": _("Quotes")}
+            labels[column] = {"note": _("Editor’s note:"), "quotes": _("Quotes")}
     return labels
 
 
@@ -74,10 +80,12 @@ def article(slug: str) -> str:
 @page("/<locale:lang>/<slug:slug>/parallel/", urls=article_urls, sitemap=True, offline=READ,
       translated=SECOND_LOCALE)
 def parallel(slug: str) -> str:
-    """The parallel text of one article; its hreflang cluster is the parallel pages."""
+    """The parallel text of one article, the reader's Chinese beside the English; its hreflang
+    cluster is the parallel pages."""
     locale = current_locale()
     art, shown, _status = localized_article(slug, locale)
-    source = localize_all(art.blocks, SOURCE_LOCALE, None)
+    chinese = reader_chinese(locale)
+    source = shown if chinese == locale else localize_all(art.blocks, SOURCE_LOCALE, None)
     _art, second, second_status = localized_article(slug, SECOND_LOCALE)
     pairs = {b.id: {SOURCE_LOCALE: source[b.id],
                     SECOND_LOCALE: second[b.id] if second[b.id].translated else None}
@@ -85,7 +93,7 @@ def parallel(slug: str) -> str:
     translated = sum(1 for p in pairs.values() if p[SECOND_LOCALE] is not None)
     return render_template("parallel.html", article=art, shown=shown, pairs=pairs,
                            second_status=second_status, translated=translated,
-                           labels=cell_labels(),
+                           labels=cell_labels(chinese), chinese=chinese,
                            page=("reader.parallel", {"slug": slug}),
                            indexable=second_status != Status.NONE,
                            alternates=list(LOCALES))
