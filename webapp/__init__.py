@@ -14,11 +14,10 @@ from flask import Flask, Response, abort
 from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import RequestRedirect
-from whitenoise import WhiteNoise
 
 from webapp import assets, observability, templating
 from webapp.config import ROOT, Defaults, validate
-from webapp.delivery import Gate, MemoFront, PageMemo
+from webapp.delivery import Gate, MemoFront, PageMemo, StaticPool
 from webapp.i18n import locale_selector
 from webapp.locales import DEFAULT_LOCALE, LocaleConverter
 from webapp.release import Release
@@ -84,8 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.site import bp
     app.register_blueprint(bp)
 
-    app.wsgi_app = WhiteNoise(
-        app.wsgi_app, root=str(build / "static"), prefix="static/",
+    # every hashed file in the pool, also those a later build added (the HUP hand-off)
+    app.wsgi_app = StaticPool(
+        app.wsgi_app, root=str(build / "static"), prefix="static/", hashed=assets.HASHED_RE,
         # hashed names never change content: cache for a year, immutable
         immutable_file_test=lambda path, url: bool(assets.HASHED_RE.search(url)),
         max_age=60, allow_all_origins=False)
