@@ -94,7 +94,7 @@ def post_worker_init(worker):
 
 
 def child_exit(server, worker):
-    """A worker exited: drop its live gauges (prometheus_client multiprocess mode)."""
+    """A worker exited: drop its live gauges, merge its counters (serving.mark_worker_dead)."""
     serving.mark_worker_dead(worker.pid)
 
 

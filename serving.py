@@ -29,7 +29,9 @@ on prometheus_client's multiprocess mode: workers write their samples to
 first start as the client's docs require; given to the workers, and only to them, as
 ``PROMETHEUS_MULTIPROC_DIR``), and the master serves the aggregate
 (``MultiProcessCollector``) on that address, never on the public port. ``child_exit`` marks dead
-workers (``mark_process_dead``) so their live gauges disappear.
+workers (``mark_process_dead``) so their live gauges disappear, and merges their counters and
+histograms into one file per type (:func:`merge_dead_worker`), so a publish (every worker
+replaced) or a recycled worker leaves no file behind and no count is lost.
 
 Sources: gunicorn's "Settings" (server hooks ``on_reload``, ``post_worker_init``,
 ``child_exit``, ``when_ready``; ``worker_class`` and ``logger_class`` accept a class) and
@@ -48,6 +50,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -382,9 +385,18 @@ def start_metrics_server(arbiter) -> None:
         return
     from prometheus_client import CollectorRegistry, start_http_server
     from prometheus_client.multiprocess import MultiProcessCollector
+
+    class Collector(MultiProcessCollector):
+        """Reads the samples while no dead worker's files are being merged (the collector
+        raises when a counter file disappears between its listing and its read)."""
+
+        def collect(self):
+            with _MERGE_LOCK:
+                return list(super().collect())
+
     path = setup_metrics_dir()
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=path)
+    Collector(registry, path=path)
     _metrics_server, _thread = start_http_server(bind[1], addr=bind[0], registry=registry)
     arbiter.log.info("Metrics at http://%s:%d/metrics (samples in %s)", bind[0], bind[1], path)
 
@@ -397,11 +409,47 @@ def post_fork() -> None:
     worker_metrics_env()
 
 
+_MERGE_LOCK = threading.Lock()   # the master's scrapes (a thread) against child_exit merges
+MERGED_TYPES = ("counter", "histogram", "summary")   # the collector sums these across files
+
+
+def merge_dead_worker(pid: int, path: str) -> int:
+    """Add the samples of the dead worker ``pid`` (``<type>_<pid>.db``, for the types the
+    collector sums across processes) to ``<type>_merged.db`` and delete its files; returns the
+    files removed. Totals stay exactly what they were, and the folder holds the live workers'
+    files plus one merged file per type, however many workers have come and gone (without
+    this, two files per worker per publish stayed until the master stopped).
+
+    Histogram buckets are stored per bucket, not cumulative, in these files, so adding values
+    key by key is what the collector does itself (prometheus_client ``MultiProcessCollector``,
+    ``mmap_dict.MmapedDict``). Runs in the master under the scrape lock."""
+    from prometheus_client.mmap_dict import MmapedDict
+    removed = 0
+    with _MERGE_LOCK:
+        for typ in MERGED_TYPES:
+            dead = os.path.join(path, f"{typ}_{pid}.db")
+            if not os.path.exists(dead):
+                continue
+            merged = MmapedDict(os.path.join(path, f"{typ}_merged.db"))
+            try:
+                for key, value, timestamp, _pos in MmapedDict.read_all_values_from_file(dead):
+                    old, _ts = merged.read_value(key)
+                    merged.write_value(key, old + value, timestamp)
+            finally:
+                merged.close()
+            os.unlink(dead)
+            removed += 1
+    return removed
+
+
 def mark_worker_dead(pid: int) -> None:
-    """Master, ``child_exit``: drop the dead worker's live gauges."""
+    """Master, ``child_exit``: drop the dead worker's live gauges (``mark_process_dead``) and
+    merge its counters and histograms into the totals (:func:`merge_dead_worker`)."""
     if _metrics_dir_ready:
         from prometheus_client import multiprocess
-        multiprocess.mark_process_dead(pid, path=os.environ["JINTAN_METRICS_DIR"])
+        path = os.environ["JINTAN_METRICS_DIR"]
+        multiprocess.mark_process_dead(pid, path=path)
+        merge_dead_worker(pid, path)
 
 
 def cleanup_metrics_dir() -> None:

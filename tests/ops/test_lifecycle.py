@@ -10,7 +10,8 @@ import time
 import pytest
 
 from tests.ops.conftest import dump_log, require
-from scripts.servers import ARTICLE, Nginx, PageLoads, wrk, wrk_result
+from scripts.servers import ARTICLE, Nginx, PageLoads, free_port, get, wrk, wrk_result
+from tests.ops.test_observability import scrape, total
 
 PAGES = [ARTICLE, "/en/", "/zh/", f"{ARTICLE}parallel/"]
 SHORT_CACHE = {"JINTAN_PROXY_FIX_HOPS": "1",
@@ -55,3 +56,42 @@ def test_publish_with_new_css_never_serves_a_page_without_its_css(tree, server, 
     assert readers.bad == [], readers.summary() + dump_log(g.log, 20)
     assert readers.failed == 0 and readers.unstyled == 0
     assert r["errors"] == 0 and r["non2xx"] == 0, r["raw"]
+
+
+def test_publishes_leave_no_metrics_files_of_dead_workers(server, tree, tmp_path):
+    """Each HUP replaces every worker; the samples of the dead ones are merged into the
+    totals (nothing lost) and their files removed, so the folder does not grow."""
+    port = free_port()
+    metrics_dir = tmp_path / "metrics"
+    g = server({"WEB_CONCURRENCY": "2", "JINTAN_METRICS_BIND": f"127.0.0.1:{port}",
+                "JINTAN_METRICS_DIR": str(metrics_dir)})
+    metrics_url = f"http://127.0.0.1:{port}/metrics"
+    g.wait_workers(2)
+    n = 0
+    files = []
+    for _publish in range(4):
+        for _ in range(10):
+            assert get(g.url + ARTICLE, {"Connection": "close"})[0] == 200
+            n += 1
+        files.append(sorted(p.name for p in metrics_dir.glob("*.db")))
+        old = set(g.workers())
+        g.hup()
+        g.wait_workers(2, exclude=old, timeout=60)
+        time.sleep(0.5)
+    assert get(g.url + ARTICLE, {"Connection": "close"})[0] == 200
+    n += 1
+    live = {str(p) for p in g.workers()}
+    after = sorted(p.name for p in metrics_dir.glob("*.db"))
+    print(f"\nmetrics files after each of 4 publishes: {[len(f) for f in files]}, "
+          f"then {len(after)}: {after}")
+    stale = [f for f in after if f.rsplit("_", 1)[-1][:-3].isdigit()
+             and f.rsplit("_", 1)[-1][:-3] not in live]
+    assert stale == [], after
+    # per live worker: counters, histograms, two live gauges; plus one merged file per type
+    assert len(after) <= 4 * len(live) + 2, after
+    samples = scrape(metrics_url)
+    assert total(samples, "jintan_http_requests_total", route="reader.article",
+                 status="200") == n
+    assert total(samples, "jintan_http_request_duration_seconds_count",
+                 route="reader.article") == n
+    assert total(samples, "jintan_release_info") == 1     # live gauges: the live workers only
