@@ -401,9 +401,14 @@ def start_metrics_server(arbiter) -> None:
     arbiter.log.info("Metrics at http://%s:%d/metrics (samples in %s)", bind[0], bind[1], path)
 
 
-def post_fork() -> None:
+def post_fork(worker=None) -> None:
     """Worker, ``post_fork``: close the copy of the master's metrics listener and export the
-    samples directory to prometheus_client."""
+    samples directory to prometheus_client; log the worker's request limit when workers are
+    recycled (``max_requests`` plus its own ``randint(0, max_requests_jitter)``, gunicorn
+    ``workers/base.py``)."""
+    if worker is not None and worker.cfg.max_requests > 0:
+        worker.log.info("Worker %s will be recycled after %d requests", worker.pid,
+                        worker.max_requests)
     if _metrics_server is not None:
         _metrics_server.socket.close()
     worker_metrics_env()

@@ -4,6 +4,8 @@ included, during the HUP hand-off), directly and through nginx."""
 
 from __future__ import annotations
 
+import json
+import re
 import signal
 import time
 
@@ -95,3 +97,27 @@ def test_publishes_leave_no_metrics_files_of_dead_workers(server, tree, tmp_path
     assert total(samples, "jintan_http_request_duration_seconds_count",
                  route="reader.article") == n
     assert total(samples, "jintan_release_info") == 1     # live gauges: the live workers only
+
+
+def test_recycled_workers_do_not_restart_together(server, tree):
+    """With GUNICORN_MAX_REQUESTS each worker gets its own limit (gunicorn's
+    max_requests_jitter), logged when it starts: workers that share the load evenly reach
+    their limits at different times instead of all restarting in the same second."""
+    g = server({"WEB_CONCURRENCY": "4", "GUNICORN_MAX_REQUESTS": "40",
+                "GUNICORN_LOG_FORMAT": "json"})
+    g.wait_workers(4)
+    for _ in range(300):
+        assert get(g.url + ARTICLE, {"Connection": "close"})[0] == 200
+    g.stop()
+    limits, restarts = [], []
+    for line in g.log.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        message = record.get("message", "")
+        if m := re.search(r"recycled after (\d+) requests", message):
+            limits.append(int(m.group(1)))
+        elif "Autorestarting worker" in message:
+            restarts.append(record["ts"][11:23])
+    print(f"\nper-worker limits (GUNICORN_MAX_REQUESTS=40): {limits}; restarts at {restarts}")
+    assert len(restarts) >= 2, dump_log(g.log)
+    assert len(limits) >= 4 and all(40 <= n <= 60 for n in limits), limits
+    assert len(set(limits)) > 1, limits
