@@ -70,6 +70,9 @@ proc_name = "jintan-reader"
 # Where the master writes its pid (GUNICORN_PIDFILE; `make run`: build/gunicorn.pid), so that
 # `kill -HUP $(cat build/gunicorn.pid)` publishes. Unset: none (systemd knows $MAINPID).
 pidfile = os.environ.get("GUNICORN_PIDFILE") or None
+# A file left by a crash may hold a pid the kernel has since given to another program: gunicorn
+# would refuse to start ("Already running"). Removed unless it names our running master.
+serving.clear_stale_pidfile(pidfile)
 # gunicorn 27 opens a control socket under ~/.gunicorn by default: nothing outside the project.
 control_socket_disable = True
 

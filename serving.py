@@ -239,6 +239,91 @@ def boot_failure_exit_code() -> int:
         return 1
 
 
+# --- pidfile ----------------------------------------------------------------------------------
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        raw = open(f"/proc/{pid}/cmdline", "rb").read()
+    except OSError:
+        return []
+    return [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
+
+
+def _ppid_and_start(pid: int) -> tuple[int, int] | None:
+    """``(parent pid, start time in clock ticks after boot)`` from ``/proc/<pid>/stat``
+    (proc(5), fields 4 and 22), or None when there is no such (live) process."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] == "Z":
+        return None
+    return int(fields[1]), int(fields[19])
+
+
+def _boot_time() -> float:
+    with open("/proc/stat") as fh:
+        for line in fh:
+            if line.startswith("btime "):
+                return float(line.split()[1])
+    return 0.0
+
+
+def is_our_master(pid: int, pidfile: str | None = None) -> bool:
+    """Whether ``pid`` is a live gunicorn master started with a ``gunicorn.conf.py`` (this
+    project's config), read from ``/proc`` (Linux): its command line runs gunicorn with that
+    config, its parent is not a process with the same command line (that would be one of its
+    workers), and, given ``pidfile``, it started before the file was written (a pid the
+    kernel gave to a new process after a crash or a reboot is refused even if it is a
+    gunicorn). The current process counts as ours (the master re-reads this config on HUP)."""
+    if pid == os.getpid():
+        return True
+    args = _cmdline(pid)
+    titled = bool(args) and args[0].startswith("gunicorn: master [jintan-reader]")  # setproctitle
+    if not titled and (not any(os.path.basename(a).startswith("gunicorn") for a in args[:3])
+                       or not any(os.path.basename(a) == "gunicorn.conf.py" for a in args)):
+        return False
+    info = _ppid_and_start(pid)
+    if info is None or _cmdline(info[0]) == args:
+        return False
+    if pidfile:
+        try:
+            written = os.stat(pidfile).st_mtime
+        except OSError:
+            return False
+        started = _boot_time() + info[1] / os.sysconf("SC_CLK_TCK")
+        if started > written + 1:      # clock ticks: 10 ms; btime: 1 s
+            return False
+    return True
+
+
+def pidfile_master(pidfile: str) -> int | None:
+    """The pid in ``pidfile`` if it names our live gunicorn master (:func:`is_our_master`),
+    else None (no file, no number, a dead process, or another program's pid)."""
+    try:
+        pid = int(open(pidfile).read().strip() or 0)
+    except (OSError, ValueError):
+        return None
+    return pid if pid > 0 and is_our_master(pid, pidfile) else None
+
+
+def clear_stale_pidfile(pidfile: str | None) -> bool:
+    """Before gunicorn writes its pidfile: remove ``pidfile`` unless it names our live
+    master. gunicorn itself refuses to start ("Already running on PID ...") whenever the pid
+    in the file is alive, whatever process it is, so a file left by a crash or a power cut
+    whose pid now belongs to another program kept the site down. Returns True if removed."""
+    if not pidfile or not os.path.exists(pidfile) or pidfile_master(pidfile):
+        return False
+    try:
+        os.unlink(pidfile)
+    except OSError:
+        return False
+    print(f"removed stale pidfile {pidfile}: it did not name a running gunicorn master "
+          "of this site", file=sys.stderr)
+    return True
+
+
 # --- JSON logs --------------------------------------------------------------------------------
 
 def log_format() -> str:

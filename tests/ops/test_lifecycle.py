@@ -5,14 +5,30 @@ included, during the HUP hand-off), directly and through nginx."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.ops.conftest import dump_log, require
-from scripts.servers import ARTICLE, Nginx, PageLoads, free_port, get, wrk, wrk_result
+from scripts.processes import stop_process
+from scripts.servers import (
+    ARTICLE,
+    PYTHON,
+    ROOT,
+    SEED,
+    Nginx,
+    PageLoads,
+    free_port,
+    get,
+    wait_for,
+    wrk,
+    wrk_result,
+)
 from tests.ops.test_observability import scrape, total
 
 PAGES = [ARTICLE, "/en/", "/zh/", f"{ARTICLE}parallel/"]
@@ -121,3 +137,89 @@ def test_recycled_workers_do_not_restart_together(server, tree):
     assert len(restarts) >= 2, dump_log(g.log)
     assert len(limits) >= 4 and all(40 <= n <= 60 for n in limits), limits
     assert len(set(limits)) > 1, limits
+
+
+def make_run(tree, port: int) -> subprocess.Popen:
+    """``make run`` on ``tree`` (its pidfile: ``<build>/gunicorn.pid``), output in a log."""
+    with (tree.root / f"make-run-{port}.log").open("ab") as log:
+        return subprocess.Popen(["make", "-s", "run"], cwd=ROOT, stdout=log,
+                                stderr=subprocess.STDOUT,
+                                env={**os.environ, **tree.env, "WEB_CONCURRENCY": "2",
+                                     "GUNICORN_BIND": f"127.0.0.1:{port}",
+                                     "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def stop_make_run(proc: subprocess.Popen, pidfile: Path) -> None:
+    """TERM to the gunicorn master ``make run`` execs (named by its pidfile), then wait."""
+    if proc.poll() is None:
+        try:
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
+        except (OSError, ValueError):
+            pass
+        stop_process(proc, 20)
+
+
+def publish(tree, *nodes: str) -> subprocess.CompletedProcess:
+    """``scripts/publish.py --node ...`` with ``tree``'s sources."""
+    args = [a for n in nodes for a in ("--node", n)]
+    return subprocess.run([PYTHON, "scripts/publish.py", *args, "--timeout", "60"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=180, check=False,
+                          env={**os.environ, **tree.env, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_a_stale_pidfile_neither_blocks_make_run_nor_gets_signalled(tree):
+    """After a crash the pidfile may hold a pid the kernel gave to another program: `make run`
+    starts anyway, and the documented publish command refuses to signal that program."""
+    pidfile = tree.build_dir / "gunicorn.pid"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    node = f"{tree.build_dir},{pidfile},{url}"
+    other = subprocess.Popen(["sleep", "300"])        # an unrelated program (dies on HUP)
+    run = None
+    try:
+        pidfile.write_text(f"{other.pid}\n")
+        refused = publish(tree, node)
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert "does not name a running gunicorn master" in refused.stderr
+        assert other.poll() is None                     # not signalled
+
+        run = make_run(tree, port)
+        wait_for(url + "/healthz", 60, run, tree.root / f"make-run-{port}.log")
+        master = int(pidfile.read_text())
+        assert master != other.pid and other.poll() is None
+        before = json.loads(get(url + "/readyz")[2])["release"]
+
+        tree.set_msgstr(f"{SEED}/title", "Published with make publish")
+        done = publish(tree, node)
+        assert done.returncode == 0, done.stdout + done.stderr
+        after = json.loads(get(url + "/readyz", {"Connection": "close"})[2])["release"]
+        assert after != before and after == tree.current
+        assert "Published with make publish" in get(url + ARTICLE)[2].decode()
+        assert int(pidfile.read_text()) == master and other.poll() is None
+    finally:
+        if run is not None:
+            stop_make_run(run, pidfile)
+        other.kill()
+        other.wait()
+
+
+def test_make_run_serves_the_last_good_release_over_a_broken_article(tree):
+    before = tree.current
+    (tree.content / "broken-story.md").write_text(
+        "---\ntitle: \"坏\"\nsubtitle: [unclosed\n---\n\n正文。\n", "utf-8")
+    release = subprocess.run(["make", "-s", "release"], cwd=ROOT, capture_output=True, text=True,
+                             env={**os.environ, **tree.env}, timeout=300, check=False)
+    assert release.returncode == 2 and re.search(r"broken-story\.md:\d+: ", release.stderr)
+    assert tree.current == before
+
+    port = free_port()
+    log = tree.root / f"make-run-{port}.log"
+    run = make_run(tree, port)
+    try:
+        wait_for(f"http://127.0.0.1:{port}" + ARTICLE, 60, run, log)
+        assert json.loads(get(f"http://127.0.0.1:{port}/readyz")[2])["release"] == before
+    finally:
+        stop_make_run(run, tree.build_dir / "gunicorn.pid")
+    text = log.read_text("utf-8")
+    assert re.search(r"broken-story\.md:\d+: ", text), text       # the error is still printed
+    assert f"serving the last good release, {before}" in text
