@@ -309,13 +309,19 @@ class Nginx(Daemon):
     name = "nginx"
 
     def __init__(self, workdir: Path, backend_port: int, extra_http: str = "",
-                 site_conf: str | None = None, workers: int = 1):
+                 site_conf: str | None = None, workers: int = 1,
+                 more_backends: tuple[int, ...] = ()):
         super().__init__(workdir)
         self.cache = self.workdir / "cache"
         self.cache.mkdir(exist_ok=True)
         site = site_conf if site_conf is not None else render_template(
             ROOT / "deploy" / "nginx" / "jintan.conf", LISTEN=f"127.0.0.1:{self.port}",
             BACKEND=f"127.0.0.1:{backend_port}", CACHE_DIR=self.cache, SERVER_NAME="127.0.0.1")
+        if more_backends:   # scale-out: one `server` line per further origin, as an operator adds
+            first = f"    server 127.0.0.1:{backend_port};\n"
+            assert first in site, "upstream block not found"
+            site = site.replace(first, first + "".join(
+                f"    server 127.0.0.1:{p};\n" for p in more_backends), 1)
         (self.workdir / "site.conf").write_text(site)
         w = self.workdir
         (w / "nginx.conf").write_text(f"""
