@@ -63,10 +63,11 @@ class Node:
     @classmethod
     def default(cls) -> Node:
         """The origin ``make run`` starts: ``JINTAN_BUILD_DIR`` (``build``), its
-        ``gunicorn.pid`` (or ``GUNICORN_PIDFILE``), ``GUNICORN_BIND``."""
+        ``gunicorn.pid`` (or ``GUNICORN_PIDFILE``), ``GUNICORN_BIND`` (or ``PORT``)."""
         build = Path(os.environ.get("JINTAN_BUILD_DIR") or ROOT / "build")
         pidfile = Path(os.environ.get("GUNICORN_PIDFILE") or build / "gunicorn.pid")
-        return cls(build, pidfile, "http://" + os.environ.get("GUNICORN_BIND", "127.0.0.1:8000"))
+        bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:" + os.environ.get("PORT", "8000")
+        return cls(build, pidfile, "http://" + bind)
 
 
 def build(node: Node) -> str:

@@ -405,11 +405,13 @@ class PageLoads:
                          for i in range(threads)]
 
     def start(self) -> PageLoads:
+        """Start the reader threads; returns self."""
         for t in self._threads:
             t.start()
         return self
 
     def stop(self) -> PageLoads:
+        """Let each reader finish its page load, then return self with the counts."""
         self._stop.set()
         for t in self._threads:
             t.join(30)

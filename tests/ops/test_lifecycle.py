@@ -18,7 +18,6 @@ from tests.ops.conftest import dump_log, require
 from scripts.processes import stop_process
 from scripts.servers import (
     ARTICLE,
-    PYTHON,
     ROOT,
     SEED,
     Nginx,
@@ -159,12 +158,12 @@ def stop_make_run(proc: subprocess.Popen, pidfile: Path) -> None:
         stop_process(proc, 20)
 
 
-def publish(tree, *nodes: str) -> subprocess.CompletedProcess:
-    """``scripts/publish.py --node ...`` with ``tree``'s sources."""
-    args = [a for n in nodes for a in ("--node", n)]
-    return subprocess.run([PYTHON, "scripts/publish.py", *args, "--timeout", "60"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=180, check=False,
-                          env={**os.environ, **tree.env, "PYTHONDONTWRITEBYTECODE": "1"})
+def make_publish(tree, port: int) -> subprocess.CompletedProcess:
+    """``make publish`` (the README's publish command) for the origin ``make run`` started."""
+    return subprocess.run(["make", "-s", "publish"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=180, check=False,
+                          env={**os.environ, **tree.env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                               "PYTHONDONTWRITEBYTECODE": "1"})
 
 
 def test_a_stale_pidfile_neither_blocks_make_run_nor_gets_signalled(tree):
@@ -173,13 +172,12 @@ def test_a_stale_pidfile_neither_blocks_make_run_nor_gets_signalled(tree):
     pidfile = tree.build_dir / "gunicorn.pid"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    node = f"{tree.build_dir},{pidfile},{url}"
     other = subprocess.Popen(["sleep", "300"])        # an unrelated program (dies on HUP)
     run = None
     try:
         pidfile.write_text(f"{other.pid}\n")
-        refused = publish(tree, node)
-        assert refused.returncode == 1, refused.stdout + refused.stderr
+        refused = make_publish(tree, port)
+        assert refused.returncode == 2, refused.stdout + refused.stderr   # make: recipe failed
         assert "does not name a running gunicorn master" in refused.stderr
         assert other.poll() is None                     # not signalled
 
@@ -190,7 +188,7 @@ def test_a_stale_pidfile_neither_blocks_make_run_nor_gets_signalled(tree):
         before = json.loads(get(url + "/readyz")[2])["release"]
 
         tree.set_msgstr(f"{SEED}/title", "Published with make publish")
-        done = publish(tree, node)
+        done = make_publish(tree, port)
         assert done.returncode == 0, done.stdout + done.stderr
         after = json.loads(get(url + "/readyz", {"Connection": "close"})[2])["release"]
         assert after != before and after == tree.current
