@@ -128,6 +128,15 @@ def test_two_phase_publish_reaches_both_origins_under_load(origins):
         ids.append(re.search(r"publish: release ([0-9a-f]{16}) built", done.stdout).group(1))
     assert ids[0] == ids[1] != old
     assert ta.current == tb.current == old            # nothing switched yet
+    # Before any origin switches, both (still on the old release) serve every file the new
+    # release links, so a new page from either origin is styled whichever origin nginx asks.
+    manifest = json.loads((ta.build_dir / "releases" / ids[0] / "release.json").read_text())
+    new_files = [f"/static/{v}" for k, v in manifest["assets"].items()
+                 if k.endswith((".css", ".js"))]
+    assert new_files
+    for g in (a, b):
+        for path in new_files:
+            assert get(g.url + path, {"Connection": "close"})[0] == 200, (g.url, path)
     # Phase 2, under load through nginx: switch A, then B.
     load = LoadLoop(proxy.url, ta.root, connections=32, paths=[ARTICLE, PARALLEL],
                     old=[OLD_TITLE], new=[NEW_TITLE]).start()
