@@ -8,7 +8,7 @@ N ?= 10 100 1000 5000
 export PYTHONDONTWRITEBYTECODE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run test install install-dev translations check-catalogs qa-report release prune browser \
+.PHONY: help run publish test install install-dev translations check-catalogs qa-report release prune browser \
         unit clean screenshots bench bench-scale icons export lint audit system ops
 
 help:
@@ -17,7 +17,8 @@ help:
 	@echo "make translations   per-article catalog cycle: extract -> msgmerge -> OpenCC zh_Hant"
 	@echo "make check-catalogs fail (file:line) on untranslated, fuzzy or suspicious catalog entries"
 	@echo "make qa-report      per-article table for the desk: blocks, translated, fuzzy, QA warnings"
-	@echo "make release        validate + compile + switch build/releases/current; then kill -HUP gunicorn"
+	@echo "make release        validate + compile + switch build/releases/current (not yet served)"
+	@echo "make publish        release, then HUP the running gunicorn (pidfile checked) and wait"
 	@echo "make prune          delete old releases (keeps the current one and the 3 newest others)"
 	@echo "make bench          throughput, shared caches, publishing under load, faults, audits"
 	@echo "make ops            operations tests only (real gunicorn, nginx, Varnish, systemd unit)"
@@ -68,8 +69,16 @@ release: install
 prune: install
 	$(BIN)/python -m webapp.publish.build --no-switch --prune
 
-run: release
+# A broken article in the working tree does not keep the site down: the build's error is printed
+# and the last good release is served (`make release` alone still fails with it).
+run: install
+	@$(BIN)/python -m webapp.publish.build || { b=$${JINTAN_BUILD_DIR:-build}; [ -e $$b/releases/current ] && \
+	  echo "make run: not built; serving the last good release, $$(readlink $$b/releases/current)" >&2; }
 	GUNICORN_PIDFILE=$${GUNICORN_PIDFILE:-$${JINTAN_BUILD_DIR:-build}/gunicorn.pid} $(BIN)/gunicorn -c gunicorn.conf.py
+
+# Build, then HUP the master `make run` started, once its pidfile is checked to name it.
+publish: install
+	$(BIN)/python scripts/publish.py
 
 # --- tests --------------------------------------------------------------------------------------
 browser:

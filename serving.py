@@ -29,7 +29,9 @@ on prometheus_client's multiprocess mode: workers write their samples to
 first start as the client's docs require; given to the workers, and only to them, as
 ``PROMETHEUS_MULTIPROC_DIR``), and the master serves the aggregate
 (``MultiProcessCollector``) on that address, never on the public port. ``child_exit`` marks dead
-workers (``mark_process_dead``) so their live gauges disappear.
+workers (``mark_process_dead``) so their live gauges disappear, and merges their counters and
+histograms into one file per type (:func:`merge_dead_worker`), so a publish (every worker
+replaced) or a recycled worker leaves no file behind and no count is lost.
 
 Sources: gunicorn's "Settings" (server hooks ``on_reload``, ``post_worker_init``,
 ``child_exit``, ``when_ready``; ``worker_class`` and ``logger_class`` accept a class) and
@@ -48,6 +50,7 @@ import shutil
 import struct
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -236,6 +239,91 @@ def boot_failure_exit_code() -> int:
         return 1
 
 
+# --- pidfile ----------------------------------------------------------------------------------
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        raw = open(f"/proc/{pid}/cmdline", "rb").read()
+    except OSError:
+        return []
+    return [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
+
+
+def _ppid_and_start(pid: int) -> tuple[int, int] | None:
+    """``(parent pid, start time in clock ticks after boot)`` from ``/proc/<pid>/stat``
+    (proc(5), fields 4 and 22), or None when there is no such (live) process."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] == "Z":
+        return None
+    return int(fields[1]), int(fields[19])
+
+
+def _boot_time() -> float:
+    with open("/proc/stat") as fh:
+        for line in fh:
+            if line.startswith("btime "):
+                return float(line.split()[1])
+    return 0.0
+
+
+def is_our_master(pid: int, pidfile: str | None = None) -> bool:
+    """Whether ``pid`` is a live gunicorn master started with a ``gunicorn.conf.py`` (this
+    project's config), read from ``/proc`` (Linux): its command line runs gunicorn with that
+    config, its parent is not a process with the same command line (that would be one of its
+    workers), and, given ``pidfile``, it started before the file was written (a pid the
+    kernel gave to a new process after a crash or a reboot is refused even if it is a
+    gunicorn). The current process counts as ours (the master re-reads this config on HUP)."""
+    if pid == os.getpid():
+        return True
+    args = _cmdline(pid)
+    titled = bool(args) and args[0].startswith("gunicorn: master [jintan-reader]")  # setproctitle
+    if not titled and (not any(os.path.basename(a).startswith("gunicorn") for a in args[:3])
+                       or not any(os.path.basename(a) == "gunicorn.conf.py" for a in args)):
+        return False
+    info = _ppid_and_start(pid)
+    if info is None or _cmdline(info[0]) == args:
+        return False
+    if pidfile:
+        try:
+            written = os.stat(pidfile).st_mtime
+        except OSError:
+            return False
+        started = _boot_time() + info[1] / os.sysconf("SC_CLK_TCK")
+        if started > written + 1:      # clock ticks: 10 ms; btime: 1 s
+            return False
+    return True
+
+
+def pidfile_master(pidfile: str) -> int | None:
+    """The pid in ``pidfile`` if it names our live gunicorn master (:func:`is_our_master`),
+    else None (no file, no number, a dead process, or another program's pid)."""
+    try:
+        pid = int(open(pidfile).read().strip() or 0)
+    except (OSError, ValueError):
+        return None
+    return pid if pid > 0 and is_our_master(pid, pidfile) else None
+
+
+def clear_stale_pidfile(pidfile: str | None) -> bool:
+    """Before gunicorn writes its pidfile: remove ``pidfile`` unless it names our live
+    master. gunicorn itself refuses to start ("Already running on PID ...") whenever the pid
+    in the file is alive, whatever process it is, so a file left by a crash or a power cut
+    whose pid now belongs to another program kept the site down. Returns True if removed."""
+    if not pidfile or not os.path.exists(pidfile) or pidfile_master(pidfile):
+        return False
+    try:
+        os.unlink(pidfile)
+    except OSError:
+        return False
+    print(f"removed stale pidfile {pidfile}: it did not name a running gunicorn master "
+          "of this site", file=sys.stderr)
+    return True
+
+
 # --- JSON logs --------------------------------------------------------------------------------
 
 def log_format() -> str:
@@ -382,26 +470,76 @@ def start_metrics_server(arbiter) -> None:
         return
     from prometheus_client import CollectorRegistry, start_http_server
     from prometheus_client.multiprocess import MultiProcessCollector
+
+    class Collector(MultiProcessCollector):
+        """Reads the samples while no dead worker's files are being merged (the collector
+        raises when a counter file disappears between its listing and its read)."""
+
+        def collect(self):
+            with _MERGE_LOCK:
+                return list(super().collect())
+
     path = setup_metrics_dir()
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=path)
+    Collector(registry, path=path)
     _metrics_server, _thread = start_http_server(bind[1], addr=bind[0], registry=registry)
     arbiter.log.info("Metrics at http://%s:%d/metrics (samples in %s)", bind[0], bind[1], path)
 
 
-def post_fork() -> None:
+def post_fork(worker=None) -> None:
     """Worker, ``post_fork``: close the copy of the master's metrics listener and export the
-    samples directory to prometheus_client."""
+    samples directory to prometheus_client; log the worker's request limit when workers are
+    recycled (``max_requests`` plus its own ``randint(0, max_requests_jitter)``, gunicorn
+    ``workers/base.py``)."""
+    if worker is not None and worker.cfg.max_requests > 0:
+        worker.log.info("Worker %s will be recycled after %d requests", worker.pid,
+                        worker.max_requests)
     if _metrics_server is not None:
         _metrics_server.socket.close()
     worker_metrics_env()
 
 
+_MERGE_LOCK = threading.Lock()   # the master's scrapes (a thread) against child_exit merges
+MERGED_TYPES = ("counter", "histogram", "summary")   # the collector sums these across files
+
+
+def merge_dead_worker(pid: int, path: str) -> int:
+    """Add the samples of the dead worker ``pid`` (``<type>_<pid>.db``, for the types the
+    collector sums across processes) to ``<type>_merged.db`` and delete its files; returns the
+    files removed. Totals stay exactly what they were, and the folder holds the live workers'
+    files plus one merged file per type, however many workers have come and gone (without
+    this, two files per worker per publish stayed until the master stopped).
+
+    Histogram buckets are stored per bucket, not cumulative, in these files, so adding values
+    key by key is what the collector does itself (prometheus_client ``MultiProcessCollector``,
+    ``mmap_dict.MmapedDict``). Runs in the master under the scrape lock."""
+    from prometheus_client.mmap_dict import MmapedDict
+    removed = 0
+    with _MERGE_LOCK:
+        for typ in MERGED_TYPES:
+            dead = os.path.join(path, f"{typ}_{pid}.db")
+            if not os.path.exists(dead):
+                continue
+            merged = MmapedDict(os.path.join(path, f"{typ}_merged.db"))
+            try:
+                for key, value, timestamp, _pos in MmapedDict.read_all_values_from_file(dead):
+                    old, _ts = merged.read_value(key)
+                    merged.write_value(key, old + value, timestamp)
+            finally:
+                merged.close()
+            os.unlink(dead)
+            removed += 1
+    return removed
+
+
 def mark_worker_dead(pid: int) -> None:
-    """Master, ``child_exit``: drop the dead worker's live gauges."""
+    """Master, ``child_exit``: drop the dead worker's live gauges (``mark_process_dead``) and
+    merge its counters and histograms into the totals (:func:`merge_dead_worker`)."""
     if _metrics_dir_ready:
         from prometheus_client import multiprocess
-        multiprocess.mark_process_dead(pid, path=os.environ["JINTAN_METRICS_DIR"])
+        path = os.environ["JINTAN_METRICS_DIR"]
+        multiprocess.mark_process_dead(pid, path=path)
+        merge_dead_worker(pid, path)
 
 
 def cleanup_metrics_dir() -> None:

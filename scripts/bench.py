@@ -16,6 +16,11 @@ machine are noisy. Sections (all by default; name some to run only those):
   start to first 200.
 - ``faults``: SIGKILL of a worker under load (direct, through nginx, through Varnish); a full
   queue (2,000 connections).
+- ``lifecycle``: ``BENCH_PUBLISHES`` (default 10) publishes that change the stylesheet, each
+  under wrk and page-loading readers directly, through nginx and through Varnish (pages
+  ``s-maxage=1`` so new pages reach readers at once): failed and unstyled page loads (an
+  unstyled load: a linked stylesheet answered non-200); then errors while the origin is
+  stopped and started again under load. Runs alone: ``python scripts/bench.py lifecycle``.
 - ``audits``: MDN HTTP Observatory and Lighthouse (need bench/node_modules and Chromium).
 
 Needs: wrk, nginx and varnish (Debian packages; `make browser` installs them).
@@ -42,6 +47,7 @@ from scripts.servers import (
     SEED,
     Gunicorn,
     Nginx,
+    PageLoads,
     ReleaseTree,
     Varnish,
     get,
@@ -275,6 +281,92 @@ def section_faults(tmp: Path, tree: ReleaseTree, out: dict) -> None:
         g.stop()
 
 
+LIFECYCLE_PAGES = [ARTICLE, "/en/", "/zh/", f"/en/{SEED}/parallel/"]
+PUBLISHES = int(os.environ.get("BENCH_PUBLISHES", "10"))
+
+
+def _fronts(tmp: Path, g: Gunicorn) -> dict[str, str]:
+    """Base URLs: gunicorn itself, nginx and Varnish in front of it (started here)."""
+    nginx = Nginx(tmp / "nginx-lifecycle", g.port).start()
+    varnish = Varnish(tmp / "varnish-lifecycle", g.port).start()
+    _fronts.started = [varnish, nginx]
+    return {"gunicorn": g.url, "nginx": nginx.url, "varnish": varnish.url}
+
+
+def _under_load(fronts: dict[str, str], tmp: Path, seconds: float, act) -> dict:
+    """Run wrk (16 connections) and 2 page-loading readers on every front while ``act()``
+    runs; returns per front: wrk requests, wrk errors (socket + non-2xx) and the readers."""
+    loads = {name: wrk(url, connections=16, duration=seconds, paths=LIFECYCLE_PAGES,
+                       background=True, workdir=tmp) for name, url in fronts.items()}
+    readers = {name: PageLoads(url, LIFECYCLE_PAGES, threads=2).start()
+               for name, url in fronts.items()}
+    try:
+        act()
+    finally:
+        for r in readers.values():
+            r.stop()
+        results = {name: wrk_result(p) for name, p in loads.items()}
+    return {name: {"requests": r["requests"], "errors": r["errors"] + r["non2xx"],
+                   "readers": readers[name]} for name, r in results.items()}
+
+
+def _publish_once(g: Gunicorn, t: ReleaseTree, i: int) -> None:
+    t.edit_css(f"\n/* bench publish {i} */\n.bench-{i} {{ color: inherit; }}\n")
+    t.build()
+    time.sleep(1)
+    old = set(g.workers())
+    g.hup()
+    g.wait_workers(len(old), exclude=old, timeout=90)
+    time.sleep(1.5)
+
+
+def section_lifecycle(tmp: Path, tree: ReleaseTree, out: dict) -> None:
+    work = tmp / "lifecycle"
+    shutil.copytree(tree.root, work, symlinks=True, ignore=shutil.ignore_patterns("*.log"))
+    t = ReleaseTree(work)
+    g = Gunicorn(t, env={"WEB_CONCURRENCY": "4", "JINTAN_PROXY_FIX_HOPS": "1",
+                         "JINTAN_PAGE_CACHE_CONTROL": "public, max-age=0, s-maxage=1"})
+    g.start(path=ARTICLE)
+    fronts = _fronts(tmp, g)
+    print(f"\n## Lifecycle: {PUBLISHES} publishes changing site.css, 4 workers, each under wrk "
+          "(16 connections) and 2 page-loading readers per front; pages s-maxage=1")
+    total = {name: {"requests": 0, "errors": 0, "loads": 0, "failed": 0, "unstyled": 0}
+             for name in fronts}
+    try:
+        for i in range(PUBLISHES):
+            seconds = min(DURATION, 5) + 3
+            for name, r in _under_load(fronts, work, seconds,
+                                       lambda i=i: _publish_once(g, t, i)).items():
+                tot, rd = total[name], r["readers"]
+                tot["requests"] += r["requests"]
+                tot["errors"] += r["errors"]
+                tot["loads"] += rd.loads
+                tot["failed"] += rd.failed
+                tot["unstyled"] += rd.unstyled
+        for name, tot in total.items():
+            print(f"{name:9} {tot['requests']} requests, {tot['errors']} failed; "
+                  f"{tot['loads']} page loads, {tot['failed']} failed, {tot['unstyled']} unstyled"
+                  "  (target 0 failed and 0 unstyled)")
+        print(f"\nOrigin stopped (SIGTERM) and started again under load, {min(DURATION, 5)} s:")
+
+        def restart():
+            time.sleep(1)
+            g.stop()
+            g.start(path="/healthz")
+        restarted = _under_load(fronts, work, min(DURATION, 5) + 2, restart)
+        for name, r in restarted.items():
+            print(f"{name:9} {r['requests']} requests, {r['errors']} errors; page loads "
+                  f"{r['readers'].loads}, failed {r['readers'].failed}"
+                  + ("  (target 0)" if name != "gunicorn" else "  (no cache: refused while down)")
+                  + (f"; first: {r['readers'].bad[:3]}" if r["readers"].bad else ""))
+        out["lifecycle"] = {"publishes": total,
+                            "restart": {k: v["errors"] for k, v in restarted.items()}}
+    finally:
+        for d in getattr(_fronts, "started", []):
+            d.stop()
+        g.stop()
+
+
 def lighthouse(url: str, out: Path) -> dict:
     """Lighthouse mobile (default form factor, simulated throttling) on one URL."""
     cli = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
@@ -331,7 +423,8 @@ def section_audits(tmp: Path, tree: ReleaseTree, out: dict) -> None:
 
 
 SECTIONS = {"app": section_app, "caches": section_caches, "publish": section_publish,
-            "faults": section_faults, "audits": section_audits}
+            "faults": section_faults, "lifecycle": section_lifecycle,
+            "audits": section_audits}
 
 
 def main(argv: list[str]) -> int:

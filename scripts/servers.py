@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -94,6 +95,19 @@ class ReleaseTree:
         self.env = {"JINTAN_CONTENT_DIR": str(self.content),
                     "JINTAN_TRANSLATIONS_DIR": str(self.translations),
                     "JINTAN_BUILD_DIR": str(self.build_dir), "JINTAN_SITE_URL": site_url}
+        if (self.root / "static").is_dir():
+            self.env["JINTAN_STATIC_DIR"] = str(self.root / "static")
+
+    def edit_css(self, extra: str) -> Path:
+        """Append ``extra`` to the tree's own copy of ``static/css/site.css`` (made on first
+        use from the project's ``static/``); the next :meth:`build` gives it a new hash."""
+        static = self.root / "static"
+        if not static.is_dir():
+            shutil.copytree(ROOT / "static", static)
+            self.env["JINTAN_STATIC_DIR"] = str(static)
+        css = static / "css" / "site.css"
+        css.write_text(css.read_text("utf-8") + extra, "utf-8")
+        return css
 
     def build(self, check: bool = True) -> subprocess.CompletedProcess:
         """Run the release build; with ``check``, raise with its output when it fails."""
@@ -296,13 +310,19 @@ class Nginx(Daemon):
     name = "nginx"
 
     def __init__(self, workdir: Path, backend_port: int, extra_http: str = "",
-                 site_conf: str | None = None, workers: int = 1):
+                 site_conf: str | None = None, workers: int = 1,
+                 more_backends: tuple[int, ...] = ()):
         super().__init__(workdir)
         self.cache = self.workdir / "cache"
         self.cache.mkdir(exist_ok=True)
         site = site_conf if site_conf is not None else render_template(
             ROOT / "deploy" / "nginx" / "jintan.conf", LISTEN=f"127.0.0.1:{self.port}",
             BACKEND=f"127.0.0.1:{backend_port}", CACHE_DIR=self.cache, SERVER_NAME="127.0.0.1")
+        if more_backends:   # scale-out: one `server` line per further origin, as an operator adds
+            first = f"    server 127.0.0.1:{backend_port};\n"
+            assert first in site, "upstream block not found"
+            site = site.replace(first, first + "".join(
+                f"    server 127.0.0.1:{p};\n" for p in more_backends), 1)
         (self.workdir / "site.conf").write_text(site)
         w = self.workdir
         (w / "nginx.conf").write_text(f"""
@@ -355,6 +375,92 @@ class Varnish(Daemon):
     def purge(self, path: str) -> int:
         """PURGE ``path`` (from loopback, which the VCL trusts); returns the status."""
         return get(self.url + path, method="PURGE")[0]
+
+
+ASSET_RE = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="(/static/[^"?#]+\.(?:css|js))"')
+
+
+def linked_assets(body: str) -> list[str]:
+    """The stylesheets and scripts (``/static/...css|js``) a page's HTML links."""
+    return ASSET_RE.findall(body)
+
+
+class PageLoads:
+    """Readers loading pages as a browser does: each page on a new connection, then every
+    stylesheet and script it links, until :meth:`stop`. Counts page loads, failed ones (the
+    page or a linked script not 200, or a socket error) and unstyled ones (a linked
+    stylesheet not 200), and which stylesheet URLs the pages linked.
+
+    :param base: ``http://127.0.0.1:PORT`` (gunicorn or a cache in front).
+    :param paths: page paths, taken in turn.
+    :param threads: concurrent readers.
+    """
+
+    def __init__(self, base: str, paths: list[str], threads: int = 4):
+        self.base, self.paths = base, paths
+        self.loads = self.failed = self.unstyled = 0
+        self.bad: list[tuple[str, int | str]] = []      # (url, status or error)
+        self.stylesheets: dict[str, int] = {}           # css URL -> pages that linked it
+        self._lock, self._stop = threading.Lock(), threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
+                         for i in range(threads)]
+
+    def start(self) -> PageLoads:
+        """Start the reader threads; returns self."""
+        for t in self._threads:
+            t.start()
+        return self
+
+    def stop(self) -> PageLoads:
+        """Let each reader finish its page load, then return self with the counts."""
+        self._stop.set()
+        for t in self._threads:
+            t.join(30)
+        return self
+
+    def _fetch(self, path: str) -> tuple[int | str, bytes]:
+        try:
+            status, _h, body = get(self.base + path, headers={"Connection": "close"})
+            return status, body
+        except OSError as exc:
+            return type(exc).__name__, b""
+
+    def _run(self, i: int) -> None:
+        n = i
+        while not self._stop.is_set():
+            path = self.paths[n % len(self.paths)]
+            n += 1
+            self._load(path)
+
+    def _load(self, path: str) -> None:
+        status, body = self._fetch(path)
+        failed = unstyled = False
+        bad = []
+        css = []
+        if status != 200:
+            failed = True
+            bad.append((path, status))
+        else:
+            for url in linked_assets(body.decode("utf-8", "replace")):
+                st, _ = self._fetch(url)
+                if url.endswith(".css"):
+                    css.append(url)
+                if st != 200:
+                    bad.append((url, st))
+                    unstyled = unstyled or url.endswith(".css")
+                    failed = failed or url.endswith(".js")
+        with self._lock:
+            self.loads += 1
+            self.failed += failed
+            self.unstyled += unstyled
+            self.bad += bad
+            for url in css:
+                self.stylesheets[url] = self.stylesheets.get(url, 0) + 1
+
+    def summary(self) -> str:
+        """One line: loads, failed, unstyled, stylesheets seen and the first bad answers."""
+        return (f"{self.loads} page loads, {self.failed} failed, {self.unstyled} unstyled; "
+                f"stylesheets {self.stylesheets}; bad {self.bad[:5]}")
 
 
 WRK_REPORT = r"""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ import brotli
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.sansio.utils import get_host
 from werkzeug.wsgi import get_path_info
+from whitenoise import WhiteNoise
+from whitenoise.string_utils import decode_path_info, ensure_leading_trailing_slash
 
 ENCODINGS = ("br", "gzip")     # pre-computed codings, best first when rated equally
 BROTLI_QUALITY = 5             # ~0.5 ms for a 30 KB page; quality 11 took ~30 ms for 4% less
@@ -258,3 +261,47 @@ class Gate:
                                   ("Content-Length", str(len(body))),
                                   ("Cache-Control", CacheControl.NO_STORE)])
         return [body]
+
+
+class StaticPool:
+    """whitenoise over the release build's static pool (``BUILD_DIR/static``), which also
+    serves hashed files added to the pool after the worker booted.
+
+    whitenoise indexes its folder once, when the worker starts (``autorefresh`` is for
+    development only). The pool only grows, and a release build adds its files before it
+    switches ``current``; so during a ``HUP`` hand-off the old workers, still on the socket,
+    would answer 404 for the new release's stylesheet while new workers already serve pages
+    that link it. A request for a content-hashed name (``hashed``, e.g. ``site.<12 hex>.css``)
+    that is not in the index is looked up on disk once, with whitenoise's own checks
+    (canonical path, no ``..``, inside the pool, no request for a ``.gz``/``.br`` sibling), and
+    kept in the index when found: the same headers as a file indexed at boot (immutable for a
+    year). Other misses never touch the disk, so an unknown path still costs a dict lookup.
+
+    :param app: the WSGI app for everything that is not a static file.
+    :param root: the pool folder; ``prefix``: its URL prefix (``static/``).
+    :param hashed: compiled regex matching a content-hashed URL.
+    :param kwargs: whitenoise settings (``max_age``, ``immutable_file_test``, ...).
+
+    Source: whitenoise's ``WhiteNoise.__call__``/``find_file`` (base.py, 6.x).
+    """
+
+    def __init__(self, app, root: str, prefix: str, hashed, **kwargs):
+        self.white = WhiteNoise(app, root=root, prefix=prefix, **kwargs)
+        self.prefix = ensure_leading_trailing_slash(prefix)
+        # find_file() walks `directories`, which whitenoise fills only in autorefresh mode
+        self.white.directories = [(os.path.abspath(root).rstrip(os.sep) + os.sep, self.prefix)]
+        self.hashed = hashed
+        self._lock = Lock()
+
+    def __call__(self, environ, start_response):
+        white = self.white
+        path = decode_path_info(environ.get("PATH_INFO", ""))
+        static_file = white.files.get(path)
+        if static_file is None and path.startswith(self.prefix) and self.hashed.search(path):
+            static_file = white.find_file(path)
+            if static_file is not None:
+                with self._lock:
+                    white.files.setdefault(path, static_file)
+        if static_file is None:
+            return white.application(environ, start_response)
+        return white.serve(static_file, environ, start_response)

@@ -14,13 +14,12 @@ from flask import Flask, Response, abort
 from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import RequestRedirect
-from whitenoise import WhiteNoise
 
 from webapp import contract
 from webapp.web import observability
 from webapp.web import templating
 from webapp.config import ROOT, Defaults, validate
-from webapp.web.delivery import CacheControl, Gate, MemoFront, PageMemo
+from webapp.web.delivery import CacheControl, Gate, MemoFront, PageMemo, StaticPool
 from webapp.web.i18n import locale_selector
 from webapp.locales import DEFAULT_LOCALE, LocaleConverter
 from webapp.web.release import Release
@@ -78,8 +77,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.web.views import bp
     app.register_blueprint(bp)
 
-    app.wsgi_app = WhiteNoise(
-        app.wsgi_app, root=str(contract.static_pool(build)), prefix="static/",
+    # every hashed file in the pool, also those a later build added (the HUP hand-off)
+    app.wsgi_app = StaticPool(
+        app.wsgi_app, root=str(contract.static_pool(build)), prefix="static/", hashed=contract.HASHED_RE,
         # hashed names never change content: cache for a year, immutable
         immutable_file_test=lambda path, url: bool(contract.HASHED_RE.search(url)),
         max_age=60, allow_all_origins=False)

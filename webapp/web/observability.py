@@ -14,7 +14,8 @@
   id. Labels are bounded: ``route`` is a Flask endpoint (or ``static``, ``unmatched``,
   ``bad_host``), ``method`` one of a fixed set, ``status`` an HTTP status the app produced.
   No client value ever becomes a label. Gauges use prometheus_client's ``live*`` modes, so a
-  dead worker's values leave with it (``child_exit`` in ``gunicorn.conf.py``).
+  dead worker's values leave with it (``child_exit`` in ``gunicorn.conf.py``); its counters and
+  histograms are merged into the totals and its files removed (``serving.merge_dead_worker``).
 
 Sources: prometheus_client "Multiprocess Mode" (Info metrics do not work there, hence the
 ``jintan_release_info`` gauge set to 1; gauges need a ``multiprocess_mode``), and "Metric and
