@@ -35,12 +35,6 @@ def test_minutes_round_up_with_a_minimum_of_one():
     assert reading_minutes(["字" * CJK_CHARS_PER_MINUTE, "word " * WORDS_PER_MINUTE]) == 2
 
 
-def test_the_rates_cite_their_sources():
-    doc = reading.__doc__
-    assert "IReST" in doc and "10.1167/iovs.11-8284" in doc
-    assert "Brysbaert" in doc and "10.1016/j.jml.2019.104047" in doc
-
-
 def expected_minutes(a, locale: str, slug: str, translations=None, skip=()) -> int:
     """The reading time by hand: every counted block as the reader of ``locale`` sees it."""
     kwargs = {"translations": translations} if translations else {}
