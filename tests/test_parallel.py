@@ -237,3 +237,14 @@ def test_each_scripts_view_is_saved_listed_and_in_the_sitemap(client):
         sitemap = "".join(client.get(loc.replace(BASE, "")).get_data(as_text=True)
                           for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap))
     assert f"<loc>{BASE}{want}</loc>" in sitemap
+
+
+@pytest.mark.parametrize("seg", ["zh", "zh-hant", "en"])
+def test_no_space_after_a_full_width_colon_in_the_note_label(client, seg):
+    seen = set()
+    for path in (f"/{seg}/{FULL}/", f"/{seg}/{FULL}/parallel/"):
+        page = client.get(path).get_data(as_text=True)
+        for label, after in re.findall(r'<strong class="note-label">([^<]+)</strong>(.)', page):
+            seen.add(label)
+            assert after == ("<" if label.endswith("：") else " "), (path, label, after)
+    assert seen & {"编者按：", "編者按："} and (seg != "en" or "Editor’s note:" in seen)
