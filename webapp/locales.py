@@ -37,7 +37,7 @@ class LocaleInfo:
 
 LOCALES: dict[str, LocaleInfo] = {
     "zh": LocaleInfo("zh", "zh-Hans", "中文", "zh_CN", "zh"),
-    "en": LocaleInfo("en", "en", "English", "en_GB", "en"),
+    "en": LocaleInfo("en", "en", "English", "en_US", "en"),   # American spelling (STYLE.md)
     "zh_Hant": LocaleInfo("zh_Hant", "zh-Hant", "繁體", "zh_TW", "zh-hant"),
 }
 SOURCE_LOCALE = "zh"          # the language the newsroom writes in (article msgids)

@@ -70,7 +70,7 @@ def handle_http_error(exc: HTTPException):
     """Every 4xx/5xx as a page in the reader's language, with a way home."""
     first = request.path.lstrip("/").split("/", 1)[0]
     g.locale = g.get("locale") or locale_from_segment(first) or preferred_locale()
-    titles = {404: _("Page not found"), 405: _("Not possible on this page"), 400: _("This address is not valid")}
+    titles = {404: _("Page not found"), 405: _("That action is not available on this page"), 400: _("This address is not valid")}
     try:
         html = render_template("error.html", code=exc.code, title=titles.get(exc.code, exc.name),
                                page=("reader.index", {}), indexable=False)
