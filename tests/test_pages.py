@@ -298,3 +298,11 @@ def test_a_figure_photo_carries_its_intrinsic_size(client):
     html = client.get(f"/en/{UNDATED}/").get_data(as_text=True)
     img = re.search(r"<img [^>]*>", html.split("<main", 1)[1]).group(0)
     assert 'width="192" height="192"' in img and 'loading="lazy"' in img
+
+
+def test_an_article_without_a_publication_date_says_when_it_was_added_not_updated(client):
+    from tests.helpers import UPDATED   # updated: set, published: unknown
+    en = text_of(main_of(client.get(f"/en/{UPDATED}/").get_data(as_text=True)))
+    assert "Added to Jintan Reader on February 28, 2026" in en and "Updated" not in en
+    zh = text_of(main_of(client.get(f"/zh/{UPDATED}/").get_data(as_text=True)))
+    assert "2026年2月28日收录于金坛阅读" in zh and "更新于" not in zh
