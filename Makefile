@@ -9,7 +9,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help run publish test install install-dev translations check-catalogs qa-report release prune browser \
-        unit clean screenshots bench bench-scale icons export lint audit system ops
+        unit clean screenshots bench bench-scale icons export lint audit system ops \
+        test-lane-servers test-lane-browsers
 
 help:
 	@echo "make run            set up, build a release, serve with gunicorn on 127.0.0.1:8000"
@@ -108,8 +109,18 @@ lint: install-dev lint/node_modules/.installed
 unit: install-dev release
 	$(BIN)/python -m pytest -m unit -q
 
+# Every tier, in two lanes at once on a 2-core machine (docs/contributors.md, "Tests"): the
+# unit and ops tiers in one, every browser tier (Chromium, offline, WebKit, Gecko) in the other.
+# Each lane has its own pytest temp folder; its output is printed whole when it ends.
 test: install-dev release browser lint
-	$(BIN)/python -m pytest -q
+	@rm -rf build/test-tmp; mkdir -p build/test-tmp
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-lane-servers test-lane-browsers
+
+test-lane-servers:
+	$(BIN)/python -m pytest -q -m "unit or ops" --basetemp=build/test-tmp/servers
+
+test-lane-browsers:
+	$(BIN)/python -m pytest -q -m "browser" --basetemp=build/test-tmp/browsers
 
 clean:
 	rm -rf build .pytest_cache
