@@ -113,11 +113,12 @@ def test_an_article_saved_in_a_legacy_encoding_is_named_with_the_others(site_cop
 
 def test_a_figure_whose_image_file_is_missing_stops_the_build(site_copy):
     # the last article listed: the release check renders only the first of each page type
-    site_copy.edit(UNDATED, "image: icons/icon-192.png", "image: images/nope.jpg")
+    site_copy.edit(UNDATED, "image: old-bridge.jpg", "image: images/nope.jpg")
     with pytest.raises(BuildError) as err:
         site_copy.release()
     assert err.value.problems == [f"{site_copy.content / (UNDATED + '.md')}:6: figure image "
-                                  "static/images/nope.jpg does not exist"]
+                                  "photos/images/nope.jpg does not exist (photos go in "
+                                  f"{site_copy.root / 'photos'})"]
 
 
 def test_an_article_named_after_a_page_of_the_site_is_refused(site_copy):

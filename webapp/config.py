@@ -22,6 +22,9 @@ class Defaults:
     CONTENT_DIR = str(ROOT / "content")            # the newsroom's article files
     TRANSLATIONS_DIR = str(ROOT / "translations")  # gettext catalogs (.po)
     STATIC_DIR = str(ROOT / "static")              # hand-written css/js/icons
+    # The newsroom's source photos (figure ``image:`` paths are relative to it); None: the
+    # folder ``photos`` beside CONTENT_DIR. Never served: only their renditions are.
+    PHOTOS_DIR = None
     TEMPLATES_DIR = str(ROOT / "templates")
     # --- build output: static pool, objects, releases; written only by `make release` ---------
     BUILD_DIR = str(ROOT / "build")

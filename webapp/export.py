@@ -59,7 +59,7 @@ def export(dest: Path | str, app: Flask | None = None) -> list[str]:
     release = app.extensions["reader"].release
     static = dest / "static"
     pool = Path(app.config["BUILD_DIR"]) / "static"
-    for hashed in release.assets.values():
+    for hashed in [*release.assets.values(), *release.photo_files()]:
         for suffix in ("", ".br", ".gz"):
             src = pool / (hashed + suffix)
             if src.exists():

@@ -19,7 +19,15 @@ from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from webapp import dates, i18n, locales, seo
-from webapp.site.state import THEME_COLOR, absolute_url, asset_url, image_size, save_urls
+from webapp.site.state import (
+    THEME_COLOR,
+    absolute_url,
+    asset_url,
+    image_size,
+    photo,
+    photo_url,
+    save_urls,
+)
 
 
 class SlugConverter(BaseConverter):
@@ -96,6 +104,6 @@ def init_app(app) -> None:
         SECOND_LOCALE=locales.SECOND_LOCALE, COOKIE_NAME=locales.COOKIE_NAME,
         COOKIE_MAX_AGE=locales.COOKIE_MAX_AGE, current_locale=i18n.current_locale,
         join_names=i18n.join_names, asset_url=asset_url, absolute_url=absolute_url,
-        json_ld=seo.json_ld, image_size=image_size, news_article=seo.news_article, THEME_COLOR=THEME_COLOR, month_label=month_label, year_label=year_label,
-        save_urls=save_urls,
+        json_ld=seo.json_ld, lead_photo=seo.lead_photo, share_image=seo.share_image, image_size=image_size, news_article=seo.news_article, THEME_COLOR=THEME_COLOR, month_label=month_label, year_label=year_label,
+        save_urls=save_urls, photo=photo, photo_url=photo_url,
         feed_content=feed_content)
