@@ -200,3 +200,16 @@ def test_the_feed_carries_the_photos_with_absolute_urls(site_copy):
                     r"old-bridge-[^&]+\.jpg)&(?:#34|quot);", entry)
     assert img, entry
     assert "渐变背景上散布着彩色椭圆" in entry and "测试图片 王冰莹 摄" in entry
+
+
+def test_an_iphone_heic_photo_is_accepted_and_stripped(tmp_path):
+    import pillow_heif
+    heif = pillow_heif.from_pillow(picture((1200, 900), 6))
+    buf = io.BytesIO()
+    tagged = Image.open(io.BytesIO(photo_bytes(size=(8, 6)))).getexif().tobytes()
+    heif.save(buf, exif=tagged)
+    assert b"ftypheic" in buf.getvalue()[:32] and SERIAL_NUMBER.encode() in buf.getvalue()
+    photo = images.process(buf.getvalue(), tmp_path, "heic")
+    assert (photo.width, photo.height) == (1200, 900)
+    for path in outputs(tmp_path, photo):
+        assert SERIAL_NUMBER.encode() not in path.read_bytes()
