@@ -177,6 +177,9 @@ def test_photos_after_the_lead_load_lazily(site_copy):
     assert 'fetchpriority="high"' in imgs[0] and "loading" not in imgs[0]
     assert 'loading="lazy" decoding="async"' in imgs[1] and "fetchpriority" not in imgs[1]
     assert 'width="900" height="600"' in imgs[1]
+    # the lead above the body; the next photo among the paragraphs, below the first screen
+    order = [page.index(x) for x in ("<picture>", "这座石桥已经有三百年历史。", "第二张图")]
+    assert order == sorted(order)
 
 
 def test_sharing_metadata_and_feed_carry_the_photo_with_absolute_urls(client):
