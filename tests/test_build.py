@@ -12,6 +12,7 @@ import pytest
 from tests.helpers import FULL, UNDATED, UPDATED, build_command, read_catalog, write_catalog
 from webapp import create_app
 from webapp.build import BuildError
+from webapp.config import ROOT
 from webapp.release import ReleaseError
 
 
@@ -160,3 +161,15 @@ def test_two_apps_on_two_releases_each_use_their_own_ui_catalogs(site_copy):
     assert ">转发</button>" in new.test_client().get(f"/zh/{FULL}/").get_data(as_text=True)
     # a page the old app renders now (not from its memo) still speaks the old release
     assert ">分享</button>" in old.test_client().get(f"/zh/{UPDATED}/").get_data(as_text=True)
+
+
+def test_the_published_stylesheet_is_minified_under_its_source_hash(site_copy):
+    """The one render-blocking download of a page: comments and spare whitespace dropped."""
+    from webapp.assets import hashed_name
+    release = site_copy.release()
+    info = json.loads((release / "release.json").read_text("utf-8"))
+    source = (ROOT / "static" / "css" / "site.css").read_bytes()
+    assert info["assets"]["css/site.css"] == hashed_name("css/site.css", source)
+    published = (site_copy.build_dir / "static" / info["assets"]["css/site.css"]).read_bytes()
+    assert b"/*" not in published and len(published) < 0.75 * len(source)
+    assert b".figure-frame{display:grid}" in published
