@@ -142,24 +142,13 @@ def section_page(server: GunicornServer) -> None:
         browser.close()
 
 
-SAVE_JS = """async () => {
-  const btn = document.querySelector('[data-save]');
-  btn.click();
-  for (let i = 0; i < 100; i++) {
-    await new Promise(r => setTimeout(r, 200));
-    if (btn.getAttribute('aria-pressed') === 'true' || btn.dataset.state === 'saved') break;
-  }
-  const names = await caches.keys();
-  const out = {};
-  for (const name of names) {
-    const cache = await caches.open(name);
-    for (const req of await cache.keys()) {
-      const res = await cache.match(req);
-      const len = (await res.clone().arrayBuffer()).byteLength;
-      out[req.url.replace(location.origin, '')] = [name, len];
-    }
-  }
-  return out;
+LIBRARY_JS = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    registration.active.postMessage({type: "library"}, [channel.port2]);
+  });
 }"""
 
 
@@ -176,14 +165,15 @@ def section_offline(server: GunicornServer) -> None:
         for _ in range(12):
             page.mouse.wheel(0, 844)
             page.wait_for_timeout(150)
-        stored = page.evaluate(SAVE_JS)
-        article = {u: v for u, v in stored.items() if SLUG in u}
-        photos = {u: v for u, v in stored.items() if "/static/photos/" in u}
-        total = sum(v[1] for v in article.values()) + sum(v[1] for v in photos.values())
-        print(f"saved article: {len(article)} pages {sum(v[1] for v in article.values()) / 1024:.0f}"
-              f" KiB + {len(photos)} photos {sum(v[1] for v in photos.values()) / 1024:.0f} KiB = "
-              f"{total / 1024:.0f} KiB (target <= 600 KB): "
-              f"{', '.join(u.rsplit('/', 1)[1].split('.')[0] for u in photos)}")
+        button = page.locator(".save-button")
+        button.click()
+        page.wait_for_selector('.save-button[aria-pressed="true"]', timeout=60_000)
+        lib = page.evaluate(LIBRARY_JS)
+        item = next(i for i in lib["items"] if i["slug"] == SLUG)
+        print(f"saved article ({len(item['urls'])} pages: zh, en, zh-Hant and their parallel "
+              f"views; {len(item['photos'])} photos): {item['bytes'] / 1024:.0f} KiB on the "
+              f"device, {lib['photos']['bytes'] / 1024:.0f} KiB of it photos (target <= 600 KB): "
+              f"{', '.join(p.rsplit('/', 1)[1].split('.')[0] for p in item['photos'])}")
         library = page.evaluate("""async () => {
           const est = navigator.storage && await navigator.storage.estimate();
           return est ? est.usage : null; }""")
