@@ -54,8 +54,8 @@ class Defaults:
     FEED_SIZE = 20                    # newest entries in each Atom feed
     OFFLINE_LATEST = 5                # newest articles the service worker keeps in the reader's locale
     OFFLINE_MAX_PAGES = 60            # pages read online that the worker keeps (LRU)
-    # bytes of photos of read pages the worker keeps (LRU, one size per photo: the one the
-    # device loaded); photos of saved articles come on top and are never evicted
+    # bytes of photos of read pages the worker keeps (oldest out first; one size per photo, the
+    # one the device loaded); photos of saved articles come on top and are never evicted
     OFFLINE_PHOTO_BYTES = 20_000_000
     # --- HTTP ----------------------------------------------------------------------------------
     # OPTIONS is not answered automatically, so it gets 405 with Allow.

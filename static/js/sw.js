@@ -10,7 +10,7 @@
 //   reader-saved            articles the reader saved (every locale + parallel): never evicted.
 //   reader-photos           photos of kept pages, one size each (the file the page loaded on
 //                           this device): those of saved articles never evicted, the others
-//                           least recently used beyond PHOTO_BUDGET bytes, and all of them
+//                           oldest first beyond PHOTO_BUDGET bytes, and all of them
 //                           dropped first under storage pressure (docs/photos.md).
 //   reader-meta             the reader's language choice, the LRU order, the saved list.
 // install   precache the shell (copying entries an older shell already holds), then activate at
@@ -290,7 +290,7 @@ async function pinnedPhotos() {
   return new Set((await readMeta("saved", [])).flatMap((item) => item.photos || []));
 }
 
-/** Evict unsaved photos, least recently shown first, until they take at most `budget` bytes;
+/** Evict unsaved photos, the longest kept first, until they take at most `budget` bytes;
  * returns true (so it chains in a condition). Runs inside the write queue. */
 async function trimPhotos(budget) {
   const cache = await caches.open(PHOTOS_CACHE);
