@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help run publish test install install-dev translations check-catalogs qa-report release prune browser \
-        unit clean screenshots bench bench-scale icons export lint audit system ops \
+        unit clean screenshots bench bench-scale icons export lint audit system ops bench-photos \
         test-lane-servers test-lane-browsers
 
 help:
@@ -22,6 +22,7 @@ help:
 	@echo "make publish        release, then HUP the running gunicorn (pidfile checked) and wait"
 	@echo "make prune          delete old releases (keeps the current one and the 3 newest others)"
 	@echo "make bench          throughput, shared caches, publishing under load, faults, audits"
+	@echo "make bench-photos   photo pipeline, bytes to first view, offline size, Lighthouse with photos"
 	@echo "make ops            operations tests only (real gunicorn, nginx, Varnish, systemd unit)"
 	@echo "make bench-scale    cost curves at N synthetic articles (N='10 100 1000 5000')"
 	@echo "make export         the whole site as static files in build/site"
@@ -137,6 +138,12 @@ bench: install-dev release browser
 	@# Observatory's install script would download a list from the internet: give it an empty one
 	@f=bench/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json; [ -s $$f ] || echo '{}' > $$f
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_photos.py
+
+# photos (docs/photos.md): processing time, bytes to first view, sizes, offline, Lighthouse
+bench-photos: install-dev browser
+	@[ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm i -E --ignore-scripts --no-audit --no-fund)
+	$(BIN)/python scripts/bench_photos.py
 
 # Operations tests alone (tests/ops: HUP publishing, caches, deploy/, metrics, faults; ~3 min).
 ops: install-dev browser

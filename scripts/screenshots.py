@@ -20,6 +20,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.browser import CHROMIUM, CHROMIUM_ARGS, worst_case_fonts  # noqa: E402
 from scripts.gunicorn_server import GunicornServer  # noqa: E402
+from scripts.photo_site import photo_site  # noqa: E402
 from webapp.config import ROOT  # noqa: E402
 
 SHOTS = [  # (file name, path, viewport, full page)
@@ -43,6 +44,16 @@ SHOTS = [  # (file name, path, viewport, full page)
     ("after-en-headline.png", "/en/jintan-new-energy/", {"width": 390, "height": 844}, False),
     ("after-en-quotes.png", "/en/jintan-new-energy/#quotes", {"width": 390, "height": 844}, False),
 ]
+# photos (issue 25): the fixture article with three generated photos, on a site of its own
+# (scripts/photo_site.py), so the seed's pictures above keep showing the seed alone
+PHOTO_SHOTS = [
+    ("photos-zh-phone.png", "/zh/photo-fixture/", {"width": 390, "height": 844}, False),
+    ("photos-en-phone.png", "/en/photo-fixture/", {"width": 390, "height": 844}, False),
+    ("photos-zh-desktop.png", "/zh/photo-fixture/", {"width": 1280, "height": 900}, False),
+    ("photos-en-desktop.png", "/en/photo-fixture/", {"width": 1280, "height": 900}, False),
+    ("photos-zh-seed-caption-only.png", "/zh/jintan-new-energy/#fig-48de43e8",
+     {"width": 390, "height": 844}, False),
+]
 CLIPS = {"after-en-headline.png": ".article-header h1"}  # element pictures, by file name
 LARGE_TEXT = {"phone-zh_Hant-large.png"}  # taken with Display -> Large
 DARK = ("phone-en.png", "desktop-zh-parallel.png")  # also taken in dark mode (<name>-dark.png)
@@ -52,40 +63,56 @@ ACTIONS = {  # what to do before the picture, by file name
 }
 
 
+def take(browser, server, shots, out: Path, only: list[str] | None) -> None:
+    """Take ``shots`` (SHOTS-like tuples) from ``server`` into ``out``."""
+    for scheme in ("light", "dark"):
+        for name, path, viewport, full in shots:
+            if scheme == "dark" and name not in DARK:
+                continue
+            if only and not any(word in name for word in only):
+                continue
+            ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
+            if name in LARGE_TEXT:
+                ctx.add_init_script("localStorage.setItem('reader-size', 'large')")
+            page = ctx.new_page()
+            page.goto(server.url + path)
+            page.wait_for_load_state("networkidle")
+            if name in ACTIONS:
+                ACTIONS[name](page)
+            file = name if scheme == "light" else name.replace(".png", "-dark.png")
+            page.wait_for_timeout(300)  # transitions (the carousel picker)
+            if name in CLIPS:
+                page.locator(CLIPS[name]).screenshot(path=str(out / file))
+            else:
+                page.screenshot(path=str(out / file), full_page=full)
+            ctx.close()
+            print(out / file)
+
+
+def _wanted(shots, only) -> bool:
+    return any(not only or any(word in name for word in only) for name, *_ in shots)
+
+
 def main(out: Path, only: list[str] | None = None) -> None:
     """Take the pictures into ``out``; ``only``: take just those whose file name contains one
     of these words (then the manifest copies are left as they are)."""
     out.mkdir(parents=True, exist_ok=True)
-    server = GunicornServer(Path(tempfile.mkdtemp())).start()
+    servers = []
     try:
         with sync_playwright() as p:
             env = {**os.environ, **worst_case_fonts()}
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
-            for scheme in ("light", "dark"):
-                for name, path, viewport, full in SHOTS:
-                    if scheme == "dark" and name not in DARK:
-                        continue
-                    if only and not any(word in name for word in only):
-                        continue
-                    ctx = browser.new_context(viewport=viewport, color_scheme=scheme)
-                    if name in LARGE_TEXT:
-                        ctx.add_init_script("localStorage.setItem('reader-size', 'large')")
-                    page = ctx.new_page()
-                    page.goto(server.url + path)
-                    page.wait_for_load_state("networkidle")
-                    if name in ACTIONS:
-                        ACTIONS[name](page)
-                    file = name if scheme == "light" else name.replace(".png", "-dark.png")
-                    page.wait_for_timeout(300)  # transitions (the carousel picker)
-                    if name in CLIPS:
-                        page.locator(CLIPS[name]).screenshot(path=str(out / file))
-                    else:
-                        page.screenshot(path=str(out / file), full_page=full)
-                    ctx.close()
-                    print(out / file)
+            if _wanted(SHOTS, only):
+                servers.append(GunicornServer(Path(tempfile.mkdtemp())).start())
+                take(browser, servers[-1], SHOTS, out, only)
+            if _wanted(PHOTO_SHOTS, only):
+                work = Path(tempfile.mkdtemp())
+                servers.append(GunicornServer(work, env=photo_site(work)).start())
+                take(browser, servers[-1], PHOTO_SHOTS, out, only)
             browser.close()
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
     # the web app manifest's install screenshots (form_factor "narrow") are the phone pictures
     for name in () if only else ("phone-zh.png", "phone-en.png", "phone-zh_Hant.png"):  # phone-<locale id>.png
         (ROOT / "static" / "screenshots").mkdir(exist_ok=True)

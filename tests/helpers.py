@@ -227,6 +227,8 @@ class SiteCopy:
         self.root = root
         self.content = root / "content"
         shutil.copytree(content, self.content)
+        if (content.parent / "photos").is_dir():     # the photos folder beside content/
+            shutil.copytree(content.parent / "photos", root / "photos")
         self.translations = translations_tree(root / "translations", translations)
         self.build_dir = root / "build"
 

@@ -13,6 +13,7 @@ from webapp.web.factory import create_app
 from webapp.publish.build import BuildError
 from webapp.web.release import ReleaseError
 from webapp import contract
+from webapp.config import ROOT
 
 
 def current(site) -> str:
@@ -113,11 +114,12 @@ def test_an_article_saved_in_a_legacy_encoding_is_named_with_the_others(site_cop
 
 def test_a_figure_whose_image_file_is_missing_stops_the_build(site_copy):
     # the last article listed: the release check renders only the first of each page type
-    site_copy.edit(UNDATED, "image: icons/icon-192.png", "image: images/nope.jpg")
+    site_copy.edit(UNDATED, "image: old-bridge.jpg", "image: images/nope.jpg")
     with pytest.raises(BuildError) as err:
         site_copy.release()
     assert err.value.problems == [f"{site_copy.content / (UNDATED + '.md')}:6: figure image "
-                                  "static/images/nope.jpg does not exist"]
+                                  "photos/images/nope.jpg does not exist (photos go in "
+                                  f"{site_copy.root / 'photos'})"]
 
 
 def test_an_article_named_after_a_page_of_the_site_is_refused(site_copy):
@@ -159,3 +161,15 @@ def test_two_apps_on_two_releases_each_use_their_own_ui_catalogs(site_copy):
     assert ">转发</button>" in new.test_client().get(f"/zh/{FULL}/").get_data(as_text=True)
     # a page the old app renders now (not from its memo) still speaks the old release
     assert ">分享</button>" in old.test_client().get(f"/zh/{UPDATED}/").get_data(as_text=True)
+
+
+def test_the_published_stylesheet_is_minified_under_its_source_hash(site_copy):
+    """The one render-blocking download of a page: comments and spare whitespace dropped."""
+    from webapp.publish.assets import hashed_name
+    release = site_copy.release()
+    info = json.loads((release / "release.json").read_text("utf-8"))
+    source = (ROOT / "static" / "css" / "site.css").read_bytes()
+    assert info["assets"]["css/site.css"] == hashed_name("css/site.css", source)
+    published = (site_copy.build_dir / "static" / info["assets"]["css/site.css"]).read_bytes()
+    assert b"/*" not in published and len(published) < 0.75 * len(source)
+    assert b".figure-frame{display:grid}" in published

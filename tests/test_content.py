@@ -82,8 +82,9 @@ def test_the_loader_gives_every_part_the_editor_wrote():
     assert [q.speaker.text for q in a.quotes] == ["王芳", "陈刚", "刘洋", "赵丽"]
     assert str(a.published) == "2026-03-14" and str(a.updated) == "2026-03-20"
     pictured = fixture_article(UNDATED).figures[0]
-    assert (pictured.caption.text, pictured.image, pictured.alt.text, pictured.image_line) == \
-        ("修缮后的石桥", "icons/icon-192.png", "金坛阅读的应用图标", 6)
+    assert (pictured.caption.text, pictured.image, pictured.alt.text, pictured.image_line,
+            pictured.credit.text) == \
+        ("修缮后的石桥", "old-bridge.jpg", "渐变背景上散布着彩色椭圆（生成的测试图片）", 6, "测试图片 王冰莹 摄")
 
 
 @pytest.mark.parametrize("slug", FIXTURE_SLUGS)
@@ -167,7 +168,7 @@ def test_block_is_a_plain_record():
     (GOOD_HEAD + "---\n\n段落 ![图](images/x.jpg)\n", 5, "images are not allowed in the body"),
     (GOOD_HEAD + "figures:\n  - caption: 图\n    image: a.jpg\n---\n", 5, "alt text"),
     (GOOD_HEAD + "figures:\n  - caption: 图\n    image: ../../etc/passwd\n    alt: x\n---\n", 5,
-     "under static/"),
+     "under the photos folder"),
     (GOOD_HEAD + "colour: red\n---\n", 3, "unknown front matter key 'colour'"),
     (GOOD_HEAD + "published: yesterday\n---\n", 3, "published must be a date"),
     (GOOD_HEAD + "published: 2026年11月29日\n---\n", 3, "write a date as 2026-11-29"),
@@ -420,7 +421,7 @@ def test_a_malformed_file_stops_the_release_build_with_its_name(tmp_path):
 def test_a_figure_whose_image_file_is_missing_stops_the_release_build(tmp_path):
     write(tmp_path / "content", "pic.md", GOOD_HEAD + "figures:\n  - caption: 图\n    image: images/nope.jpg\n"
           "    alt: 描述\n---\n\n段落。\n")
-    with pytest.raises(BuildError, match=r"pic\.md:5: figure image static/images/nope\.jpg"):
+    with pytest.raises(BuildError, match=r"pic\.md:5: figure image photos/images/nope\.jpg does not exist"):
         build(load_config({"CONTENT_DIR": str(tmp_path / "content"), "BUILD_DIR": str(tmp_path / "b")}),
               log=lambda *_: None)
 

@@ -67,9 +67,10 @@ def test_inline_markdown_and_figures_render_as_the_editor_meant(client):
         assert "<img" not in caption_only
     pictured = article(UNDATED).figures[0]
     page = client.get(f"/en/{UNDATED}/").get_data(as_text=True)
-    image = re.search(r'<figure class="figure" id="%s">\s*<img ([^>]*)>' % pictured.caption.id,
-                      page).group(1)
-    assert 'src="/static/icons/icon-192.' in image and 'alt="The Jintan Reader app icon"' in image
+    image = re.search(r'<figure class="figure" id="%s">.*?<picture>.*?<img ([^>]*)>'
+                      % pictured.caption.id, page, re.S).group(1)
+    assert 'src="/static/photos/old-bridge-' in image
+    assert 'alt="Coloured ellipses scattered on a gradient (a generated test picture)"' in image
     resp = client.get(re.search(r'src="([^"]+)"', image)[1])
     assert resp.status_code == 200
     resp.close()  # whitenoise streams the file
@@ -296,10 +297,8 @@ def test_a_figure_photo_carries_its_intrinsic_size(client):
     """Width and height read at release time: the browser keeps the photo's place while it
     loads (no layout shift); the stylesheet still scales it to the column."""
     html = client.get(f"/en/{UNDATED}/").get_data(as_text=True)
-    img = re.search(r"<img [^>]*>", html.split("<main", 1)[1]).group(0)
-    assert 'width="192" height="192"' in img and 'loading="lazy"' in img
-
-
+    img = re.search(r"<picture>.*?(<img [^>]*>)", html.split("<main", 1)[1], re.S).group(1)
+    assert 'width="640" height="480"' in img   # the lead photo: not lazy (tests/test_photos.py)
 def test_an_article_without_a_publication_date_says_when_it_was_added_not_updated(client):
     from tests.helpers import UPDATED   # updated: set, published: unknown
     en = text_of(main_of(client.get(f"/en/{UPDATED}/").get_data(as_text=True)))

@@ -33,7 +33,8 @@ def worker(client) -> dict:
     data = json.loads(re.fullmatch(r"const DATA = (.*);", head)[1])
     names = {"release": "RELEASE", "shell": "SHELL", "shellVersion": "SHELL_VERSION",
              "latest": "LATEST", "offlinePages": "OFFLINE_PAGES", "maxPages": "MAX_PAGES",
-             "locales": "LOCALE_TABLE", "readPatterns": "READ_PATTERNS"}
+             "locales": "LOCALE_TABLE", "readPatterns": "READ_PATTERNS",
+             "photoBudget": "PHOTO_BUDGET", "photoPrefix": "PHOTO_PREFIX"}
     found = {names[key]: value for key, value in data.items()}
     found["js"] = js
     return found

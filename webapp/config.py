@@ -22,6 +22,9 @@ class Defaults:
     CONTENT_DIR = str(ROOT / "content")            # the newsroom's article files
     TRANSLATIONS_DIR = str(ROOT / "translations")  # gettext catalogs (.po)
     STATIC_DIR = str(ROOT / "static")              # hand-written css/js/icons
+    # The newsroom's source photos (figure ``image:`` paths are relative to it); None: the
+    # folder ``photos`` beside CONTENT_DIR. Never served: only their renditions are.
+    PHOTOS_DIR = None
     TEMPLATES_DIR = str(ROOT / "templates")        # Jinja templates (pages, feeds, sitemaps)
     # --- build output: static pool, objects, releases; written only by `make release` ---------
     BUILD_DIR = str(ROOT / "build")  # releases, objects, static pool: written by make release only
@@ -51,6 +54,9 @@ class Defaults:
     FEED_SIZE = 20                    # newest entries in each Atom feed
     OFFLINE_LATEST = 5                # newest articles the service worker keeps in the reader's locale
     OFFLINE_MAX_PAGES = 60            # pages read online that the worker keeps (LRU)
+    # bytes of photos of read pages the worker keeps (oldest out first; one size per photo, the
+    # one the device loaded); photos of saved articles come on top and are never evicted
+    OFFLINE_PHOTO_BYTES = 20_000_000
     # --- HTTP ----------------------------------------------------------------------------------
     # OPTIONS is not answered automatically, so it gets 405 with Allow.
     PROVIDE_AUTOMATIC_OPTIONS = False
@@ -84,7 +90,7 @@ def validate(config) -> None:
     config["TRUSTED_HOSTS"] = hosts
     for name, low in (("PROXY_FIX_HOPS", 0), ("PAGE_MEMO_MB", 1), ("ARTICLE_CACHE_SIZE", 1),
                       ("PAGE_SIZE", 1), ("FEED_SIZE", 1), ("OFFLINE_LATEST", 0),
-                      ("OFFLINE_MAX_PAGES", 1)):
+                      ("OFFLINE_MAX_PAGES", 1), ("OFFLINE_PHOTO_BYTES", 0)):
         value = config.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ConfigError(f"JINTAN_{name}={value!r}: must be a whole number ≥ {low}")

@@ -119,6 +119,7 @@ class Kind(StrEnum):
     NOTE = "note", None, "note", "Editor's note", True
     CAPTION = "caption", "fig", None, "Photo caption", True
     ALT = "alt", "alt", None, "Image alt text", False
+    CREDIT = "credit", "cr", None, "Photo credit (photographer, agency)", False
     HEADING = "heading", "h", None, "Section heading", True
     PARAGRAPH = "paragraph", "p", None, "Body paragraph", True
     QUOTES_HEADING = "quotes-heading", None, "quotes-heading", "Heading of the quotes section", True
@@ -145,12 +146,14 @@ class Block:
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure: a caption block and, optionally, an image (path under ``static/``) with alt text."""
+    """A figure: a caption block and, optionally, an image (path under the photos folder,
+    ``photos/``) with alt text and a credit line."""
 
     caption: Block
     image: str | None = None
     alt: Block | None = None
     image_line: int = 0       # line of ``image:`` in the file, for errors about the file
+    credit: Block | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ class Article:
         if self.note:
             ordered.append(self.note)
         for fig in self.figures:
-            ordered += [b for b in (fig.caption, fig.alt) if b]
+            ordered += [b for b in (fig.caption, fig.alt, fig.credit) if b]
         ordered += list(self.body)
         if self.quotes_heading:
             ordered.append(self.quotes_heading)
@@ -566,10 +569,12 @@ def _figures(meta: _Map, b: _Builder) -> tuple[Figure, ...]:
         image, alt = fig.get("image"), None
         if image is not None:
             if not isinstance(image, str) or ".." in image or image.startswith("/"):
-                raise b.error(fig.line_of("image"), "figure image must be a path under static/")
+                raise b.error(fig.line_of("image"),
+                              "figure image must be a path under the photos folder (photos/)")
             alt = b.block(Kind.ALT, fig.get("alt"), fig.line_of("alt" if "alt" in fig else "image"),
                           "figure alt text (required with an image)")
-        figures.append(Figure(cap, image, alt, fig.line_of("image") if image else 0))
+        credit = b.optional(fig, "credit", Kind.CREDIT, "figure credit")
+        figures.append(Figure(cap, image, alt, fig.line_of("image") if image else 0, credit))
     return tuple(figures)
 
 
@@ -731,19 +736,6 @@ def render_inline(text: str) -> str:
     return _MD.renderInline(text)
 
 
-def check_figure_images(articles: dict[str, Article], static_files) -> None:
-    """Fail unless every figure's image is a file under ``static/``.
-
-    :param static_files: the source paths of the static files (``"images/a.jpg"``, ...).
-    :raises ContentError: naming the article file and the ``image:`` line of a missing image.
-    """
-    for article in articles.values():
-        for fig in article.figures:
-            if fig.image and fig.image not in static_files:
-                raise ContentError(article.path, fig.image_line,
-                                   f"figure image static/{fig.image} does not exist")
-
-
 # --- the content folder -----------------------------------------------------------------------
 
 def is_ignored(name: str) -> bool:
@@ -765,8 +757,8 @@ def _entry_problem(entry: Path) -> str | None:
     if not entry.is_file():
         return "not a regular file: content/ holds only <slug>.md article files"
     if entry.suffix.lower() not in MARKDOWN_SUFFIXES:
-        return ("not an article: content/ holds only <slug>.md files (images go under "
-                "static/, notes in a folder whose name starts with '.')")
+        return ("not an article: content/ holds only <slug>.md files (photos go under "
+                "photos/, notes in a folder whose name starts with '.')")
     return _slug_problem(entry)
 
 

@@ -17,6 +17,22 @@ export async function ask(message) {
   });
 }
 
+/** The photo files this page shows on this device: for each figure the candidate the browser
+ * picked from its srcset (the lazy ones are loaded now), so the worker keeps one size each. */
+async function pagePhotos() {
+  const images = [...document.querySelectorAll(".article picture img")];
+  await Promise.all(images.map((img) => {
+    if (img.complete && img.currentSrc) return null;
+    img.loading = "eager";
+    return new Promise((resolve) => {
+      img.addEventListener("load", resolve, {once: true});
+      img.addEventListener("error", resolve, {once: true});
+      setTimeout(resolve, 15000);
+    });
+  }));
+  return images.map((img) => img.currentSrc && new URL(img.currentSrc).pathname).filter(Boolean);
+}
+
 /** Show whether the article is saved: aria-pressed for assistive technology, a check mark on
  * screen. The button's name stays "Save for offline" (a toggle's label must not change). */
 function render(saved) {
@@ -45,7 +61,7 @@ async function init() {
         await navigator.storage.persist().catch(() => false);
       }
       const result = await ask({type: "save", slug, title: box.dataset.title,
-                                urls: box.dataset.urls.split(" ")});
+                                urls: box.dataset.urls.split(" "), photos: await pagePhotos()});
       if (result.ok) { render(true); status.textContent = status.dataset.done; }
       else status.textContent = status.dataset.failed;
     }

@@ -8,6 +8,10 @@
 //   reader-latest           the front page and the newest articles in the reader's language.
 //   reader-pages            pages read online, least recently used beyond MAX_PAGES.
 //   reader-saved            articles the reader saved (every locale + parallel): never evicted.
+//   reader-photos           photos of kept pages, one size each (the file the page loaded on
+//                           this device): those of saved articles never evicted, the others
+//                           oldest first beyond PHOTO_BUDGET bytes, and all of them
+//                           dropped first under storage pressure (docs/photos.md).
 //   reader-meta             the reader's language choice, the LRU order, the saved list.
 // install   precache the shell (copying entries an older shell already holds), then activate at
 //           once: RELEASE is in these bytes, so every release installs a new worker.
@@ -17,7 +21,9 @@
 //           refresh that was cut short. The "status" message reports release and refresh.
 // fetch     navigations: network first (3 s), keeping every page it gets; then the kept copy
 //           (marked data-saved-copy); then the offline page in the URL's language. Other
-//           requests for shell entries (hashed static files, manifests): cache first.
+//           requests for shell entries (hashed static files, manifests): cache first. Photos:
+//           the kept file, else the network (kept when a kept page asked), else offline
+//           another kept size of the same photo.
 //           Other origins and non-GET requests: untouched.
 
 // DATA: the release's worker data (see above); a declared global in lint/eslint.config.mjs
@@ -29,6 +35,8 @@ const {
   locales: LOCALE_TABLE,            // webapp/locales.py client_table()
   offlinePages: OFFLINE_PAGES,      // locale segment -> offline page path
   maxPages: MAX_PAGES,
+  photoBudget: PHOTO_BUDGET,        // bytes of unsaved photos kept (LRU)
+  photoPrefix: PHOTO_PREFIX,        // "/static/photos/": photo renditions, content-hashed
 } = DATA;
 const READ_PATTERNS = DATA.readPatterns.map((source) => new RegExp(source));
 const NETWORK_TIMEOUT = 3000;                         // ms before a navigation uses the kept copy
@@ -39,7 +47,8 @@ const LATEST_CACHE = "reader-latest";
 const PAGES_CACHE = "reader-pages";
 const SAVED_CACHE = "reader-saved";
 const META_CACHE = "reader-meta";
-const OURS = new Set([SHELL_CACHE, LATEST_CACHE, PAGES_CACHE, SAVED_CACHE, META_CACHE]);
+const PHOTOS_CACHE = "reader-photos";
+const OURS = new Set([SHELL_CACHE, LATEST_CACHE, PAGES_CACHE, SAVED_CACHE, META_CACHE, PHOTOS_CACHE]);
 
 /** The cache key of a shell entry: its URL, with ?__rev=<revision> for pages and manifests. */
 const shellKey = ({url, revision}) => (revision ? `${url}?__rev=${revision}` : url);
@@ -52,6 +61,11 @@ const segmentOf = (path) => {
 };
 /** Whether `path` is a page the worker may keep (the registry's offline=READ page types). */
 const isPage = (path) => READ_PATTERNS.some((re) => re.test(path));
+/** Whether `path` is a photo rendition (webapp/publish/images.py: photos/<stem>-<width>.<hash>.<ext>). */
+const isPhoto = (path) => typeof path === "string" && path.startsWith(PHOTO_PREFIX)
+  && !path.includes("..");
+/** The part of a rendition's path that names the photo, whatever its width and format. */
+const photoOf = (path) => path.replace(/-(?:\d+|share)\.[0-9a-f]{12}\.\w+$/, "");
 
 // --- small persistent state in reader-meta ---------------------------------------------------
 /** The JSON record `name` from reader-meta, or `fallback`. */
@@ -257,15 +271,89 @@ async function trim(order) {
   const known = new Set(order);
   order = [...present.filter((p) => !known.has(p)), ...order.filter((p) => present.includes(p))];
   let limit = MAX_PAGES;
-  try {
-    const {usage, quota} = await self.navigator.storage.estimate();
+  // under storage pressure photos go first (all but the saved articles'), then half the pages
+  if ((await underPressure()) && (await trimPhotos(0)) && (await underPressure())) {
     // the page just read (the newest) always stays: a reader short of room still has it
-    if (quota && usage / quota > STORAGE_PRESSURE) limit = Math.max(1, Math.floor(order.length / 2));
-  } catch (err) {
-    // no StorageManager: the entry bound alone applies
+    limit = Math.max(1, Math.floor(order.length / 2));
   }
   while (order.length > limit) await cache.delete(order.shift());
   return order;
+}
+
+/** Whether the origin uses more than STORAGE_PRESSURE of its quota (false without a
+ * StorageManager: the entry and byte bounds alone apply). */
+async function underPressure() {
+  try {
+    const {usage, quota} = await self.navigator.storage.estimate();
+    return Boolean(quota && usage / quota > STORAGE_PRESSURE);
+  } catch (err) {
+    return false;
+  }
+}
+
+// --- photos -----------------------------------------------------------------------------------------
+/** The photos saved articles need (never evicted). */
+async function pinnedPhotos() {
+  return new Set((await readMeta("saved", [])).flatMap((item) => item.photos || []));
+}
+
+/** Evict unsaved photos, the longest kept first, until they take at most `budget` bytes;
+ * returns true (so it chains in a condition). Runs inside the write queue. */
+async function trimPhotos(budget) {
+  const cache = await caches.open(PHOTOS_CACHE);
+  const pinned = await pinnedPhotos();
+  const index = await readMeta("photos", {});
+  const present = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
+  for (const path of Object.keys(index)) if (!present.has(path)) delete index[path];
+  const order = Object.keys(index).filter((p) => !pinned.has(p)).sort((a, b) => index[a].last - index[b].last);
+  let total = order.reduce((sum, p) => sum + index[p].bytes, 0);
+  while (total > budget && order.length) {
+    const path = order.shift();
+    total -= index[path].bytes;
+    delete index[path];
+    await cache.delete(path);
+  }
+  await writeMeta("photos", index);
+  return true;
+}
+
+/** Keep one photo file (a 200 response) in reader-photos and its size in the index. */
+async function keepPhoto(path, response) {
+  const body = await response.blob();
+  await serially(async () => {
+    await (await caches.open(PHOTOS_CACHE)).put(path, new Response(body,
+      {status: 200, headers: response.headers}));
+    const index = await readMeta("photos", {});
+    index[path] = {bytes: body.size, last: Date.now()};
+    await writeMeta("photos", index);
+    await trimPhotos(PHOTO_BUDGET);
+  });
+}
+
+/** A photo: the kept file; else the network's, kept when a kept page (any page the worker
+ * keeps: read, latest, saved) asked for it; else, offline, another kept size of the same photo
+ * (the page was kept at another width or orientation). */
+async function photo(event, url) {
+  const path = url.pathname;
+  const photos = await caches.open(PHOTOS_CACHE);
+  const kept = await photos.match(path);
+  if (kept) return kept;
+  try {
+    const response = await fetch(event.request);
+    if (response.ok && response.type === "basic") {
+      const client = event.clientId && await self.clients.get(event.clientId);
+      if (client && isPage(new URL(client.url).pathname)) {
+        event.waitUntil(keepPhoto(path, response.clone()).catch(() => {}));
+      }
+    }
+    return response;
+  } catch (err) {
+    const same = photoOf(path);
+    for (const request of await photos.keys()) {
+      if (photoOf(new URL(request.url).pathname) === same) return photos.match(request);
+    }
+    return Response.error();
+  }
 }
 
 /** Mark a read page as just read again (offline), so eviction takes it last. */
@@ -280,15 +368,32 @@ async function touch(path) {
 // --- saving articles -------------------------------------------------------------------------------
 /** Save an article: fetch every page of it (each locale and parallel view), then store them all
  * and list the article, in one step of the write queue. A failed fetch stores nothing. */
-async function save({slug, title, urls}) {
+async function save({slug, title, urls, photos = []}) {
   const pages = urls.filter(isPage);
   if (!pages.length) throw new Error(`nothing to save for ${slug}`);
+  // the photos in the size this device showed (the page sends what it loaded): kept already
+  // when the page was read, else fetched now
+  const wanted = [...new Set((Array.isArray(photos) ? photos : []).filter(isPhoto))];
+  const photoCache = await caches.open(PHOTOS_CACHE);
+  const missing = [];
+  for (const path of wanted) if (!(await photoCache.match(path))) missing.push(path);
+  const fetched = await Promise.all(missing.map(async (path) => {
+    const response = await fetch(path);
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return [path, await response.blob(), response.headers];
+  }));
   const responses = await Promise.all(pages.map((path) => fetchPage(path)));
   await serially(async () => {
     const cache = await caches.open(SAVED_CACHE);
     await Promise.all(pages.map((path, i) => cache.put(path, responses[i])));
+    const index = await readMeta("photos", {});
+    for (const [path, body, headers] of fetched) {
+      await photoCache.put(path, new Response(body, {status: 200, headers}));
+      index[path] = {bytes: body.size, last: Date.now()};
+    }
+    await writeMeta("photos", index);
     const saved = (await readMeta("saved", [])).filter((item) => item.slug !== slug);
-    saved.unshift({slug, title, urls: pages, savedAt: Date.now()});
+    saved.unshift({slug, title, urls: pages, photos: wanted, savedAt: Date.now()});
     await writeMeta("saved", saved);
   });
 }
@@ -301,6 +406,7 @@ async function remove({slug}) {
     const cache = await caches.open(SAVED_CACHE);
     for (const path of item ? item.urls : []) await cache.delete(path);
     await writeMeta("saved", saved.filter((entry) => entry !== item));
+    await trimPhotos(PHOTO_BUDGET);   // its photos are now read pages' photos, in the budget
   });
 }
 
@@ -318,13 +424,14 @@ function headingOf(html) {
 }
 
 /** The saved articles, each with the bytes it keeps on the device and its title in every
- * language (from the kept copies, so a library page lists it in its own language), and the
- * origin's storage use. */
+ * language (from the kept copies, so a library page lists it in its own language), its photos
+ * included; the photos kept (count, bytes, budget); and the origin's storage use. */
 async function library() {
   const cache = await caches.open(SAVED_CACHE);
+  const index = await readMeta("photos", {});
   const items = [];
   for (const item of await readMeta("saved", [])) {
-    let bytes = 0;
+    let bytes = (item.photos || []).reduce((sum, path) => sum + (index[path] ? index[path].bytes : 0), 0);
     const titles = {};
     for (const path of item.urls) {
       const response = await cache.match(path);
@@ -344,7 +451,9 @@ async function library() {
   } catch (err) {
     // not available
   }
-  return {items, storage: storage && {usage: storage.usage, quota: storage.quota}};
+  const photos = {count: Object.keys(index).length, budget: PHOTO_BUDGET,
+                  bytes: Object.values(index).reduce((sum, entry) => sum + entry.bytes, 0)};
+  return {items, photos, storage: storage && {usage: storage.usage, quota: storage.quota}};
 }
 
 self.addEventListener("message", (event) => {
@@ -394,6 +503,8 @@ self.addEventListener("fetch", (event) => {
     event.waitUntil(refresh().catch(() => {}));  // resumes a refresh cut short
   } else if (SHELL_KEYS.has(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
+  } else if (isPhoto(url.pathname)) {
+    event.respondWith(photo(event, url));
   }
 });
 

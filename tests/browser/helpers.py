@@ -155,10 +155,10 @@ def article_renders_fully_on_a_phone(page: Page, seg: str) -> None:
         expect(page.locator(f"#{fig.caption.id} figcaption")).to_be_visible()
     assert horizontal_overflow(page) == 0
     page.goto(f"/{seg}/{UNDATED}/")  # a figure with a photo: it loads, with its alt text
-    image = page.locator("figure img")
+    image = page.locator("figure picture img")   # over its placeholder (figure-ph)
     expect(image).to_have_count(1)
     image.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector('figure img').complete")
+    page.wait_for_function("() => document.querySelector('figure picture img').complete")
     assert image.evaluate("img => img.naturalWidth") > 0
     assert image.get_attribute("alt")
 

@@ -77,6 +77,6 @@ def test_a_figure_photo_keeps_its_place_while_it_loads(page):
         }).observe({type: "layout-shift", buffered: true});
     """)
     page.goto(f"/zh/{UNDATED}/")
-    page.wait_for_function("() => document.querySelector('figure img').complete")
+    page.wait_for_function("() => document.querySelector('figure picture img').complete")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__shifts") == []

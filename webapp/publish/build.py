@@ -38,7 +38,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 
 from webapp import contract
-from webapp.publish import assets
+from webapp.publish import assets, images
 from webapp import po
 from webapp.po import article_po, ui_po
 from webapp.content import (
@@ -76,6 +76,10 @@ CREATE TABLE localized (
   subtitle TEXT, subtitle_lang TEXT,
   minutes INTEGER NOT NULL,
   PRIMARY KEY (slug, locale)
+);
+CREATE TABLE photos (
+  source TEXT PRIMARY KEY,       -- figure image path, relative to the photos folder
+  data TEXT NOT NULL             -- webapp.publish.images.Photo as JSON (renditions, size, placeholder)
 );
 """
 
@@ -141,6 +145,21 @@ class Cache:
                         (key, st.st_size, st.st_mtime_ns, st.st_ino, digest))
         return digest
 
+    def content_hash(self, path: Path) -> str:
+        """SHA-256 (hex) of ``path``'s bytes, re-read only when its size, mtime or inode
+        changed; unlike :meth:`file_hash` the bytes are not copied into the object store
+        (source photos are megabytes, and only their renditions are published)."""
+        st = path.stat()
+        key = "hash-only:" + str(path.resolve())
+        row = self.db.execute("SELECT size, mtime_ns, ino, sha256 FROM files WHERE path = ?",
+                              (key,)).fetchone()
+        if row and tuple(row[:3]) == (st.st_size, st.st_mtime_ns, st.st_ino):
+            return row[3]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                        (key, st.st_size, st.st_mtime_ns, st.st_ino, digest))
+        return digest
+
     def get(self, table: str, key: str) -> str | None:
         """The value stored under ``key`` in ``table`` (``compiled`` or ``summaries``)."""
         row = self.db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()  # noqa: S608
@@ -201,12 +220,15 @@ class Inputs:
     templates: Path
     build: Path
     site_url: str
+    photos: Path
 
     @classmethod
     def from_config(cls, config) -> Inputs:
-        return cls(Path(config["CONTENT_DIR"]), Path(config["TRANSLATIONS_DIR"]),
+        content = Path(config["CONTENT_DIR"])
+        return cls(content, Path(config["TRANSLATIONS_DIR"]),
                    Path(config["STATIC_DIR"]), Path(config["TEMPLATES_DIR"]),
-                   Path(config["BUILD_DIR"]), config["SITE_URL"])
+                   Path(config["BUILD_DIR"]), config["SITE_URL"],
+                   Path(config.get("PHOTOS_DIR") or content.parent / "photos"))
 
 
 def _date_fields(article: Article) -> dict:
@@ -262,9 +284,10 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
         except BuildError as exc:
             problems += exc.problems
             continue
-        missing = missing_images(path, row, inputs.static)
-        if missing:
-            problems += missing
+        bad_photos = missing_images(path, row, inputs.photos) or build_photos(
+            path, row, inputs, cache, db)
+        if bad_photos:
+            problems += bad_photos
             continue
         md, mos = row["md"], row["mos"]
         a = row["article"]
@@ -284,11 +307,43 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
     return count
 
 
-def missing_images(path: Path, row: dict, static: Path) -> list[str]:
+def missing_images(path: Path, row: dict, photos: Path) -> list[str]:
     """``file:line: message`` for each figure image of an article that is not a file under
-    ``static`` (checked on every build: the image may go while the article stays the same)."""
-    return [f"{path}:{line}: figure image static/{image} does not exist"
-            for image, line in row["article"].get("images", []) if not (static / image).is_file()]
+    ``photos`` (checked on every build: the image may go while the article stays the same)."""
+    return [f"{path}:{line}: figure image {photos.name}/{image} does not exist (photos go in "
+            f"{photos})" for image, line in row["article"].get("images", [])
+            if not (photos / image).is_file()]
+
+
+def build_photos(path: Path, row: dict, inputs: Inputs, cache: Cache,
+                 db: sqlite3.Connection) -> list[str]:
+    """Process each figure photo of one article (:func:`webapp.publish.images.process`) into the static
+    pool and record it in the release's ``photos`` table; an unchanged photo (same bytes, same
+    :data:`webapp.publish.images.VERSION`) whose files are all in the pool is taken from the cache.
+
+    :returns: ``file:line: message`` for each photo that cannot be published (the line of its
+        ``image:`` in the article)."""
+    problems = []
+    pool = inputs.build / "static"
+    for image, line in row["article"].get("images", []):
+        if db.execute("SELECT 1 FROM photos WHERE source = ?", (image,)).fetchone():
+            continue    # the same photo in another figure or article
+        source = inputs.photos / image
+        digest = cache.content_hash(source)
+        key = f"photo:{images.VERSION}:{digest}"
+        cached = cache.get("summaries", key)
+        if cached is None or not all((pool / f).exists()
+                                     for f in images.Photo.from_json(json.loads(cached)).files()):
+            try:
+                photo = images.process(source.read_bytes(), pool, images.stem_for(image, digest))
+            except (images.PhotoError, OSError) as exc:
+                problems.append(f"{path}:{line}: figure image {inputs.photos.name}/{image}: {exc}")
+                continue
+            cached = json.dumps(photo.to_json())
+            cache.put("summaries", key, cached)
+            cache.commit()
+        db.execute("INSERT INTO photos VALUES (?, ?)", (image, cached))
+    return problems
 
 
 def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version: str) -> dict:
@@ -371,6 +426,7 @@ def build(config, switch: bool = True, log=print) -> Path:
         manifest = assets.build(inputs.static, contract.static_pool(inputs.build))
         sizes = assets.image_sizes(inputs.static, manifest)
         rows = db.execute("SELECT slug, md FROM articles ORDER BY slug").fetchall()
+        rows += db.execute("SELECT source, data FROM photos ORDER BY source").fetchall()
         mos = db.execute("SELECT slug, locale, mo FROM localized ORDER BY slug, locale").fetchall()
         release_id = hashlib.sha256(json.dumps(
             [rows, mos, ui, manifest, contract.code_version(), contract.tree_version(inputs.templates),

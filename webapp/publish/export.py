@@ -60,7 +60,7 @@ def export(dest: Path | str, app: Flask | None = None) -> list[str]:
     release = app.extensions["reader"].release
     static = dest / "static"
     pool = contract.static_pool(app.config["BUILD_DIR"])
-    for hashed in release.assets.values():
+    for hashed in [*release.assets.values(), *release.photo_files()]:
         for suffix in ("", ".br", ".gz"):
             src = pool / (hashed + suffix)
             if src.exists():

@@ -25,6 +25,7 @@ from webapp import contract
 from webapp.content import Article, parse_article
 from webapp.web.i18n import ArticleCatalog, Localized, read_article_catalog
 from webapp.locales import LOCALES, Status
+from webapp.photos import Photo
 
 
 class ReleaseError(RuntimeError):
@@ -127,6 +128,7 @@ class Release:
         self._lock = Lock()
         self._articles = LRU(cache_size)
         self._catalogs = LRU(cache_size * len(LOCALES))
+        self._photos = LRU(cache_size * 4)
         self.count: int = self.info["articles"]
 
     def check_ui_catalogs(self) -> None:
@@ -245,6 +247,25 @@ class Release:
         rows = self._query("SELECT status, minutes FROM localized WHERE slug = ? AND locale = ?",
                            (slug, locale))
         return (rows[0][0], rows[0][1]) if rows else (Status.NONE, 0)
+
+    def photo(self, source: str) -> Photo | None:
+        """The processed photo of a figure's ``image`` path (renditions, size, placeholder), or
+        None when this release has none (a release built before photos were processed)."""
+        def load() -> Photo | None:
+            try:
+                rows = self._query("SELECT data FROM photos WHERE source = ?", (source,))
+            except sqlite3.OperationalError:   # no photos table: an older release
+                return None
+            return Photo.from_json(json.loads(rows[0][0])) if rows else None
+        return self._photos.get(source, load)
+
+    def photo_files(self) -> list[str]:
+        """Every rendition path (in the static pool) of every photo of this release."""
+        try:
+            rows = self._query("SELECT data FROM photos ORDER BY source")
+        except sqlite3.OperationalError:
+            return []
+        return [f for (data,) in rows for f in Photo.from_json(json.loads(data)).files()]
 
     # --- articles and catalogs (parsed on first use, LRU) -------------------------------------
     def article(self, slug: str) -> Article | None:

@@ -15,7 +15,8 @@ from webapp import dates
 from webapp.content import Article
 from webapp.web.i18n import Localized, current_locale
 from webapp.locales import LOCALES, SOURCE_LOCALE
-from webapp.web.state import absolute_url, asset_url, site
+from webapp.photos import Photo
+from webapp.web.state import absolute_url, asset_url, photo, photo_url, site
 
 HEADLINE_MAX = 110                  # schema.org/Google: headline of at most 110 characters
 
@@ -35,6 +36,24 @@ def json_ld(data: dict) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def lead_photo(article: Article):
+    """``(figure, Photo)`` of the article's first figure with a processed photo, or None: the
+    photo sharing cards, JSON-LD and feeds show."""
+    for fig in article.figures:
+        found = photo(fig.image) if fig.image else None
+        if found is not None:
+            return fig, found
+    return None
+
+
+def share_image(found: Photo) -> dict:
+    """The sharing-card rendition of a photo: ``{url (absolute), width, height}`` in pixels
+    (1200 px wide, or the photo's own width when smaller; Open Graph ``og:image``)."""
+    share = found.share
+    return {"url": site().site_url + photo_url(share.path), "width": share.width,
+            "height": share.height}
+
+
 def _work(slug: str, code: str) -> dict:
     url = absolute_url("reader.article", lang=code, slug=slug)
     return {"@type": "NewsArticle", "@id": url, "url": url, "inLanguage": LOCALES[code].tag}
@@ -47,7 +66,8 @@ def news_article(article: Article, shown: dict[str, Localized], locales: list[st
         article is available (translation started).
     Fields: ``headline`` (≤ 110 characters), ``description`` (subtitle), ``author`` (a
     ``Person`` per byline name), ``inLanguage``, ``publisher`` (logo: the app icon),
-    ``url``/``mainEntityOfPage``, ``datePublished``/``dateModified`` only when known, and the
+    ``url``/``mainEntityOfPage``, ``image`` (the lead photo's 1200 px rendition, with
+    ``width``/``height``, when there is one), ``datePublished``/``dateModified`` only when known, and the
     links between translations (``workTranslation`` on the source page, ``translationOfWork``
     on the others)."""
     code = current_locale()
@@ -63,6 +83,9 @@ def news_article(article: Article, shown: dict[str, Localized], locales: list[st
     }
     if article.subtitle:
         data["description"] = shown[article.subtitle.id].text
+    lead = lead_photo(article)
+    if lead:   # Google: "image" with width and height, at least 1200 px wide when possible
+        data["image"] = [{"@type": "ImageObject", **share_image(lead[1])}]
     if article.authors:
         data["author"] = [{"@type": "Person", "name": shown[a.id].text} for a in article.authors]
     if article.published is not None:

@@ -42,6 +42,17 @@ def image_size(path: str) -> list[int] | None:
     return site().release.image_sizes.get(path)
 
 
+def photo(source: str):
+    """The processed photo (:class:`webapp.photos.Photo`) of a figure's ``image`` path in the
+    current release, or None."""
+    return site().release.photo(source)
+
+
+def photo_url(path: str) -> str:
+    """URL of a photo rendition by its pool path (``photos/x-640.<hash>.avif``)."""
+    return "/static/" + path
+
+
 def asset_url(path: str) -> str:
     """URL of a static file by its source path (``css/site.css``), content-hashed.
 

@@ -23,7 +23,15 @@ from webapp.content import SLUG_PATTERN
 from webapp.web import i18n
 from webapp import locales
 from webapp.web import seo
-from webapp.web.state import THEME_COLOR, absolute_url, asset_url, image_size, save_urls
+from webapp.web.state import (
+    THEME_COLOR,
+    absolute_url,
+    asset_url,
+    image_size,
+    photo,
+    photo_url,
+    save_urls,
+)
 
 
 class SlugConverter(BaseConverter):
@@ -88,6 +96,24 @@ def feed_content(article, shown) -> str:
     return render_template("_feed_content.html", article=article, shown=shown)
 
 
+def figure_layout(article) -> tuple[list, dict]:
+    """Where an article page shows its figures: ``(top, after)``. ``top`` (before the body)
+    holds the lead figure (the first one with a photo), every caption-only figure and, in the
+    front matter's order, every figure when the body has no paragraph; the other photos are
+    spread evenly through the body, ``after`` mapping a paragraph's block id to the figures
+    shown after it. Below the first screen a lazy photo then stays unfetched until the reader
+    scrolls near it (docs/photos.md: bytes to first view)."""
+    paragraphs = [b for b in article.body if b.kind == "paragraph"]
+    pictured = [f for f in article.figures if f.image and photo(f.image)]
+    spread = pictured[1:] if paragraphs else []
+    top = [f for f in article.figures if f not in spread]
+    after: dict[str, list] = {}
+    for j, fig in enumerate(spread, start=1):
+        at = min(len(paragraphs), max(1, round(j * len(paragraphs) / (len(spread) + 1))))
+        after.setdefault(paragraphs[at - 1].id, []).append(fig)
+    return top, after
+
+
 def init_app(app) -> None:
     """Install the escaping gettext callables and every template global and filter."""
     app.jinja_env.add_extension("jinja2.ext.i18n")
@@ -100,6 +126,6 @@ def init_app(app) -> None:
         SECOND_LOCALE=locales.SECOND_LOCALE, COOKIE_NAME=locales.COOKIE_NAME,
         COOKIE_MAX_AGE=locales.COOKIE_MAX_AGE, Status=locales.Status, current_locale=i18n.current_locale,
         join_names=i18n.join_names, asset_url=asset_url, absolute_url=absolute_url,
-        json_ld=seo.json_ld, image_size=image_size, news_article=seo.news_article, THEME_COLOR=THEME_COLOR, month_label=month_label, year_label=year_label,
-        save_urls=save_urls,
+        json_ld=seo.json_ld, lead_photo=seo.lead_photo, share_image=seo.share_image, image_size=image_size, news_article=seo.news_article, THEME_COLOR=THEME_COLOR, month_label=month_label, year_label=year_label,
+        save_urls=save_urls, photo=photo, photo_url=photo_url, figure_layout=figure_layout,
         feed_content=feed_content)

@@ -78,6 +78,8 @@ def service_worker() -> str:
         data = dict(worker_data())
         data.update(locales=client_table(), readPatterns=offline_patterns(READ),
                     maxPages=current_app.config["OFFLINE_MAX_PAGES"],
+                    photoBudget=current_app.config["OFFLINE_PHOTO_BYTES"],
+                    photoPrefix="/static/photos/",
                     offlinePages={info.segment: url_for("reader.offline", lang=code)
                                   for code, info in LOCALES.items()})
         source = contract.static_pool(current_app.config["BUILD_DIR"]) / s.release.assets[WORKER_SOURCE]
