@@ -37,7 +37,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 
-from webapp import assets, catalogs
+from webapp import assets, catalogs, search
 from webapp.catalogs import article_po, ui_po
 from webapp.content import (
     Article,
@@ -82,6 +82,7 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns 
                                   ino INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, value TEXT);  -- .po hash -> .mo hash
 CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, value TEXT);  -- inputs -> summary
+CREATE TABLE IF NOT EXISTS search (key TEXT PRIMARY KEY, value TEXT);  -- index row -> columns
 """
 
 
@@ -242,8 +243,11 @@ def summarise(article: Article, locale: str, table: dict | None) -> dict:
             "minutes": article_minutes(article, shown)}
 
 
-def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection) -> int:
-    """Validate, compile and summarise every article into ``db``; return the count.
+def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection,
+                   index: list | None = None) -> int:
+    """Validate, compile and summarise every article into ``db``; return the count. Each
+    article's search index rows ``(slug, sort_key, row key, locales)`` are appended to
+    ``index`` when given.
 
     :raises BuildError: every problem found, each ``file:line: message``."""
     problems: list[str] = []
@@ -281,6 +285,8 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
                        (path.stem, loc, mos[loc], s["status"], s["translated"], s["total"],
                         s["title"], s["title_lang"], s["subtitle"], s["subtitle_lang"],
                         s["minutes"]))
+        if index is not None:
+            index += [(path.stem, a["sort_key"], key, locales) for key, locales in row["search"]]
         count += 1
     if problems:
         raise BuildError(problems)
@@ -323,9 +329,53 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
            "article": {"path": str(path), **_date_fields(article),
                        "published": _w3c(article.published), "updated": _w3c(article.updated),
                        "images": [[f.image, f.image_line] for f in article.figures if f.image]},
-           "locales": {loc: summarise(article, loc, tables[loc]) for loc in LOCALES}}
+           "locales": {loc: summarise(article, loc, tables[loc]) for loc in LOCALES},
+           "search": index_rows(article, tables, row_sort_key(article), cache)}
     cache.put("summaries", key, json.dumps(row, ensure_ascii=False))
     return row
+
+
+def search_texts(article: Article, tables: dict) -> dict[str, tuple[str, list[str]]]:
+    """Plain text of ``article`` in every locale as a reader sees it (a block without a
+    translation shows its source): ``{locale: (headline, [other block texts])}``."""
+    out = {}
+    for loc in LOCALES:
+        shown = {b.id: localize(b, loc, tables[loc]) for b in article.blocks
+                 if b.kind not in search.NOT_SEARCHED}
+        title = shown.pop(article.title.id).text
+        out[loc] = (title, [s.text for s in shown.values()])
+    return out
+
+
+def row_sort_key(article: Article) -> str | None:
+    return _date_fields(article)["sort_key"]
+
+
+def index_rows(article: Article, tables: dict, sort_key: str | None, cache: Cache) -> list:
+    """The article's search index rows (:func:`webapp.search.article_documents`), their
+    columns stored in the cache under their keys; returns ``[[row key, [locales]]]``."""
+    out = []
+    for row in search.article_documents(search_texts(article, tables)):
+        key = search.row_key(row, sort_key)
+        cache.put("search", key, json.dumps({c: row[c] for c in search.COLUMNS},
+                                            ensure_ascii=False))
+        out.append([key, row["locales"]])
+    return out
+
+
+def build_search(inputs: Inputs, cache: Cache, entries: list, out: Path) -> dict:
+    """``out/search.sqlite`` from the current release's index and the rows that changed
+    (:func:`webapp.search.update_index`); returns its counts and the seconds it took."""
+    started = time.monotonic()
+    current = inputs.build / "releases" / "current" / search.INDEX_FILE
+
+    def columns_of(key: str) -> dict | None:
+        value = cache.get("search", key)
+        return json.loads(value) if value else None
+
+    stats = search.update_index(out / search.INDEX_FILE, current.resolve() if current.exists()
+                                else None, entries, columns_of)
+    return {**stats, "seconds": round(time.monotonic() - started, 3)}
 
 
 def _w3c(value) -> str | None:
@@ -378,8 +428,10 @@ def build(config, switch: bool = True, log=print) -> Path:
     try:
         db = sqlite3.connect(tmp / "release.sqlite")
         db.executescript(SCHEMA)
-        count = build_articles(inputs, cache, objects, db)
+        entries: list = []
+        count = build_articles(inputs, cache, objects, db, entries)
         cache.commit()
+        index_stats = build_search(inputs, cache, entries, tmp)
         ui = build_ui_catalogs(inputs, tmp / "translations")
         manifest = assets.build(inputs.static, inputs.build / "static")
         sizes = assets.image_sizes(inputs.static, manifest)
@@ -387,10 +439,11 @@ def build(config, switch: bool = True, log=print) -> Path:
         mos = db.execute("SELECT slug, locale, mo FROM localized ORDER BY slug, locale").fetchall()
         release_id = hashlib.sha256(json.dumps(
             [rows, mos, ui, manifest, tree_hash(inputs.templates), code_version(),
-             inputs.site_url]).encode()).hexdigest()[:16]
+             inputs.site_url, sorted(e[2] for e in entries)]).encode()).hexdigest()[:16]
         info = {"id": release_id, "created": dt.datetime.now(dt.timezone.utc).isoformat(
             timespec="seconds"), "articles": count, "locales": list(LOCALES),
-            "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes}
+            "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes,
+            "search": index_stats}
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        [(k, json.dumps(v)) for k, v in info.items()])
         db.commit()
