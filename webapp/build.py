@@ -246,7 +246,7 @@ def summarise(article: Article, locale: str, table: dict | None) -> dict:
 def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection,
                    index: list | None = None) -> int:
     """Validate, compile and summarise every article into ``db``; return the count. Each
-    article's search index rows ``(slug, sort_key, row key, locales)`` are appended to
+    article's search index rows ``(slug, sort_key, row key, locales, text bytes)`` are appended to
     ``index`` when given.
 
     :raises BuildError: every problem found, each ``file:line: message``."""
@@ -275,24 +275,30 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
         if missing:
             problems += missing
             continue
-        md, mos = row["md"], row["mos"]
-        a = row["article"]
-        db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (path.stem, a["path"], md, row.get("parsed"), a["sort_key"], a["day"],
-                    a["date_kind"], a["published"], a["updated"]))
-        for loc, s in row["locales"].items():
-            db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (path.stem, loc, mos[loc], s["status"], s["translated"], s["total"],
-                        s["title"], s["title_lang"], s["subtitle"], s["subtitle_lang"],
-                        s["minutes"]))
+        _insert(db, path.stem, row)
         if index is not None:
-            index += [(path.stem, a["sort_key"], key, locales) for key, locales in row["search"]]
+            index += [(path.stem, row["article"]["sort_key"], key, locales, size)
+                      for key, locales, size in row["search"]]
         count += 1
     if problems:
         raise BuildError(problems)
     if not count:
         raise BuildError([f"{inputs.content}: no article (*.md) found"])
     return count
+
+
+def _insert(db: sqlite3.Connection, slug: str, row: dict) -> None:
+    """One article's rows of the release index (articles, localized)."""
+    md, mos = row["md"], row["mos"]
+    a = row["article"]
+    db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               (slug, a["path"], md, row.get("parsed"), a["sort_key"], a["day"],
+                a["date_kind"], a["published"], a["updated"]))
+    for loc, s in row["locales"].items():
+        db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (slug, loc, mos[loc], s["status"], s["translated"], s["total"],
+                    s["title"], s["title_lang"], s["subtitle"], s["subtitle_lang"],
+                    s["minutes"]))
 
 
 def missing_images(path: Path, row: dict, static: Path) -> list[str]:
@@ -353,19 +359,23 @@ def row_sort_key(article: Article) -> str | None:
 
 def index_rows(article: Article, tables: dict, sort_key: str | None, cache: Cache) -> list:
     """The article's search index rows (:func:`webapp.search.article_documents`), their
-    columns stored in the cache under their keys; returns ``[[row key, [locales]]]``."""
+    columns stored in the cache under their keys; returns ``[[row key, [locales], text
+    bytes]]`` (text bytes: UTF-8 size of the plain text of every locale, on the first row)."""
     out = []
-    for row in search.article_documents(search_texts(article, tables)):
+    texts = search_texts(article, tables)
+    size = sum(len(t.encode()) + sum(len(b.encode()) for b in body) for t, body in texts.values())
+    for row in search.article_documents(texts):
         key = search.row_key(row, sort_key)
         cache.put("search", key, json.dumps({c: row[c] for c in search.COLUMNS},
                                             ensure_ascii=False))
-        out.append([key, row["locales"]])
+        out.append([key, row["locales"], 0 if out else size])
     return out
 
 
 def build_search(inputs: Inputs, cache: Cache, entries: list, out: Path) -> dict:
     """``out/search.sqlite`` from the current release's index and the rows that changed
-    (:func:`webapp.search.update_index`); returns its counts and the seconds it took."""
+    (:func:`webapp.search.update_index`); returns its counts, the seconds it took, its size
+    and the size of the text it indexes (bytes)."""
     started = time.monotonic()
     current = inputs.build / "releases" / "current" / search.INDEX_FILE
 
@@ -374,8 +384,10 @@ def build_search(inputs: Inputs, cache: Cache, entries: list, out: Path) -> dict
         return json.loads(value) if value else None
 
     stats = search.update_index(out / search.INDEX_FILE, current.resolve() if current.exists()
-                                else None, entries, columns_of)
-    return {**stats, "seconds": round(time.monotonic() - started, 3)}
+                                else None, [e[:4] for e in entries], columns_of)
+    return {**stats, "seconds": round(time.monotonic() - started, 3),
+            "index_bytes": (out / search.INDEX_FILE).stat().st_size,
+            "text_bytes": sum(e[4] for e in entries)}
 
 
 def _w3c(value) -> str | None:

@@ -126,8 +126,14 @@ def document(title: str, body: list[str]) -> dict:
     roles, each a str). Returns ``{"title", "body", "uni", "tuni"}`` (str)."""
     t = fold(title)
     b = fold("\n".join(body))
-    return {"title": transform(t), "body": transform(b), "uni": cjk_chars(t + "\n" + b),
-            "tuni": cjk_chars(t)}
+    return {"title": _words(transform(t)), "body": _words(transform(b)),
+            "uni": cjk_chars(t + "\n" + b), "tuni": cjk_chars(t)}
+
+
+def _words(text: str) -> str:
+    """The words of transformed text, one space apart: what the tokenizer would split out,
+    without the punctuation (so texts differing only in quotation marks, 「」 or “”, are one)."""
+    return " ".join(_WORD.findall(text))
 
 
 def article_documents(texts: dict[str, tuple[str, list[str]]]) -> list[dict]:

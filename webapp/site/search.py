@@ -17,6 +17,7 @@ docs/search.md; the index and query rules: :mod:`webapp.search`.
 from __future__ import annotations
 
 from flask import abort, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
 
 from webapp import search as engine
 from webapp.i18n import current_locale, localize
@@ -120,6 +121,7 @@ def opensearch() -> str:
     """OpenSearch 1.1 description document of the locale's search page."""
     loc = LOCALES[current_locale()]
     return render_template("opensearch.xml", tag=loc.tag,
+                           description=_("Search the articles of Jintan Reader"),
                            template=absolute_url("reader.search") + "?q={searchTerms}",
                            self_url=absolute_url("reader.opensearch"),
                            icon=site().site_url + asset_url("icons/icon-192.png"))
