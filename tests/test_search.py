@@ -147,7 +147,7 @@ def test_bad_input_gets_a_normal_page(client, query):
 
 def test_long_query_is_cut_and_says_so(client):
     html = client.get("/en/search/", query_string={"q": "光伏 " * 5_000}).get_data(as_text=True)
-    assert "Only the first 200 characters and 12 words of a search are used." in html
+    assert "A search uses at most 200 characters and 12 words." in html
     assert results(client, "光伏 " * 5_000, "en") == SYNTHETIC
 
 

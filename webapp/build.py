@@ -246,7 +246,7 @@ def summarise(article: Article, locale: str, table: dict | None) -> dict:
 def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection,
                    index: list | None = None) -> int:
     """Validate, compile and summarise every article into ``db``; return the count. Each
-    article's search index rows ``(slug, sort_key, row key, locales, text bytes)`` are appended to
+    article's search index rows ``(slug, sort_key, row key, text bytes)`` are appended to
     ``index`` when given.
 
     :raises BuildError: every problem found, each ``file:line: message``."""
@@ -277,8 +277,8 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
             continue
         _insert(db, path.stem, row)
         if index is not None:
-            index += [(path.stem, row["article"]["sort_key"], key, locales, size)
-                      for key, locales, size in row["search"]]
+            index += [(path.stem, row["article"]["sort_key"], key, size)
+                      for key, size in row["search"]]
         count += 1
     if problems:
         raise BuildError(problems)
@@ -358,18 +358,15 @@ def row_sort_key(article: Article) -> str | None:
 
 
 def index_rows(article: Article, tables: dict, sort_key: str | None, cache: Cache) -> list:
-    """The article's search index rows (:func:`webapp.search.article_documents`), their
-    columns stored in the cache under their keys; returns ``[[row key, [locales], text
-    bytes]]`` (text bytes: UTF-8 size of the plain text of every locale, on the first row)."""
-    out = []
+    """The article's search index row (:func:`webapp.search.article_document`), its columns
+    stored in the cache under its key; returns ``[[row key, text bytes]]`` (text bytes: UTF-8
+    size of the plain text of every locale, what the index is measured against)."""
     texts = search_texts(article, tables)
     size = sum(len(t.encode()) + sum(len(b.encode()) for b in body) for t, body in texts.values())
-    for row in search.article_documents(texts):
-        key = search.row_key(row, sort_key)
-        cache.put("search", key, json.dumps({c: row[c] for c in search.COLUMNS},
-                                            ensure_ascii=False))
-        out.append([key, row["locales"], 0 if out else size])
-    return out
+    row = search.article_document(texts)
+    key = search.row_key(row, sort_key)
+    cache.put("search", key, json.dumps(row, ensure_ascii=False))
+    return [[key, size]]
 
 
 def build_search(inputs: Inputs, cache: Cache, entries: list, out: Path) -> dict:
@@ -384,10 +381,10 @@ def build_search(inputs: Inputs, cache: Cache, entries: list, out: Path) -> dict
         return json.loads(value) if value else None
 
     stats = search.update_index(out / search.INDEX_FILE, current.resolve() if current.exists()
-                                else None, [e[:4] for e in entries], columns_of)
+                                else None, [e[:3] for e in entries], columns_of)
     return {**stats, "seconds": round(time.monotonic() - started, 3),
             "index_bytes": (out / search.INDEX_FILE).stat().st_size,
-            "text_bytes": sum(e[4] for e in entries)}
+            "text_bytes": sum(e[3] for e in entries)}
 
 
 def _w3c(value) -> str | None:

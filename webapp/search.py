@@ -1,7 +1,7 @@
 """Full-text search over every article in every locale (SQLite FTS5). Design: docs/search.md.
 
 Text goes through one pipeline at index time and at query time (:func:`fold`, then
-:func:`transform`), so a query finds exactly what the same words in an article would index:
+:func:`tokens`), so a query finds exactly what the same words in an article would index:
 
 1. **fold**: Unicode NFKC (full-width ``２０`` and ``ＡＢＣ`` become ``20`` and ``ABC``, compatibility
    ideographs their unified forms), then OpenCC ``t2s`` (Traditional characters to Simplified:
@@ -47,7 +47,7 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"
 OPENCC_CONFIG = "t2s"
 INDEX_FILE = "search.sqlite"
 # Bump when the tokens or the schema change: an index of another version is rebuilt, not copied.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 MAX_QUERY_CHARS = 200           # characters of a query searched (after folding)
 MAX_TERMS = 12                  # words or quoted phrases searched
 QUERY_BUDGET_S = 0.25           # wall time a query may run before SQLite interrupts it
@@ -59,16 +59,23 @@ NOT_SEARCHED = ("alt", "byline")
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
-  id INTEGER PRIMARY KEY,        -- rowid in fts
-  slug TEXT NOT NULL,
-  locales TEXT NOT NULL,         -- space-separated locale ids whose text this row indexes
+  id INTEGER PRIMARY KEY,        -- rowid in every FTS table
+  slug TEXT NOT NULL UNIQUE,
   sort_key TEXT,                 -- the article's listing time (UTC ISO), NULL when undated
   key TEXT NOT NULL              -- hash of the row's columns and sort_key: unchanged = kept
 );
-CREATE INDEX IF NOT EXISTS docs_slug ON docs (slug);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, uni, tuni, content='',
+-- CJK words: the set of an article's bigrams (and the last character of each run), every
+-- locale together; membership only (detail=none): 4-6 times smaller than with positions.
+CREATE VIRTUAL TABLE IF NOT EXISTS cjk USING fts5(words, content='', detail=none,
+  tokenize='unicode61');
+-- Latin words and numbers in reading order, with positions (phrases: "salt cavern").
+CREATE VIRTUAL TABLE IF NOT EXISTS latin USING fts5(words, content='', detail=full,
+  tokenize='{TOKENIZER}');
+-- Headlines, every token in order, with positions (headline matches rank first).
+CREATE VIRTUAL TABLE IF NOT EXISTS head USING fts5(words, content='', detail=full,
   tokenize='{TOKENIZER}');
 """
+TABLES = ("cjk", "latin", "head")
 
 # CJK ideographs (unified, extension A, compatibility), kana and hangul syllables: written
 # without spaces between words, indexed as bigrams.
@@ -100,56 +107,60 @@ def fold(text: str) -> str:
     return text
 
 
-def _bigrams(run: str) -> str:
+def _run_tokens(run: str, complete: bool = True) -> list[str]:
+    """A CJK run's tokens: its overlapping bigrams, then its last character when the run is
+    ``complete`` (in a text, every run is; the run at the end of a query may go on in the
+    text). A run of one character is that character."""
     if len(run) == 1:
-        return f" {run} "
-    return " " + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + " "
+        return [run]
+    out = [run[i:i + 2] for i in range(len(run) - 1)]
+    return out + [run[-1]] if complete else out
 
 
-def transform(folded: str) -> str:
-    """Folded text -> the text FTS5 indexes: each CJK run replaced by its bigrams, spaces
-    around (so ``20亿元`` is two words, ``20`` and ``亿元``). Everything else is left to the
-    tokenizer."""
-    return _CJK_RUN.sub(lambda m: _bigrams(m.group()), folded)
+def tokens(folded: str, query: bool = False) -> list[str]:
+    """Folded text -> its tokens in order: Latin words and numbers as the FTS5 tokenizer
+    splits them (case, accents and stems are the tokenizer's), CJK runs as
+    :func:`_run_tokens` (``20亿元`` -> ``20``, ``亿元``, ``元``). ``query``: the last run of the
+    text is not complete."""
+    out: list[str] = []
+    runs = list(_CJK_RUN.finditer(folded))
+    pos = 0
+    for m in runs:
+        out += _WORD.findall(folded[pos:m.start()])
+        last = m is runs[-1] and not _WORD.search(folded[m.end():])
+        out += _run_tokens(m.group(), complete=not (query and last))
+        pos = m.end()
+    return out + _WORD.findall(folded[pos:])
 
 
-def cjk_chars(folded: str) -> str:
-    """The distinct CJK characters of folded text, sorted, space separated (``uni`` column)."""
-    return " ".join(sorted(set(_CJK_CHAR.findall(folded))))
+def is_cjk(token: str) -> bool:
+    return bool(_CJK_CHAR.match(token))
 
 
 # --- documents (build time) -----------------------------------------------------------------
 
-def document(title: str, body: list[str]) -> dict:
-    """The index columns of one article in one locale from its plain text (``title``: the
-    headline; ``body``: standfirst, byline, note, captions, body, quotes with speakers and
-    roles, each a str). Returns ``{"title", "body", "uni", "tuni"}`` (str)."""
-    t = fold(title)
-    b = fold("\n".join(body))
-    return {"title": _words(transform(t)), "body": _words(transform(b)),
-            "uni": cjk_chars(t + "\n" + b), "tuni": cjk_chars(t)}
+COLUMNS = TABLES
 
 
-def _words(text: str) -> str:
-    """The words of transformed text, one space apart: what the tokenizer would split out,
-    without the punctuation (so texts differing only in quotation marks, 「」 or “”, are one)."""
-    return " ".join(_WORD.findall(text))
-
-
-def article_documents(texts: dict[str, tuple[str, list[str]]]) -> list[dict]:
-    """Rows for one article: ``texts`` maps locale id -> (headline, body texts); locales whose
-    folded text is the same share one row. Returns ``[{"locales": [...], **columns}]`` in
-    the order of ``texts``."""
-    rows: list[dict] = []
-    for locale, (title, body) in texts.items():
-        doc = document(title, body)
-        for row in rows:
-            if all(row[k] == doc[k] for k in doc):
-                row["locales"].append(locale)
-                break
-        else:
-            rows.append({"locales": [locale], **doc})
-    return rows
+def article_document(texts: dict[str, tuple[str, list[str]]]) -> dict:
+    """The index row of one article from its plain text in every locale (``texts``: locale id
+    -> (headline, [standfirst, byline, note, captions, body, quotes, speakers, roles])).
+    Returns ``{"cjk", "latin", "head"}`` (str, space-separated tokens): the distinct CJK
+    tokens of every locale; the Latin tokens of each locale in order (locales with the same
+    tokens once); each distinct headline's tokens in order."""
+    cjk: set[str] = set()
+    latin: list[str] = []
+    heads: list[str] = []
+    for title, body in texts.values():
+        head = " ".join(tokens(fold(title)))
+        if head not in heads:
+            heads.append(head)
+        words = tokens(fold(title + "\n" + "\n".join(body)))
+        cjk.update(w for w in words if is_cjk(w))
+        stream = " ".join(w for w in words if not is_cjk(w))
+        if stream and stream not in latin:
+            latin.append(stream)
+    return {"cjk": " ".join(sorted(cjk)), "latin": "\n".join(latin), "head": "\n".join(heads)}
 
 
 def row_key(row: dict, sort_key: str | None) -> str:
@@ -157,9 +168,6 @@ def row_key(row: dict, sort_key: str | None) -> str:
     data = json.dumps([{c: row[c] for c in COLUMNS}, sort_key], sort_keys=True,
                       ensure_ascii=False).encode()
     return hashlib.sha256(data).hexdigest()[:24]
-
-
-COLUMNS = ("title", "body", "uni", "tuni")
 
 
 def _open_copy(previous: Path | None, target: Path) -> sqlite3.Connection:
@@ -179,13 +187,13 @@ def _open_copy(previous: Path | None, target: Path) -> sqlite3.Connection:
 
 
 def update_index(target: Path, previous: Path | None,
-                 entries: list[tuple[str, str | None, str, list[str]]], columns_of) -> dict:
+                 entries: list[tuple[str, str | None, str]], columns_of) -> dict:
     """Write the search index of a release to ``target`` (a new file).
 
     :param previous: the previous release's index (or None): copied, then only rows whose key
         is new are inserted and rows whose key is gone deleted (an unchanged article costs a
         dictionary lookup).
-    :param entries: ``(slug, sort_key or None, row key, locale ids)`` of every row wanted.
+    :param entries: ``(slug, sort_key or None, row key)`` of every article.
     :param columns_of: ``row key -> {column: text} or None``, from the build's cache: the
         columns to insert, and those of a row to delete (contentless FTS5 needs them). When a
         row to delete has none, the index is rebuilt from nothing.
@@ -193,7 +201,7 @@ def update_index(target: Path, previous: Path | None,
     :raises KeyError: when a wanted row's columns are missing from the cache.
     """
     db = _open_copy(previous, target)
-    wanted = {key: (slug, sort_key, locales) for slug, sort_key, key, locales in entries}
+    wanted = {key: (slug, sort_key) for slug, sort_key, key in entries}
     present = dict(db.execute("SELECT key, id FROM docs"))
     stale = [(i, columns_of(k)) for k, i in present.items() if k not in wanted]
     rebuilt = any(cols is None for _i, cols in stale)
@@ -203,21 +211,25 @@ def update_index(target: Path, previous: Path | None,
         db = _open_copy(None, target)
         present, stale = {}, []
     for i, cols in stale:
-        db.execute("INSERT INTO fts(fts, rowid, title, body, uni, tuni) "
-                   "VALUES ('delete', ?, ?, ?, ?, ?)", (i, *(cols[c] for c in COLUMNS)))
+        for table in TABLES:
+            db.execute(f"INSERT INTO {table}({table}, rowid, words) VALUES ('delete', ?, ?)",  # noqa: S608
+                       (i, cols[table]))
         db.execute("DELETE FROM docs WHERE id = ?", (i,))
     added = 0
-    for key, (slug, sort_key, locales) in wanted.items():
+    for key, (slug, sort_key) in wanted.items():
         if key in present:
             continue
         cols = columns_of(key)
         if cols is None:
             raise KeyError(f"search index: no cached text for row {key} of {slug}")
-        cur = db.execute("INSERT INTO docs (slug, locales, sort_key, key) VALUES (?, ?, ?, ?)",
-                         (slug, " ".join(locales), sort_key, key))
-        db.execute("INSERT INTO fts(rowid, title, body, uni, tuni) VALUES (?, ?, ?, ?, ?)",
-                   (cur.lastrowid, *(cols[c] for c in COLUMNS)))
+        cur = db.execute("INSERT INTO docs (slug, sort_key, key) VALUES (?, ?, ?)",
+                         (slug, sort_key, key))
+        for table in TABLES:
+            db.execute(f"INSERT INTO {table}(rowid, words) VALUES (?, ?)",  # noqa: S608
+                       (cur.lastrowid, cols[table]))
         added += 1
+    for table in TABLES:   # one segment per table: smaller, and faster to query
+        db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")  # noqa: S608
     db.commit()
     db.close()
     return {"kept": len(present) - len(stale), "added": added, "removed": len(stale),
@@ -260,23 +272,39 @@ def parse_query(text: str) -> Query:
     return Query(tuple(dict.fromkeys(terms)), truncated)
 
 
-def _fts_string(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+def _fts_string(words: list[str], prefix: bool = False) -> str:
+    """Words as one FTS5 string (a phrase), in double quotes, quotes inside doubled; ``prefix``:
+    its last word as a prefix (``"20 亿" *``)."""
+    return '"' + " ".join(words).replace('"', '""') + '"' + (" *" if prefix else "")
 
 
-def _term_expr(term: str, head: bool) -> str:
-    """One term as an FTS5 expression: a phrase of our tokens in the text columns, or, for a
-    single CJK character, that character in the characters column."""
-    if len(term) == 1 and _CJK_CHAR.fullmatch(term):
-        return ("{tuni}" if head else "{uni}") + " : " + _fts_string(term)
-    return ("{title}" if head else "{title body}") + " : " + _fts_string(" ".join(
-        transform(term).split()))
+def _open_end(toks: list[str], term: str) -> bool:
+    """Whether the term ends in a one-character CJK run that may go on in the text (``光``,
+    ``20亿``): its last token is then a prefix."""
+    return bool(toks) and len(toks[-1]) == 1 and is_cjk(toks[-1]) and term.endswith(toks[-1])
 
 
-def match_expression(query: Query, head: bool = False) -> str:
-    """The FTS5 MATCH expression of ``query`` (every term required); ``head``: in the headline.
-    Built only from quoted strings and our own column filters."""
-    return " AND ".join(f"({_term_expr(t, head)})" for t in query.terms)
+def expressions(query: Query) -> dict[str, str]:
+    """FTS5 MATCH expressions of ``query``, every term required, built only from our own
+    tokens in quoted strings: ``{"cjk": ..., "latin": ..., "head": ...}`` (a table is left
+    out when no term has tokens for it)."""
+    cjk, latin, head = [], [], []
+    for term in query.terms:
+        toks = tokens(term, query=True)
+        open_end = _open_end(toks, term)
+        head.append(_fts_string(toks, prefix=open_end))
+        c = [t for t in toks if is_cjk(t)]
+        for i, t in enumerate(c):
+            cjk.append(_fts_string([t], prefix=open_end and i == len(c) - 1))
+        words = [t for t in toks if not is_cjk(t)]
+        if words:
+            latin.append(_fts_string(words))
+    out = {"head": " AND ".join(head)}
+    if cjk:
+        out["cjk"] = " AND ".join(cjk)
+    if latin:
+        out["latin"] = " AND ".join(latin)
+    return out
 
 
 def highlight_terms(query: Query) -> list[str]:
@@ -316,27 +344,29 @@ class Index:
         return 1 if time.monotonic() > self._deadline else 0
 
     def search(self, query: Query) -> list[tuple[str, bool, str]]:
-        """Every article matching ``query``, best first: headline matches, then newest
-        (undated last), then by slug. Returns ``[(slug, headline match, locales)]`` where
-        ``locales`` are the locale ids (space separated) of the first row that matched.
+        """Every article matching ``query``, best first: headline matches (every term in a
+        headline), then newest (undated last), then by slug. Returns ``[(slug, headline
+        match)]``.
 
         :raises QueryTooSlow: past :data:`QUERY_BUDGET_S`."""
         if not query.terms or self.db is None:
             return []
-        sql = ("SELECT d.slug, max(d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)) AS head, "
-               "d.sort_key, group_concat(d.locales, ' ') FROM fts JOIN docs d ON d.id = fts.rowid "
-               "WHERE fts MATCH ? GROUP BY d.slug "
-               "ORDER BY head DESC, d.sort_key IS NULL, d.sort_key DESC, d.slug")
+        exprs = expressions(query)
+        parts = [f"SELECT rowid FROM {t} WHERE {t} MATCH ?" for t in ("cjk", "latin")
+                 if t in exprs]
+        sql = ("SELECT d.slug, d.id IN (SELECT rowid FROM head WHERE head MATCH ?) AS h "
+               f"FROM docs d WHERE d.id IN ({' INTERSECT '.join(parts)}) "  # noqa: S608
+               "ORDER BY h DESC, d.sort_key IS NULL, d.sort_key DESC, d.slug")
+        args = (exprs["head"], *(exprs[t] for t in ("cjk", "latin") if t in exprs))
         with self._lock:
             self._deadline = time.monotonic() + QUERY_BUDGET_S
             try:
-                rows = self.db.execute(sql, (match_expression(query, head=True),
-                                             match_expression(query))).fetchall()
+                rows = self.db.execute(sql, args).fetchall()
             except sqlite3.OperationalError as exc:
                 if "interrupted" in str(exc):
                     raise QueryTooSlow(query.key) from exc
                 raise
-        return [(slug, bool(head), locales) for slug, head, _key, locales in rows]
+        return [(slug, bool(head)) for slug, head in rows]
 
     def size(self) -> int:
         """Bytes of the index file."""

@@ -51,22 +51,21 @@ def query_key() -> str:
     return f"{query.key}|{number}"
 
 
-def _order(locales: str) -> list[str]:
-    """Locales to take a snippet from: the page's, then those whose text matched, then all."""
-    mine = current_locale()
-    return list(dict.fromkeys([mine, *locales.split(), *LOCALES]))
+def _order() -> list[str]:
+    """Locales to take a snippet from: the page's, then the others in the table's order."""
+    return list(dict.fromkeys([current_locale(), *LOCALES]))
 
 
-def result_snippet(slug: str, locales: str, query: engine.Query):
+def result_snippet(slug: str, query: engine.Query):
     """``(snippet Markup, BCP 47 tag or None)`` for one result: the first block (in reading
-    order) of the article whose text in the page's locale, else in a locale that matched,
-    contains a term; the tag is set when that text is not in the page's language."""
+    order) of the article whose text in the page's locale, else in another locale, contains a
+    term; the tag is set when that text is not in the page's language."""
     release = site().release
     art = release.article(slug)
     if art is None:
         return None, None
     blocks = [b for b in art.blocks if b.kind not in engine.NOT_SEARCHED]
-    for loc in _order(locales):
+    for loc in _order():
         catalog = release.catalog(slug, loc)
         for block in blocks:
             shown = localize(block, loc, catalog)
@@ -98,8 +97,8 @@ def search() -> str:
     if number > pages:
         abort(404)
     shown = hits[(number - 1) * size:number * size]
-    items = site().release.listings_of(current_locale(), [slug for slug, _h, _l in shown])
-    snippets = {slug: result_snippet(slug, locales, query) for slug, _h, locales in shown}
+    items = site().release.listings_of(current_locale(), [slug for slug, _h in shown])
+    snippets = {slug: result_snippet(slug, query) for slug, _h in shown}
 
     def page_url(n: int) -> str:
         return url_for("reader.search", q=text, page=n) if n > 1 else url_for(
