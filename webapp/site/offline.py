@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 
 from webapp.i18n import current_locale
 from webapp.locales import LOCALES, client_table
-from webapp.pages import READ, REGISTRY, SHELL, offline_patterns, page, render_path
+from webapp.pages import READ, REGISTRY, SHELL, offline_patterns, page, render_path, rule_regex
 from webapp.site.state import BACKGROUND_COLOR, THEME_COLOR, asset_url, site
 
 # install UI and browser icons; the worker source itself is served as /sw.js, never precached
@@ -113,7 +113,10 @@ def service_worker() -> str:
         data.update(locales=client_table(), readPatterns=offline_patterns(READ),
                     maxPages=current_app.config["OFFLINE_MAX_PAGES"],
                     offlinePages={info.segment: url_for("reader.offline", lang=code)
-                                  for code, info in LOCALES.items()})
+                                  for code, info in LOCALES.items()},
+                    searchPages={info.segment: url_for("reader.search", lang=code)
+                                 for code, info in LOCALES.items()},
+                    articlePattern=rule_regex(REGISTRY["reader.article"].rule))
         source = Path(current_app.config["BUILD_DIR"]) / "static" / s.release.assets["js/sw.js"]
         head = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         s.derived["worker_script"] = f"const DATA = {head};\n" + source.read_text("utf-8")

@@ -37,7 +37,7 @@ def _request_query() -> tuple[engine.Query, str, int | None]:
     """(parsed query, the text as typed, page number or None when not a page number)."""
     if "search_query" not in g:
         text = request.args.get("q", "")
-        raw = request.args.get("page", "1")
+        raw = request.args.get("page", "") or "1"
         number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
         if number is not None and not 1 <= number <= MAX_PAGE:
             number = None
