@@ -40,6 +40,7 @@ import sqlite3
 import time
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from threading import Lock
 
@@ -330,8 +331,9 @@ class QueryTooSlow(RuntimeError):
 class Index:
     """A release's search index, opened read-only.
 
-    :param path: ``<release>/search.sqlite``. A missing file gives an index with no results
-        (a release built before search existed)."""
+    :param path: ``<release>/search.sqlite``. A missing file, or one of another
+        :data:`INDEX_VERSION`, gives an index with no results (a release built before search,
+        or by other code: `make release` builds a current one)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -340,6 +342,17 @@ class Index:
         if path.exists():
             self.db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
                                       check_same_thread=False)
+            try:
+                version = self.db.execute(
+                    "SELECT value FROM meta WHERE key = 'version'").fetchone()
+            except sqlite3.Error:
+                version = None
+            if not version or version[0] != INDEX_VERSION:   # another code's index: unusable
+                self.db.close()
+                self.db = None
+            else:   # open the FTS5 tables once now, not inside the first reader's budget
+                for table in TABLES:
+                    self.db.execute(f"SELECT rowid FROM {table} LIMIT 0").fetchall()  # noqa: S608
         self._deadline = 0.0
         if self.db is not None:
             self.db.set_progress_handler(self._progress, PROGRESS_STEPS)
@@ -347,7 +360,7 @@ class Index:
     def _progress(self) -> int:
         return 1 if time.monotonic() > self._deadline else 0
 
-    def search(self, query: Query) -> list[tuple[str, bool, str]]:
+    def search(self, query: Query) -> list[tuple[str, bool]]:
         """Every article matching ``query``, best first: headline matches (every term in a
         headline), then newest (undated last), then by slug. Returns ``[(slug, headline
         match)]``.
@@ -367,7 +380,8 @@ class Index:
             try:
                 rows = self.db.execute(sql, args).fetchall()
             except sqlite3.OperationalError as exc:
-                if "interrupted" in str(exc):
+                # the progress handler's abort: "interrupted", or any step it stopped
+                if "interrupted" in str(exc) or time.monotonic() > self._deadline:
                     raise QueryTooSlow(query.key) from exc
                 raise
         return [(slug, bool(head)) for slug, head in rows]
@@ -403,34 +417,57 @@ def _pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile("|".join(alts)) if alts else None
 
 
-def _folded_map(text: str) -> tuple[str, list[int]]:
+def _folded_map(text: str) -> tuple[str, list[int] | None]:
     """``text`` folded and lower-cased, and for each folded character the index of the
-    character of ``text`` it came from (NFKC may change lengths; OpenCC t2s here maps
-    character for character, else the text is matched unconverted)."""
-    out, where = [], []
-    for i, ch in enumerate(_CONTROL.sub(" ", text)):
-        f = unicodedata.normalize("NFKC", ch)
-        out.append(f)
-        where += [i] * len(f)
-    folded = "".join(out)
+    character of ``text`` it came from (None: the same index, the usual case of a text
+    whose NFKC form has as many characters, e.g. full-width punctuation). OpenCC t2s here maps
+    character for character, else the text is matched unconverted."""
+    clean = _CONTROL.sub(" ", text)
+    folded = unicodedata.normalize("NFKC", clean)
+    where = None
+    if len(folded) != len(clean):   # full-width forms map 1:1; ligatures, ㎞ and such do not
+        out, where = [], []
+        for i, ch in enumerate(clean):
+            f = unicodedata.normalize("NFKC", ch)
+            out.append(f)
+            where += [i] * len(f)
+        folded = "".join(out)
     if _CJK_CHAR.search(folded):
         converted = _opencc().convert(folded)
         if len(converted) == len(folded):
             folded = converted
-    return folded.lower(), where
+    lowered = folded.lower()
+    return (lowered if len(lowered) == len(folded) else folded), where
+
+
+def _query_pattern(query: Query) -> re.Pattern | None:
+    return _pattern_of(tuple(highlight_terms(query)))
+
+
+@lru_cache(maxsize=256)
+def _pattern_of(terms: tuple[str, ...]) -> re.Pattern | None:
+    return _pattern(list(terms))
+
+
+def might_match(text: str, query: Query) -> bool:
+    """Whether ``text`` (str, e.g. a block's inline Markdown before rendering) contains a
+    term of ``query``: a cheap test before rendering a block for its snippet."""
+    pattern = _query_pattern(query)
+    return bool(pattern and text and pattern.search(_folded_map(text)[0]))
 
 
 def find_matches(text: str, query: Query) -> list[tuple[int, int]]:
     """``(start, end)`` character offsets in ``text`` (the original str) of every match of
     ``query``'s terms, in order, not overlapping."""
-    pattern = _pattern(highlight_terms(query))
+    pattern = _query_pattern(query)
     if pattern is None or not text:
         return []
     folded, where = _folded_map(text)
     spans = []
     for m in pattern.finditer(folded):
         if m.end() > m.start():
-            spans.append((where[m.start()], where[m.end() - 1] + 1))
+            spans.append((m.start(), m.end()) if where is None
+                         else (where[m.start()], where[m.end() - 1] + 1))
     return spans
 
 

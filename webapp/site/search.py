@@ -68,6 +68,9 @@ def result_snippet(slug: str, query: engine.Query):
     for loc in _order():
         catalog = release.catalog(slug, loc)
         for block in blocks:
+            raw = (catalog.get((block.msgctxt, block.text)) if catalog else None) or block.text
+            if not engine.might_match(raw, query):   # before rendering its Markdown
+                continue
             shown = localize(block, loc, catalog)
             text = shown.text
             spans = engine.find_matches(text, query)
