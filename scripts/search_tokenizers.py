@@ -30,6 +30,7 @@ from webapp import search  # noqa: E402
 from webapp.build import search_texts  # noqa: E402
 from webapp.catalogs import article_po, read_catalog  # noqa: E402
 from webapp.content import parse_article  # noqa: E402
+from webapp.i18n import localize  # noqa: E402
 from webapp.locales import LOCALES, SOURCE_LOCALE  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -51,7 +52,9 @@ def corpus(tmp: Path) -> dict[str, dict]:
             if loc != SOURCE_LOCALE and po.exists():
                 tables[loc] = {(m.context or "", m.id): m.string for m in read_catalog(po, loc)
                                if m.id and m.string and not m.fuzzy}
-        out[path.stem] = search_texts(article, tables)
+        shown = {loc: {b.id: localize(b, loc, tables[loc]) for b in article.blocks}
+                 for loc in LOCALES}
+        out[path.stem] = search_texts(article, shown)
     return out
 
 

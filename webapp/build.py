@@ -226,11 +226,13 @@ def _date_fields(article: Article) -> dict:
             "date_kind": "published" if article.published is not None else "updated"}
 
 
-def summarise(article: Article, locale: str, table: dict | None) -> dict:
+def summarise(article: Article, locale: str, table: dict | None,
+              shown: dict | None = None) -> dict:
     """One article as one locale's lists show it: status (``complete`` when every block has
     a translation, ``none`` when none has, else ``partial``; the source locale is complete),
-    title and subtitle HTML with their fallback tags, and the reading time in minutes."""
-    shown = {b.id: localize(b, locale, table) for b in article.blocks}
+    title and subtitle HTML with their fallback tags, and the reading time in minutes.
+    ``shown``: the blocks already localized (``{block id: Localized}``), else done here."""
+    shown = shown or {b.id: localize(b, locale, table) for b in article.blocks}
     translated = sum(1 for s in shown.values() if s.translated)
     total = len(shown)
     status = "complete" if translated == total else "none" if translated == 0 else "partial"
@@ -327,6 +329,7 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
     for locale, (po, po_hash) in pos.items():
         mos[locale], tables[locale] = compile_catalog(po, locale, po_hash, cache, objects)
     article = parse_article(path, decode_article(path, objects.path(md).read_bytes()))
+    shown = {loc: {b.id: localize(b, loc, tables[loc]) for b in article.blocks} for loc in LOCALES}
     # the parsed article, so a worker never parses YAML and Markdown on a request (pickle:
     # written by this build only, read by the same code version; a worker falls back to
     # parsing the file when it cannot load it)
@@ -335,21 +338,21 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
            "article": {"path": str(path), **_date_fields(article),
                        "published": _w3c(article.published), "updated": _w3c(article.updated),
                        "images": [[f.image, f.image_line] for f in article.figures if f.image]},
-           "locales": {loc: summarise(article, loc, tables[loc]) for loc in LOCALES},
-           "search": index_rows(article, tables, row_sort_key(article), cache)}
+           "locales": {loc: summarise(article, loc, tables[loc], shown[loc]) for loc in LOCALES},
+           "search": index_rows(article, shown, row_sort_key(article), cache)}
     cache.put("summaries", key, json.dumps(row, ensure_ascii=False))
     return row
 
 
-def search_texts(article: Article, tables: dict) -> dict[str, tuple[str, list[str]]]:
+def search_texts(article: Article, shown: dict) -> dict[str, tuple[str, list[str]]]:
     """Plain text of ``article`` in every locale as a reader sees it (a block without a
-    translation shows its source): ``{locale: (headline, [other block texts])}``."""
+    translation shows its source), from ``shown`` (``{locale: {block id: Localized}}``):
+    ``{locale: (headline, [other block texts])}``."""
     out = {}
     for loc in LOCALES:
-        shown = {b.id: localize(b, loc, tables[loc]) for b in article.blocks
-                 if b.kind not in search.NOT_SEARCHED}
-        title = shown.pop(article.title.id).text
-        out[loc] = (title, [s.text for s in shown.values()])
+        texts = [shown[loc][b.id].text for b in article.blocks
+                 if b.kind not in search.NOT_SEARCHED and b.id != article.title.id]
+        out[loc] = (shown[loc][article.title.id].text, texts)
     return out
 
 
@@ -357,11 +360,11 @@ def row_sort_key(article: Article) -> str | None:
     return _date_fields(article)["sort_key"]
 
 
-def index_rows(article: Article, tables: dict, sort_key: str | None, cache: Cache) -> list:
+def index_rows(article: Article, shown: dict, sort_key: str | None, cache: Cache) -> list:
     """The article's search index row (:func:`webapp.search.article_document`), its columns
     stored in the cache under its key; returns ``[[row key, text bytes]]`` (text bytes: UTF-8
     size of the plain text of every locale, what the index is measured against)."""
-    texts = search_texts(article, tables)
+    texts = search_texts(article, shown)
     size = sum(len(t.encode()) + sum(len(b.encode()) for b in body) for t, body in texts.values())
     row = search.article_document(texts)
     key = search.row_key(row, sort_key)

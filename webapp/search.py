@@ -136,6 +136,18 @@ def tokens(folded: str, query: bool = False) -> list[str]:
     return out + _WORD.findall(folded[pos:])
 
 
+def _split(folded: str) -> tuple[list[str], list[str]]:
+    """A text's CJK tokens and its Latin words (:func:`tokens` in two lists)."""
+    cjk: list[str] = []
+    latin: list[str] = []
+    pos = 0
+    for m in _CJK_RUN.finditer(folded):
+        latin += _WORD.findall(folded[pos:m.start()])
+        cjk += _run_tokens(m.group())
+        pos = m.end()
+    return cjk, latin + _WORD.findall(folded[pos:])
+
+
 def is_cjk(token: str) -> bool:
     return bool(_CJK_CHAR.match(token))
 
@@ -158,9 +170,9 @@ def article_document(texts: dict[str, tuple[str, list[str]]]) -> dict:
         head = " ".join(tokens(fold(title)))
         if head not in heads:
             heads.append(head)
-        words = tokens(fold(title + "\n" + "\n".join(body)))
-        cjk.update(w for w in words if is_cjk(w))
-        stream = " ".join(w for w in words if not is_cjk(w))
+        run_tokens, latin_words = _split(fold(title + "\n" + "\n".join(body)))
+        cjk.update(run_tokens)
+        stream = " ".join(latin_words)
         if stream and stream not in latin:
             latin.append(stream)
     return {"cjk": " ".join(sorted(cjk)), "latin": "\n".join(latin), "head": "\n".join(heads)}
