@@ -9,7 +9,11 @@ article translated) is built into build/scale/<N>/ and measured:
   of the largest worker after 1,000 random page requests per worker, the cold render time of 200 pages never requested before
   (in-process, no network), wrk at 64 connections on one article (p99) and on random articles;
 - bytes a phone downloads (brotli): front page, /sw.js, the worker's first install (shell +
-  front page + newest articles of one locale), the sitemap index and its largest part, a feed.
+  front page + newest articles of one locale), the sitemap index and its largest part, a feed;
+- search (issue 26): index size against the text it indexes, the index step's cost when one
+  article is published, recall of a few queries every synthetic article must match, and wrk
+  at 64 connections on results pages: a mix of 24 queries (mostly answered by the bounded
+  results memo) and distinct two-word queries (mostly misses: each renders).
 
 Targets (issue 9/10) are printed beside the 5,000 column. Everything runs on 127.0.0.1 and is
 bounded in time.
@@ -36,6 +40,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import synth  # noqa: E402
 from processes import free_port  # noqa: E402
+
+from webapp import contract  # noqa: E402
 
 PY = sys.executable
 # gunicorn.conf.py's default (2 per core), as in production
@@ -97,6 +103,9 @@ def measure(n: int) -> dict:
     r["publish_cycle_s"] = timed([PY, "-m", "webapp.desk.catalogs", "update", "--no-ui",
                                   "zz-new-article"], env)
     r["publish_build_s"] = timed([PY, "-m", "webapp.publish.build"], env)
+    info = json.loads((contract.current_link(base / "build") / contract.RELEASE_INFO).read_text())
+    r["search"] = info["search"]
+    r["search_recall"] = search_recall(env, n)
     catalog = base / "translations" / "en" / "LC_MESSAGES" / "articles" / "zz-new-article.po"
     r["catalog_kb"] = catalog.stat().st_size / 1024
 
@@ -112,6 +121,7 @@ def measure(n: int) -> dict:
     out = subprocess.run([PY, "-c", code], env=env, capture_output=True, text=True, check=True,
                          cwd=ROOT).stdout
     r["cold_render_ms"] = json.loads(out.strip().splitlines()[-1])
+    r["search_miss_ms"] = search_misses(env)
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -163,10 +173,68 @@ def measure(n: int) -> dict:
         r["sitemap_part_max"] = max(sizes)
         r["sitemap_parts"] = len(parts)
         r["feed_br"] = len(fetch(url + "/zh/feed.atom"))
+        mix = search_script(SEARCH_MIX)
+        for _ in range(2):                 # first passes: each worker renders each page once
+            wrk(url, mix)
+        r["search_mix"] = wrk(url, mix)    # then: what a reader meets, mostly memo hits
+        pairs = [f"{a} {b}" for a in SEARCH_WORDS for b in SEARCH_WORDS if a != b]
+        r["search_distinct"] = wrk(url, search_script(pairs))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
     return r
+
+
+SEARCH_MIX = ["光伏", "电池", "電池", "中创新航", "20亿元", "盐穴", "金坛", "储能", "新能源汽车",
+              "动力电池", "項目", "产业链", "battery", "batteries", "\"salt cavern\"", "energy storage",
+              "photovoltaic", "Jintan", "industry", "zzzz", "火星基地", "光", "盐", "新"]
+RECALL_QUERIES = ["光伏", "电池", "電池", "中创新航", "20亿元", "盐穴", "batteries", "\"salt cavern\""]
+
+
+def search_script(queries: list[str]) -> Path:
+    """A wrk Lua script requesting /<locale>/search/?q=<one of queries> at random."""
+    from urllib.parse import quote
+    paths = [f"/{loc}/search/?q={quote(q)}" for q in queries for loc in ("zh", "en", "zh-hant")]
+    lua = Path(tempfile.mkstemp(suffix=".lua")[1])
+    lua.write_text("local p = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+                   "request = function() return wrk.format(nil, p[math.random(#p)]) end\n")
+    return lua
+
+
+SEARCH_WORDS = ["金坛", "电池", "光伏", "储能", "产业", "项目", "企业", "新能源", "发展", "创新",
+                "battery", "energy", "industry", "storage", "city", "Jintan"]
+
+
+def search_misses(env: dict) -> dict:
+    """In-process (no network, one thread): the time to answer 240 distinct two-word queries,
+    each a results page never asked before (query, snippets, page): median and p99 in ms."""
+    code = ("import json,time,sys;from urllib.parse import quote;from webapp.web.factory import create_app;"
+            "from webapp.web.pages import render_path;app=create_app();"
+            "words=json.loads(sys.argv[1]);"
+            "paths=[f'/{l}/search/?q='+quote(a+' '+b) for a in words for b in words if a!=b "
+            "for l in ('zh',)];render_path(app,'/zh/search/?q=x');t=[];"
+            "[t.append((lambda a:(render_path(app,p),time.perf_counter()-a)[1])(time.perf_counter())) for p in paths];"
+            "t.sort();print(json.dumps({'median':t[len(t)//2]*1000,'p99':t[int(len(t)*.99)-1]*1000}))")
+    out = subprocess.run([PY, "-c", code, json.dumps(SEARCH_WORDS)], env=env, capture_output=True,
+                         text=True, check=True, cwd=ROOT).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def search_recall(env: dict, n: int) -> float:
+    """Share of (query, article) pairs found: every query of RECALL_QUERIES is in every
+    synthetic article, and the Chinese ones also in the article just published (not yet
+    translated into English); "zzzz" must find nothing (else recall counts as 0)."""
+    code = ("import json,sys;from webapp.web.factory import create_app;from webapp.search import parse_query;"
+            "ix=create_app().extensions['reader'].release.search;"
+            "q=json.loads(sys.argv[1]);"
+            "print(json.dumps([len(ix.search(parse_query(x))) for x in q]))")
+    out = subprocess.run([PY, "-c", code, json.dumps(RECALL_QUERIES + ["zzzz"])], env=env,
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    counts = json.loads(out.strip().splitlines()[-1])
+    if counts[-1]:
+        return 0.0
+    expected = [n + 1 if re.search(r"[\u4e00-\u9fff]", q) else n for q in RECALL_QUERIES]
+    return sum(min(c, e) for c, e in zip(counts, expected, strict=False)) / sum(expected)
 
 
 def table(results: dict[int, dict]) -> str:
@@ -195,6 +263,18 @@ def table(results: dict[int, dict]) -> str:
          lambda r: f"{r['sitemap_part_max'][0] / 1024:.0f} / {r['sitemap_part_max'][1] / 1024:.0f}",
          "< 50 MB, 50,000 URLs"),
         ("feed, brotli (KB)", lambda r: f"{r['feed_br'] / 1024:.0f}", ""),
+        ("search index / text it indexes (MB)", lambda r: f"{r['search']['index_bytes'] / 2**20:.1f} / "
+         f"{r['search']['text_bytes'] / 2**20:.1f} ({r['search']['index_bytes'] / r['search']['text_bytes']:.0%})",
+         "< 30 %"),
+        ("search index step, publishing 1 article (s)", lambda r: f"{r['search']['seconds']:.2f}",
+         "< 1"),
+        ("search recall (synthetic queries)", lambda r: f"{r['search_recall']:.0%}", "100 %"),
+        ("search, 24-query mix, 64 conn: req/s, p99 (ms)",
+         lambda r: f"{r['search_mix']['rps']:,.0f}, {r['search_mix']['p99']:.0f}", "p99 < 20"),
+        ("search miss in-process (distinct query), median / p99 (ms)",
+         lambda r: f"{r['search_miss_ms']['median']:.1f} / {r['search_miss_ms']['p99']:.1f}", ""),
+        ("search, distinct 2-word queries, 64 conn: req/s, p99 (ms)",
+         lambda r: f"{r['search_distinct']['rps']:,.0f}, {r['search_distinct']['p99']:.0f}", ""),
     ]
     head = "| N articles | " + " | ".join(f"{n:,}" for n in ns) + " | target |"
     lines = [head, "|---" * (len(ns) + 2) + "|"]

@@ -34,7 +34,8 @@ def worker(client) -> dict:
     names = {"release": "RELEASE", "shell": "SHELL", "shellVersion": "SHELL_VERSION",
              "latest": "LATEST", "offlinePages": "OFFLINE_PAGES", "maxPages": "MAX_PAGES",
              "locales": "LOCALE_TABLE", "readPatterns": "READ_PATTERNS",
-             "photoBudget": "PHOTO_BUDGET", "photoPrefix": "PHOTO_PREFIX"}
+             "photoBudget": "PHOTO_BUDGET", "photoPrefix": "PHOTO_PREFIX",
+             "searchPages": "SEARCH_PAGES", "articlePattern": "ARTICLE_PATTERN"}
     found = {names[key]: value for key, value in data.items()}
     found["js"] = js
     return found
@@ -63,7 +64,8 @@ def test_the_shell_is_the_offline_and_saved_pages_manifests_and_hashed_static_fi
     shell = worker(client)["SHELL"]
     urls = [e["url"] for e in shell]
     assert len(urls) == len(set(urls))
-    pages = {f"/{seg}/{kind}/" for seg in SEGMENTS.values() for kind in ("offline", "saved")}
+    pages = {f"/{seg}/{kind}/" for seg in SEGMENTS.values()
+             for kind in ("offline", "saved", "search")}   # search: filled offline by the worker
     pages |= {f"/{seg}/manifest.webmanifest" for seg in SEGMENTS.values()}
     assets = app.extensions["reader"].release.assets
     statics = {"/static/" + hashed for src, hashed in assets.items()

@@ -47,6 +47,11 @@ class Defaults:
     # a publish shows the new text; shared caches (Varnish, nginx, a CDN) may hold a page 60 s.
     PAGE_CACHE_CONTROL = "public, max-age=0, s-maxage=60"
     FEED_CACHE_CONTROL = "public, max-age=600"      # feeds, sitemaps, robots.txt
+    # Search results (/<locale>/search/?q=): shared caches may hold one briefly.
+    SEARCH_CACHE_CONTROL = "public, max-age=0, s-maxage=30"
+    SEARCH_PAGE_SIZE = 10             # results per page
+    SEARCH_MEMO_MB = 4                # results pages kept per worker (LRU, bytes incl. encodings)
+    SEARCH_MEMO_ENTRIES = 512         # ... and at most this many
     PAGE_MEMO_MB = 24                 # rendered pages kept per worker (LRU, bytes incl. encodings)
     ARTICLE_CACHE_SIZE = 128          # parsed articles (with their catalogs) kept per worker
     # --- listing and offline -------------------------------------------------------------------
@@ -90,11 +95,12 @@ def validate(config) -> None:
     config["TRUSTED_HOSTS"] = hosts
     for name, low in (("PROXY_FIX_HOPS", 0), ("PAGE_MEMO_MB", 1), ("ARTICLE_CACHE_SIZE", 1),
                       ("PAGE_SIZE", 1), ("FEED_SIZE", 1), ("OFFLINE_LATEST", 0),
-                      ("OFFLINE_MAX_PAGES", 1), ("OFFLINE_PHOTO_BYTES", 0)):
+                      ("OFFLINE_MAX_PAGES", 1), ("OFFLINE_PHOTO_BYTES", 0), ("SEARCH_PAGE_SIZE", 1),
+                      ("SEARCH_MEMO_MB", 1), ("SEARCH_MEMO_ENTRIES", 1)):
         value = config.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ConfigError(f"JINTAN_{name}={value!r}: must be a whole number ≥ {low}")
-    for name in ("HSTS", "PAGE_CACHE_CONTROL", "FEED_CACHE_CONTROL"):
+    for name in ("HSTS", "PAGE_CACHE_CONTROL", "FEED_CACHE_CONTROL", "SEARCH_CACHE_CONTROL"):
         value = config.get(name)
         if not isinstance(value, str) or any(c in value for c in "\r\n"):
             raise ConfigError(f"JINTAN_{name}={value!r}: must be one line of text")

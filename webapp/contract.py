@@ -11,6 +11,7 @@ BUILD_DIR/
     release.json                  id, code version, counts, asset names (RELEASE_INFO)
     release.sqlite                the article index (INDEX_DB)
     worker.json                   the service worker's data (WORKER_DATA), written by the build
+    search.sqlite                 the search index (SEARCH_INDEX, webapp.search)
     translations/<locale>/LC_MESSAGES/messages.mo   the compiled UI catalogs
   releases/current -> <id>        the release a worker serves (atomic symlink switch)
 ```
@@ -33,6 +34,7 @@ BUILD_CACHE = "cache.sqlite"
 RELEASE_INFO = "release.json"
 INDEX_DB = "release.sqlite"
 WORKER_DATA = "worker.json"
+SEARCH_INDEX = "search.sqlite"
 UI_DOMAIN = "messages"
 TRANSLATIONS = "translations"
 

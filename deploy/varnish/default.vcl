@@ -62,11 +62,16 @@ sub vcl_recv {
     if (req.url == "/" || req.url ~ "^/\?") {
         return (pass);
     }
-    # No page reads a cookie or a query string: drop them, so that a reader's `locale` cookie
-    # does not turn every request into a pass, and random query strings can neither create
-    # cache entries nor get past the cache.
+    # No page reads a cookie, and no page but search results reads a query string: drop them,
+    # so that a reader's `locale` cookie does not turn every request into a pass, and random
+    # query strings can neither create cache entries nor get past the cache. Search results
+    # keep `q` and `page` only (the app reads nothing else; results are s-maxage=30).
     unset req.http.Cookie;
-    set req.url = regsub(req.url, "\?.*$", "");
+    if (req.url ~ "^/[a-z-]+/search/(\?|$)") {
+        call jintan_search_url;
+    } else {
+        set req.url = regsub(req.url, "\?.*$", "");
+    }
 
     # Three encodings at most (the app's order: brotli, then gzip); the app varies on it.
     if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
@@ -84,6 +89,24 @@ sub vcl_recv {
         set req.grace = 0s;
     }
     return (hash);
+}
+
+# `/<locale>/search/?q=...&page=...`: the path, then `q` and `page` (the last of each, and the
+# app is sent this URL, so the cache key and the page always agree), nothing else.
+sub jintan_search_url {
+    set req.http.X-Jintan-Query = "";
+    if (req.url ~ "[?&]q=") {
+        set req.http.X-Jintan-Query = "q=" + regsub(req.url, "^.*[?&]q=([^&#]*).*$", "\1");
+    }
+    if (req.url ~ "[?&]page=") {
+        set req.http.X-Jintan-Query = req.http.X-Jintan-Query + "&page=" +
+            regsub(req.url, "^.*[?&]page=([^&#]*).*$", "\1");
+    }
+    set req.url = regsub(req.url, "\?.*$", "");
+    if (req.http.X-Jintan-Query != "") {
+        set req.url = req.url + "?" + regsub(req.http.X-Jintan-Query, "^&", "");
+    }
+    unset req.http.X-Jintan-Query;
 }
 
 sub vcl_hash {

@@ -20,10 +20,10 @@
 //           offline reader gets the new text next time. Every navigation and message resumes a
 //           refresh that was cut short. The "status" message reports release and refresh.
 // fetch     navigations: network first (3 s), keeping every page it gets; then the kept copy
-//           (marked data-saved-copy); then the offline page in the URL's language. Other
-//           requests for shell entries (hashed static files, manifests): cache first. Photos:
-//           the kept file, else the network (kept when a kept page asked), else offline
-//           another kept size of the same photo.
+//           (marked data-saved-copy), or for a search page the search of the kept articles;
+//           then the offline page in the URL's language. Other requests for shell entries
+//           (hashed static files, manifests): cache first. Photos: the kept file, else the
+//           network (kept when a kept page asked), else offline another kept size of the photo.
 //           Other origins and non-GET requests: untouched.
 
 // DATA: the release's worker data (see above); a declared global in lint/eslint.config.mjs
@@ -37,7 +37,9 @@ const {
   maxPages: MAX_PAGES,
   photoBudget: PHOTO_BUDGET,        // bytes of unsaved photos kept (LRU)
   photoPrefix: PHOTO_PREFIX,        // "/static/photos/": photo renditions, content-hashed
+  searchPages: SEARCH_PAGES,        // locale segment -> search page path (in the shell)
 } = DATA;
+const ARTICLE_PATTERN = new RegExp(DATA.articlePattern);
 const READ_PATTERNS = DATA.readPatterns.map((source) => new RegExp(source));
 const NETWORK_TIMEOUT = 3000;                         // ms before a navigation uses the kept copy
 const STORAGE_PRESSURE = 0.8;                         // share of the quota that triggers eviction
@@ -539,6 +541,8 @@ async function navigate(event, url) {
   } finally {
     clearTimeout(timer);
   }
+  const searched = await offlineSearch(url);
+  if (searched) return searched;
   const kept = await keptPage(path);
   if (kept) return markSaved(kept);
   try {
@@ -575,4 +579,121 @@ async function markSaved(response) {
   headers.delete("content-length");
   headers.delete("content-encoding");
   return new Response(html, {status: response.status, statusText: response.statusText, headers});
+}
+
+// --- searching offline -------------------------------------------------------------------------
+// Offline, /<locale>/search/?q= searches the articles the device keeps (saved, read, latest):
+// the text of each kept article page, no copy of any index. Matching: every word (or "quoted
+// phrase") of the query appears in the page's text, after NFKC and case folding; no stemming
+// and no Traditional/Simplified folding (the server does both online). The results fill the
+// search page of the shell, which says it searched only what the device keeps.
+
+/** Text with &, <, >, " escaped for HTML. */
+const escapeHtml = (text) => String(text).replace(/[&<>"]/g,
+  (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})[c]);
+
+/** Plain text of an HTML fragment: tags dropped, the few entities our pages use decoded. */
+function plainText(html) {
+  const named = {amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " "};
+  return html.replace(/<(script|style|template)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ")
+    .replace(/&(?:#x([0-9a-f]+)|#([0-9]+)|([a-z]+));/gi, (entity, hex, dec, name) =>
+      hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec))
+        : (named[name.toLowerCase()] ?? entity))
+    .replace(/\s+/g, " ").trim();
+}
+
+/** The query's terms: words, and "quoted phrases", NFKC and lower-cased; at most 12. */
+function queryTerms(q) {
+  const folded = q.normalize("NFKC").toLowerCase().slice(0, 200);
+  const terms = [];
+  folded.split('"').forEach((part, i) => {
+    for (const piece of (i % 2 ? [part] : part.split(/\s+/))) {
+      const term = piece.replace(/\s+/g, " ").trim();
+      if (/[\p{L}\p{N}]/u.test(term)) terms.push(term);
+    }
+  });
+  return [...new Set(terms)].slice(0, 12);
+}
+
+/** The first of `terms` found in `lower` from `pos` before `end`: [index, term], or [-1, ""]. */
+function nextMatch(lower, terms, pos, end) {
+  let next = -1;
+  let term = "";
+  for (const t of terms) {
+    const i = lower.indexOf(t, pos);
+    if (i >= 0 && i < end && (next < 0 || i < next)) { next = i; term = t; }
+  }
+  return [next, term];
+}
+
+/** `text` around the first match of `terms`, escaped, every match in <mark>. */
+function offlineSnippet(text, terms) {
+  const lower = text.normalize("NFKC").toLowerCase();
+  const aligned = lower.length === text.length;
+  const source = aligned ? text : lower;
+  const first = Math.min(...terms.map((t) => lower.indexOf(t)).filter((i) => i >= 0));
+  const start = Math.max(0, first - 40);
+  const end = Math.min(source.length, start + 120);
+  let out = start > 0 ? "…" : "";
+  let pos = start;
+  while (pos < end) {
+    const [next, term] = nextMatch(lower, terms, pos, end);
+    if (next < 0) break;
+    out += escapeHtml(source.slice(pos, next)) + "<mark>" +
+      escapeHtml(source.slice(next, next + term.length)) + "</mark>";
+    pos = next + term.length;
+  }
+  return out + escapeHtml(source.slice(pos, end)) + (end < source.length ? "…" : "");
+}
+
+/** Every kept article page (path, title, text), the locale `segment`'s copy first per slug. */
+async function keptArticles(segment) {
+  const found = new Map();
+  for (const name of [SAVED_CACHE, PAGES_CACHE, LATEST_CACHE]) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const path = new URL(request.url).pathname;
+      if (!ARTICLE_PATTERN.test(path)) continue;
+      const [, seg, slug] = path.split("/");
+      const known = found.get(slug);
+      if (known && (known.segment === segment || seg !== segment)) continue;
+      const response = await cache.match(request);
+      if (!response) continue;
+      const html = await response.text();
+      const main = /<main\b[^>]*>([\s\S]*?)<\/main>/i.exec(html);
+      found.set(slug, {path, segment: seg, title: headingOf(html) || slug,
+                       text: plainText(main ? main[1] : html)});
+    }
+  }
+  return [...found.values()];
+}
+
+/** The search page of the shell for `url`'s locale, filled with the kept articles matching
+ * its query; null when `url` is not a search with a query. */
+async function offlineSearch(url) {
+  const segment = url.pathname.split("/")[1];
+  const q = url.searchParams.get("q") || "";
+  if (SEARCH_PAGES[segment] !== url.pathname || !q.trim()) return null;
+  const shell = await caches.match(SHELL_KEYS.get(url.pathname), {cacheName: SHELL_CACHE});
+  if (!shell) return null;
+  const terms = queryTerms(q);
+  const matches = terms.length ? (await keptArticles(segment)).filter((a) => {
+    const text = `${a.title} ${a.text}`.normalize("NFKC").toLowerCase();
+    return terms.every((t) => text.includes(t));
+  }) : [];
+  const items = matches.map((a) => `<li class="search-item"><h2 class="list-title">` +
+    `<a href="${escapeHtml(a.path)}">${escapeHtml(a.title)}</a></h2>` +
+    `<p class="search-snippet">${offlineSnippet(a.text, terms)}</p></li>`).join("");
+  let html = (await shell.text())
+    .replace('<p class="search-offline" role="status" hidden>', '<p class="search-offline" role="status">')
+    .replace(/(<input id="search-q"[^>]*value=")[^"]*"/, (m, head) => `${head}${escapeHtml(q)}"`);
+  html = matches.length
+    ? html.replace("<div class=\"search-results\" data-search-results>",
+      `<div class="search-results" data-search-results data-offline-results="${matches.length}"><ol class="search-list">${items}</ol>`)
+    : html.replace('<p class="search-status search-none" hidden>',
+      '<p class="search-status search-none" role="status">');
+  const headers = new Headers(shell.headers);
+  headers.delete("content-length");
+  headers.delete("content-encoding");
+  return new Response(html, {status: 200, headers});
 }

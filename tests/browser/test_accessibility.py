@@ -93,3 +93,13 @@ def test_share_confirmation_offline_and_saved_pages_have_no_axe_violations(brows
             expect_no_violations(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/zh/search/?q=金坛", "/en/search/?q=長蕩湖", "/zh-hant/search/?q=龙舟",
+                                  "/en/search/?q=zzzz"])
+def test_search_results_have_no_axe_violations(page, console_errors, path, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(path)
+    expect(page.locator("#search-q")).to_be_visible()
+    expect_no_violations(page)

@@ -337,3 +337,20 @@ def test_varnish_accepts_purges_from_loopback_only(stack):
         s.sendall(b"BAN / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         reply = s.recv(4096)
     assert reply.startswith(b"HTTP/1.1 405"), reply[:100]
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_search_results_are_keyed_by_query_and_page(stack, proxy):
+    """Search results read ?q= and ?page=: each query is its own entry (held briefly), other
+    query parameters neither reach the app nor make entries."""
+    g, proxies = stack
+    base = proxies[proxy].url + "/en/search/"
+    s1, h1, b1 = get(base + "?q=battery", BR)
+    s2, h2, b2 = get(base + "?q=zzzz", BR)
+    assert s1 == s2 == 200 and b1 != b2
+    assert "s-maxage" in h1["cache-control"]
+    s3, h3, b3 = get(base + "?q=battery&utm_source=x", BR)
+    assert s3 == 200 and b3 == b1 and hit(proxy, h3), h3
+    s4, _h4, b4 = get(base + "?q=battery&page=1", BR)
+    assert s4 == 200
+    assert not [r for r in _all_access(g) if "utm_source" in r["path"]]

@@ -38,6 +38,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 
 from webapp import contract
+from webapp import search
 from webapp.publish import assets, images
 from webapp import po
 from webapp.po import article_po, ui_po
@@ -88,6 +89,7 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns 
                                   ino INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, value TEXT);  -- .po hash -> .mo hash
 CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, value TEXT);  -- inputs -> summary
+CREATE TABLE IF NOT EXISTS search (key TEXT PRIMARY KEY, value TEXT);  -- index row -> columns
 """
 
 
@@ -241,11 +243,13 @@ def _date_fields(article: Article) -> dict:
             "date_kind": "published" if article.published is not None else "updated"}
 
 
-def summarise(article: Article, locale: str, table: dict | None) -> dict:
+def summarise(article: Article, locale: str, table: dict | None,
+              shown: dict | None = None) -> dict:
     """One article as one locale's lists show it: status (``complete`` when every block has
     a translation, ``none`` when none has, else ``partial``; the source locale is complete),
-    title and subtitle HTML with their fallback tags, and the reading time in minutes."""
-    shown = {b.id: localize(b, locale, table) for b in article.blocks}
+    title and subtitle HTML with their fallback tags, and the reading time in minutes.
+    ``shown``: the blocks already localized (``{block id: Localized}``), else done here."""
+    shown = shown or {b.id: localize(b, locale, table) for b in article.blocks}
     translated = sum(1 for s in shown.values() if s.translated)
     total = len(shown)
     status = (Status.COMPLETE if translated == total else Status.NONE if translated == 0
@@ -259,8 +263,11 @@ def summarise(article: Article, locale: str, table: dict | None) -> dict:
             "minutes": article_minutes(article, shown)}
 
 
-def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection) -> int:
-    """Validate, compile and summarise every article into ``db``; return the count.
+def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection,
+                   index: list | None = None) -> int:
+    """Validate, compile and summarise every article into ``db``; return the count. Each
+    article's search index rows ``(slug, sort_key, row key, text bytes)`` are appended to
+    ``index`` when given.
 
     :raises BuildError: every problem found, each ``file:line: message``."""
     problems: list[str] = []
@@ -289,22 +296,30 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
         if bad_photos:
             problems += bad_photos
             continue
-        md, mos = row["md"], row["mos"]
-        a = row["article"]
-        db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (path.stem, a["path"], md, row.get("parsed"), a["sort_key"], a["day"],
-                    a["date_kind"], a["published"], a["updated"]))
-        for loc, s in row["locales"].items():
-            db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (path.stem, loc, mos[loc], s["status"], s["translated"], s["total"],
-                        s["title"], s["title_lang"], s["subtitle"], s["subtitle_lang"],
-                        s["minutes"]))
+        _insert(db, path.stem, row)
+        if index is not None:
+            index += [(path.stem, row["article"]["sort_key"], key, size)
+                      for key, size in row["search"]]
         count += 1
     if problems:
         raise BuildError(problems)
     if not count:
         raise BuildError([f"{inputs.content}: no article (*.md) found"])
     return count
+
+
+def _insert(db: sqlite3.Connection, slug: str, row: dict) -> None:
+    """One article's rows of the release index (articles, localized)."""
+    md, mos = row["md"], row["mos"]
+    a = row["article"]
+    db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               (slug, a["path"], md, row.get("parsed"), a["sort_key"], a["day"],
+                a["date_kind"], a["published"], a["updated"]))
+    for loc, s in row["locales"].items():
+        db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (slug, loc, mos[loc], s["status"], s["translated"], s["total"],
+                    s["title"], s["title_lang"], s["subtitle"], s["subtitle_lang"],
+                    s["minutes"]))
 
 
 def missing_images(path: Path, row: dict, photos: Path) -> list[str]:
@@ -365,6 +380,7 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
     for locale, (po, po_hash) in pos.items():
         mos[locale], tables[locale] = compile_catalog(po, locale, po_hash, cache, objects)
     article = parse_article(path, decode_article(path, objects.path(md).read_bytes()))
+    shown = {loc: {b.id: localize(b, loc, tables[loc]) for b in article.blocks} for loc in LOCALES}
     # the parsed article, so a worker never parses YAML and Markdown on a request (pickle:
     # written by this build only, read by the same code version; a worker falls back to
     # parsing the file when it cannot load it)
@@ -373,9 +389,56 @@ def _summary(path: Path, inputs: Inputs, cache: Cache, objects: Objects, version
            "article": {"path": str(path), **_date_fields(article),
                        "published": _w3c(article.published), "updated": _w3c(article.updated),
                        "images": [[f.image, f.image_line] for f in article.figures if f.image]},
-           "locales": {loc: summarise(article, loc, tables[loc]) for loc in LOCALES}}
+           "locales": {loc: summarise(article, loc, tables[loc], shown[loc]) for loc in LOCALES},
+           "search": index_rows(article, shown, row_sort_key(article), cache)}
     cache.put("summaries", key, json.dumps(row, ensure_ascii=False))
     return row
+
+
+def search_texts(article: Article, shown: dict) -> dict[str, tuple[str, list[str]]]:
+    """Plain text of ``article`` in every locale as a reader sees it (a block without a
+    translation shows its source), from ``shown`` (``{locale: {block id: Localized}}``):
+    ``{locale: (headline, [other block texts])}``."""
+    out = {}
+    for loc in LOCALES:
+        texts = [shown[loc][b.id].text for b in article.blocks
+                 if b.kind not in search.NOT_SEARCHED and b.id != article.title.id]
+        out[loc] = (shown[loc][article.title.id].text, texts)
+    return out
+
+
+def row_sort_key(article: Article) -> str | None:
+    return _date_fields(article)["sort_key"]
+
+
+def index_rows(article: Article, shown: dict, sort_key: str | None, cache: Cache) -> list:
+    """The article's search index row (:func:`webapp.search.article_document`), its columns
+    stored in the cache under its key; returns ``[[row key, text bytes]]`` (text bytes: UTF-8
+    size of the plain text of every locale, what the index is measured against)."""
+    texts = search_texts(article, shown)
+    size = sum(len(t.encode()) + sum(len(b.encode()) for b in body) for t, body in texts.values())
+    row = search.article_document(texts)
+    key = search.row_key(row, sort_key)
+    cache.put("search", key, json.dumps(row, ensure_ascii=False))
+    return [[key, size]]
+
+
+def build_search(inputs: Inputs, cache: Cache, entries: list, out: Path) -> dict:
+    """``out/search.sqlite`` from the current release's index and the rows that changed
+    (:func:`webapp.search.update_index`); returns its counts, the seconds it took, its size
+    and the size of the text it indexes (bytes)."""
+    started = time.monotonic()
+    current = contract.current_link(inputs.build) / contract.SEARCH_INDEX
+
+    def columns_of(key: str) -> dict | None:
+        value = cache.get("search", key)
+        return json.loads(value) if value else None
+
+    stats = search.update_index(out / search.INDEX_FILE, current.resolve() if current.exists()
+                                else None, [e[:3] for e in entries], columns_of)
+    return {**stats, "seconds": round(time.monotonic() - started, 3),
+            "index_bytes": (out / search.INDEX_FILE).stat().st_size,
+            "text_bytes": sum(e[3] for e in entries)}
 
 
 def _w3c(value) -> str | None:
@@ -420,8 +483,10 @@ def build(config, switch: bool = True, log=print) -> Path:
     try:
         db = sqlite3.connect(tmp / contract.INDEX_DB)
         db.executescript(SCHEMA)
-        count = build_articles(inputs, cache, objects, db)
+        entries: list = []
+        count = build_articles(inputs, cache, objects, db, entries)
         cache.commit()
+        index_stats = build_search(inputs, cache, entries, tmp)
         ui = build_ui_catalogs(inputs, tmp)
         manifest = assets.build(inputs.static, contract.static_pool(inputs.build))
         sizes = assets.image_sizes(inputs.static, manifest)
@@ -430,10 +495,11 @@ def build(config, switch: bool = True, log=print) -> Path:
         mos = db.execute("SELECT slug, locale, mo FROM localized ORDER BY slug, locale").fetchall()
         release_id = hashlib.sha256(json.dumps(
             [rows, mos, ui, manifest, contract.code_version(), contract.tree_version(inputs.templates),
-             inputs.site_url]).encode()).hexdigest()[:16]
+             inputs.site_url, sorted(e[2] for e in entries)]).encode()).hexdigest()[:16]
         info = {"id": release_id, "created": dt.datetime.now(dt.timezone.utc).isoformat(
             timespec="seconds"), "articles": count, "locales": list(LOCALES),
-            "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes}
+            "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes,
+            "search": index_stats}
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        [(k, json.dumps(v)) for k, v in info.items()])
         db.commit()

@@ -79,10 +79,11 @@ class PageMemo:
     """LRU of :class:`Representation` keyed by path, bounded by the bytes it holds.
 
     :param max_bytes: bound on identity + encoded bytes. A representation larger than a
-        quarter of the bound is served but not kept."""
+        quarter of the bound is served but not kept.
+    :param max_entries: bound on the number of entries (None: bytes only)."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes, self.bytes = max_bytes, 0
+    def __init__(self, max_bytes: int, max_entries: int | None = None):
+        self.max_bytes, self.bytes, self.max_entries = max_bytes, 0, max_entries
         self._items: OrderedDict[str, Representation] = OrderedDict()
         self._lock = Lock()
         self.hits = self.misses = 0
@@ -115,7 +116,8 @@ class PageMemo:
                 self._trim()
 
     def _trim(self) -> None:
-        while self.bytes > self.max_bytes and self._items:
+        while self._items and (self.bytes > self.max_bytes or (
+                self.max_entries is not None and len(self._items) > self.max_entries)):
             _key, old = self._items.popitem(last=False)
             self.bytes -= old.size
 

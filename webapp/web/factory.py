@@ -63,7 +63,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     release = Release(contract.served_release(app.config), contract.objects_dir(build),
                       app.config["ARTICLE_CACHE_SIZE"])
     memo = PageMemo(app.config["PAGE_MEMO_MB"] * 1024 * 1024)
-    app.extensions["reader"] = Site(release=release, memo=memo, site_url=app.config["SITE_URL"])
+    results = PageMemo(app.config["SEARCH_MEMO_MB"] * 1024 * 1024,
+                       app.config["SEARCH_MEMO_ENTRIES"])
+    app.extensions["reader"] = Site(release=release, memo=memo, site_url=app.config["SITE_URL"],
+                                    results=results)
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(release.translations_dir)
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE

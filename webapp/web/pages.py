@@ -35,6 +35,7 @@ NOT_PRECACHED = ("screenshots/", "icons/favicon", "icons/apple-touch", WORKER_SO
 CACHE_POLICIES = {   # name -> config key of the Cache-Control value
     "page": "PAGE_CACHE_CONTROL",
     "feed": "FEED_CACHE_CONTROL",
+    "search": "SEARCH_CACHE_CONTROL",   # results pages: a shared cache holds them briefly
     "revalidate": None,          # no-cache: always revalidated (service worker, manifests)
 }
 
@@ -55,6 +56,10 @@ class PageType:
     # Whose translation the page needs to exist in a locale (sitemaps, hreflang): None for the
     # page's own locale, else a locale id (the parallel view needs English).
     translated: str | None = None
+    # For a page that reads its query string (search results): ``() -> str``, the canonical
+    # form of what the view reads. Its pages are kept in the bounded results memo
+    # (``Site.results``) under path + that key, never in the path-keyed page memo.
+    query_key: Callable[[], str] | None = None
 
 
 REGISTRY: dict[str, PageType] = {}
@@ -62,13 +67,14 @@ REGISTRY: dict[str, PageType] = {}
 
 def page(rule: str, *, mimetype: str = "text/html; charset=utf-8", cache: str = "page",
          urls: Callable[..., Iterable[dict]] | None = None, sitemap: bool = False,
-         offline: str | None = None, translated: str | None = None):
+         offline: str | None = None, translated: str | None = None,
+         query_key: Callable[[], str] | None = None):
     """Declare the decorated view as a page type at ``rule`` (a Flask rule, on the ``reader``
     blueprint: the endpoint is ``reader.<function name>``)."""
     def decorate(view):
         endpoint = f"reader.{view.__name__}"
         REGISTRY[endpoint] = PageType(endpoint, rule, view, mimetype, cache, urls, sitemap,
-                                      offline, translated)
+                                      offline, translated, query_key)
         return view
     return decorate
 
@@ -88,15 +94,18 @@ def delivered(pt: PageType):
             # "//zh/<slug>/": the router strips leading slashes, but the path is not ours, and
             # serving it would give one page endless memo keys and shared-cache entries.
             abort(404)
-        rep = site.memo.get(key)
+        memo = site.memo
+        if pt.query_key is not None:
+            memo, key = site.results, key + "?" + pt.query_key()
+        rep = memo.get(key)
         request.environ["reader.memo"] = "hit" if rep is not None else "miss"
         if rep is None:
             body = pt.view(**values)
             rep = delivery.Representation(body.encode("utf-8"), pt.mimetype,
                                           cache_control(pt, current_app.config),
                                           route=pt.endpoint)
-            site.memo.put(key, rep)
-        status, headers, body = delivery.respond(rep, request.environ, site.memo)
+            memo.put(key, rep)
+        status, headers, body = delivery.respond(rep, request.environ, memo)
         return Response(body, status=status, headers=headers)
     return view
 

@@ -26,6 +26,7 @@ from webapp.content import Article, parse_article
 from webapp.web.i18n import ArticleCatalog, Localized, read_article_catalog
 from webapp.locales import LOCALES, Status
 from webapp.photos import Photo
+from webapp.search import INDEX_FILE, Index
 
 
 class ReleaseError(RuntimeError):
@@ -130,6 +131,7 @@ class Release:
         self._catalogs = LRU(cache_size * len(LOCALES))
         self._photos = LRU(cache_size * 4)
         self.count: int = self.info["articles"]
+        self.search = Index(self.root / INDEX_FILE)
 
     def check_ui_catalogs(self) -> None:
         """Open every compiled UI catalog of the release once, at boot: a damaged ``.mo``
@@ -198,6 +200,15 @@ class Release:
         """Articles newest first (undated last), ``limit`` from ``offset``, in ``locale``."""
         return self._listings(self._query(self._LIST + self._ORDER + " LIMIT ? OFFSET ?",
                                           (locale, limit, offset)))
+
+    def listings_of(self, locale: str, slugs: list[str]) -> list[Listing]:
+        """The listings of ``slugs`` in ``locale``, in the order given (unknown slugs left out)."""
+        if not slugs:
+            return []
+        marks = ",".join("?" * len(slugs))
+        found = {item.slug: item for item in self._listings(self._query(
+            self._LIST + f"WHERE a.slug IN ({marks})", (locale, *slugs)))}  # noqa: S608
+        return [found[s] for s in slugs if s in found]
 
     def month_listing(self, locale: str, year: int, month: int) -> list[Listing]:
         """Articles whose listing date falls in ``year``-``month`` (newsroom time)."""

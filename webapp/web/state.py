@@ -24,6 +24,8 @@ class Site:
     memo: PageMemo
     site_url: str
     derived: dict = field(default_factory=dict)
+    # search results pages, keyed by path and canonical query (bounded: entries and bytes)
+    results: PageMemo = field(default_factory=lambda: PageMemo(4 * 1024 * 1024, 512))
 
 
 def site() -> Site:

@@ -5,6 +5,7 @@ One module per concern, each declaring its pages with :func:`webapp.web.pages.pa
 - ``articles.py``   an article, its parallel text (中英对照)
 - ``listing.py``    front pages (paginated), the archive by month
 - ``discovery.py``  sitemaps, robots.txt, Atom feeds, and the JSON-LD/Open Graph helpers
+- ``search.py``     search results and the OpenSearch description
 - ``offline.py``    the service worker, web app manifests, the offline and saved-library pages
 - ``root.py``       ``/`` (language negotiation), health and readiness, root-level icons,
                     error pages
@@ -40,7 +41,7 @@ def pull_locale(endpoint, values):
 
 
 # The view modules add their pages to the registry; then the registry adds the routes.
-from webapp.web.views import articles, discovery, listing, offline, root  # noqa: E402
+from webapp.web.views import articles, discovery, listing, offline, root, search  # noqa: E402
 
 pages.register(bp)
 root.register(bp)
@@ -58,4 +59,4 @@ def reserved_slugs() -> set[str]:
     return out
 
 
-__all__ = ["bp", "reserved_slugs", "articles", "discovery", "listing", "offline", "root"]
+__all__ = ["bp", "reserved_slugs", "articles", "discovery", "listing", "offline", "root", "search"]

@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from webapp import contract
 from webapp.web.i18n import current_locale
 from webapp.locales import LOCALES, client_table
-from webapp.web.pages import READ, SHELL, WORKER_SOURCE, offline_patterns, page
+from webapp.web.pages import READ, REGISTRY, SHELL, WORKER_SOURCE, offline_patterns, page, rule_regex
 from webapp.web.state import BACKGROUND_COLOR, THEME_COLOR, asset_url, site
 
 ICONS = [("icons/icon-192.png", "any"), ("icons/icon-512.png", "any"),
@@ -81,7 +81,10 @@ def service_worker() -> str:
                     photoBudget=current_app.config["OFFLINE_PHOTO_BYTES"],
                     photoPrefix="/static/photos/",
                     offlinePages={info.segment: url_for("reader.offline", lang=code)
-                                  for code, info in LOCALES.items()})
+                                  for code, info in LOCALES.items()},
+                    searchPages={info.segment: url_for("reader.search", lang=code)
+                                 for code, info in LOCALES.items()},
+                    articlePattern=rule_regex(REGISTRY["reader.article"].rule))
         source = contract.static_pool(current_app.config["BUILD_DIR"]) / s.release.assets[WORKER_SOURCE]
         head = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         s.derived["worker_script"] = f"const DATA = {head};\n" + source.read_text("utf-8")
