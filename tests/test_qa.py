@@ -465,3 +465,28 @@ def test_the_zh_hant_refresh_names_a_broken_catalog_instead_of_a_traceback(trans
     assert result.returncode == 1
     assert result.stderr.startswith(f"translations: {po}:1: starts with a UTF-8 byte order mark")
     assert "Traceback" not in result.stderr
+
+
+# --- issue 22: the safety rules are exact and cannot be waived -------------------------------
+
+@pytest.mark.parametrize("translation", [
+    "约 %(num)10000000s 分钟读完", "约 %(num)-3s 分钟", "约 %(num).2s 分钟", "约 %(num)s 分钟 100%"])
+def test_a_placeholder_with_a_width_flag_or_precision_the_msgid_lacks_is_refused(translation):
+    assert rules(qa.check_placeholders("%(num)s min read", translation, "zh")) == ["placeholders"]
+
+
+@pytest.mark.parametrize("translation", [
+    "Read [a [b]](//evil.example)", "Read [a\\]b](//evil.example)", "Read <https://evil.example>"])
+def test_links_are_found_by_the_sites_own_markdown_parser(translation):
+    assert "markup" in rules(qa.check_markup("增长了40%", translation, "en"))
+
+
+def test_a_qa_ok_comment_cannot_waive_a_safety_rule():
+    from babel.messages.catalog import Message
+
+    from webapp.qa import Exceptions, Problem
+    msg = Message("x", user_comments=["qa-ok markup: looks fine to me"])
+    problems = [Problem("markup", "markup not in the source: link to //evil")]
+    kept = Exceptions.of(msg).filter(problems)
+    assert [p.rule for p in kept] == ["qa-ok", "markup"]
+    assert "cannot be waived" in kept[0].message

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 
-from webapp import assets, catalogs
+from webapp import assets, catalogs, safety
 from webapp.catalogs import article_po, ui_po
 from webapp.content import (
     Article,
@@ -159,24 +159,57 @@ class Cache:
         self.db.commit()
 
 
-def read_catalog(path: Path, locale: str):
+def read_catalog(path: Path, locale: str, kind: str = "article"):
     """Read a ``.po`` file (:func:`webapp.catalogs.read_catalog`) into a Babel ``Catalog`` that
     can be published: no msgstr holds a character HTML and XML cannot carry
-    (:func:`webapp.content.xml_problem`).
+    (:func:`webapp.content.xml_problem`), and every usable (non-fuzzy) msgstr keeps the safety
+    rules of :mod:`webapp.safety`: an article msgstr (``kind="article"``) has exactly its
+    source's markup and link targets; a UI msgstr (``kind="ui"``) has exactly its msgid's
+    placeholders. No comment in the catalog waives them.
 
-    :raises BuildError: ``path:line: message`` for each problem."""
+    :raises BuildError: ``path:line: message`` for each problem (the msgstr's line)."""
     try:
         catalog = catalogs.read_catalog(path, locale)
     except catalogs.CatalogError as exc:
         raise BuildError([str(exc)]) from exc
-    problems = []
+    found: list[tuple[int, str]] = []     # (Babel's line of the entry, message)
     for msg in catalog:
-        for text in (msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]):
+        texts = msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]
+        for text in texts:
             if text and (problem := xml_problem(text)):
-                problems.append(f"{path}:{msg.lineno}: msgstr: {problem}")
-    if problems:
-        raise BuildError(problems)
+                found.append((msg.lineno, f"msgstr: {problem}"))
+        if msg.id and not msg.fuzzy:
+            found += [(msg.lineno, p) for p in _safety_problems(msg, texts, kind)]
+    if found:
+        lines = path.read_text("utf-8").splitlines()
+        raise BuildError([f"{path}:{msgstr_line(lines, n)}: {p}" for n, p in found])
     return catalog
+
+
+def _safety_problems(msg, texts: list[str], kind: str) -> list[str]:
+    """The :mod:`webapp.safety` problems of one entry's translations (each once)."""
+    ids = msg.id if isinstance(msg.id, (list, tuple)) else (msg.id,)
+    out: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        if kind == "ui":
+            problem = safety.placeholder_problem(ids[0], text, ids[1] if len(ids) > 1 else None)
+        else:
+            problem = safety.markup_problem(ids[0], text)
+        if problem and problem not in out:
+            out.append(problem)
+    return out
+
+
+def msgstr_line(lines: list[str], lineno: int) -> int:
+    """The line (1-based) of the first ``msgstr`` of the entry Babel reports at ``lineno`` in
+    a catalog of ``lines``: where a translator looks for the translation (``lineno`` when
+    none follows)."""
+    for n in range(lineno, min(len(lines), lineno + 200) + 1):
+        if lines[n - 1].startswith("msgstr"):
+            return n
+    return lineno
 
 
 def compile_catalog(path: Path, locale: str, po_hash: str, cache: Cache,
@@ -207,6 +240,20 @@ class Inputs:
     templates: Path
     build: Path
     site_url: str
+
+    def folders(self) -> tuple[Path, ...]:
+        """The folders a release is made from (content, translations, static, templates)."""
+        return self.content, self.translations, self.static, self.templates
+
+    def relative(self, problem: str) -> str:
+        """``problem`` (``path:line: message``) with its path relative to the project root,
+        or, for an input folder outside it, to that folder's parent (``content/x.md``)."""
+        from webapp.config import ROOT
+        bases = [ROOT, *(folder.absolute().parent for folder in self.folders())]
+        for base in sorted({str(b) for b in bases}, key=len, reverse=True):
+            if problem.startswith(base + os.sep):
+                return problem[len(base) + 1:]
+        return problem
 
     @classmethod
     def from_config(cls, config) -> Inputs:
@@ -345,7 +392,7 @@ def build_ui_catalogs(inputs: Inputs, out: Path) -> list[str]:
         po = ui_po(inputs.translations, locale)
         if not po.exists():
             raise BuildError([f"{po}: missing UI catalog for locale {locale}"])
-        catalog = read_catalog(po, locale)
+        catalog = read_catalog(po, locale, kind="ui")
         buf = io.BytesIO()
         write_mo(buf, catalog, use_fuzzy=False)
         target = out / locale / "LC_MESSAGES" / "messages.mo"
@@ -370,6 +417,18 @@ def build(config, switch: bool = True, log=print) -> Path:
     :raises BuildError: with every problem found; nothing is switched then."""
     started = time.monotonic()
     inputs = Inputs.from_config(config)
+    try:
+        return _build(config, inputs, switch, log, started)
+    except BuildError as exc:
+        raise BuildError([inputs.relative(p) for p in exc.problems]) from exc
+
+
+def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
+    """:func:`build`'s steps; problems name files by their absolute paths."""
+    links = [p for folder in inputs.folders()
+             for p in safety.tree_problems(folder, inputs.relative(str(folder)))]
+    if links:
+        raise BuildError(links)
     releases = inputs.build / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     objects = Objects(inputs.build / "objects")

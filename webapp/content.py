@@ -757,6 +757,9 @@ def _entry_problem(entry: Path) -> str | None:
     if entry.is_symlink() and not entry.exists():
         return (f"broken symbolic link (to {entry.readlink()}): restore its target or "
                 "delete the link")
+    if entry.is_symlink():
+        return ("is a symbolic link: refused (it would publish the file it points to, maybe "
+                "from outside content/, or a second copy under another URL); copy the file in")
     if entry.is_dir():
         return ("folders in content/ are not read: move its articles to content/<slug>.md "
                 "(a folder whose name starts with '.', e.g. content/.drafts/, is ignored)")
@@ -770,7 +773,7 @@ def _entry_problem(entry: Path) -> str | None:
 
 def find_article_files(content_dir: Path | str) -> list[Path]:
     """The article files of ``content_dir``, sorted by name: every ``<slug>.md`` directly in
-    it (a symbolic link to a file counts as the file).
+    it (a symbolic link is refused: issue 22).
 
     Ignored on purpose (see :func:`is_ignored`): dotfiles and dot-folders, editor backups,
     ``README.md``. Everything else is an article or an error: a folder, another Markdown

@@ -35,7 +35,9 @@ translator comment on that entry (``#`` line in the ``.po``)::
     # qa-ok numbers 2021 2025: years of the 14th Five-Year Plan, added for readers
 
 ``qa-ok <rule> [words...]: <reason>`` accepts that entry's problems of ``rule`` (only those
-whose message contains one of the listed words, when words are given). The reason is
+whose message contains one of the listed words, when words are given), except for the safety
+rules ``markup`` and ``placeholders`` (:data:`SAFETY_RULES`), which ``make release`` enforces
+(:mod:`webapp.safety`) and nothing in a catalog can waive. The reason is
 required, and an exception (or a listed word) that accepts nothing is itself reported, so
 exceptions cannot go stale.
 
@@ -58,6 +60,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
+from webapp import safety
 from webapp.catalogs import CatalogError, read_catalog
 from webapp.locales import LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
 
@@ -592,18 +595,26 @@ def check_markup(source: str, translation: str, locale: str,
     that decodes to one, or a Markdown link or image the source does not have is refused
     (issue 14: a catalog must not inject markup or links into pages)."""
     extra = sorted(_markup(translation) - _markup(source))
-    return [Problem("markup", f"markup not in the source: {', '.join(extra)}")] if extra else []
+    messages = [f"markup not in the source: {', '.join(extra)}"] if extra else []
+    exact = safety.markup_problem(source, translation)   # the release's rule, the site's parser
+    messages += [exact] if exact else []
+    return [Problem("markup", "; ".join(messages))] if messages else []
 
 
 def check_placeholders(source: str, translation: str, locale: str,
                        glossary: Sequence[Term] = ()) -> list[Problem]:
-    """``%(name)s`` / ``%s`` placeholders are the same in source and translation."""
+    """``%(name)s`` / ``%s`` placeholders are the same in source and translation; in a format
+    string (the source has a placeholder) exactly the same, flags, width and precision
+    included (:func:`webapp.safety.placeholder_problem`, the release's rule)."""
     src = sorted(m.group(0) for m in _PLACEHOLDER.finditer(source))
     dst = sorted(m.group(0) for m in _PLACEHOLDER.finditer(translation))
-    if src == dst:
-        return []
-    return [Problem("placeholders", f"placeholders differ: source has {src or 'none'}, "
-                                    f"translation has {dst or 'none'}")]
+    if src != dst:
+        return [Problem("placeholders", f"placeholders differ: source has {src or 'none'}, "
+                                        f"translation has {dst or 'none'}")]
+    if any(d != "%%" for d in safety.directives(source)[0]):
+        exact = safety.placeholder_problem(source, translation)
+        return [Problem("placeholders", exact)] if exact else []
+    return []
 
 
 RULES = (check_numbers, check_glossary, check_cjk, check_latin, check_brackets, check_spacing,
@@ -663,6 +674,8 @@ def length_outliers(pairs: Sequence[tuple[str, str]]) -> dict[int, Problem]:
 
 # --- reviewed exceptions ---------------------------------------------------------------------
 
+# Rules whose problems no exception accepts: the release refuses them (webapp.safety).
+SAFETY_RULES = frozenset({"markup", "placeholders"})
 _QA_OK = re.compile(r"^qa-ok\s+(?P<rule>[a-z]+)(?P<words>[^:]*):(?P<reason>.*)$")
 
 
@@ -694,11 +707,13 @@ class Exceptions:
         word must accept at least one (an exception that accepts nothing is reported).
         """
         used: set[tuple[int, str]] = set()
-        kept = []
+        kept = [Problem("qa-ok", f"'qa-ok {rule}': {rule} is a safety rule (checked by make "
+                                 "release) and cannot be waived: fix the translation")
+                for rule, _, _ in self.items if rule in SAFETY_RULES]
         for p in problems:
             accepted = False
             for k, (rule, words, _) in enumerate(self.items):
-                if p.rule != rule:
+                if p.rule != rule or rule in SAFETY_RULES:
                     continue
                 hits = [w for w in words if w in p.message] if words else [""]
                 if hits:
@@ -710,7 +725,7 @@ class Exceptions:
                                   "'qa-ok <rule> [words]: <reason>'") for c in self.malformed]
         for k, (rule, words, _) in enumerate(self.items):
             unused = [w for w in (words or ("",)) if (k, w) not in used]
-            if unused:
+            if unused and rule not in SAFETY_RULES:
                 what = f"qa-ok {rule} {' '.join(words)}".rstrip()
                 detail = f" ({', '.join(unused)})" if words else ""
                 kept.append(Problem("qa-ok", f"exception '{what}' accepts no problem{detail}: "

@@ -1,0 +1,131 @@
+"""Issue 22: the rules that keep the site safe are release errors (``make release`` refuses,
+``file:line: message`` with a path relative to the site's folder), and a translator cannot
+waive them inside the catalog they edit."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.helpers import FULL, build_command
+from webapp.build import BuildError
+
+LINK_SOURCE = "更多信息可以访问[金坛文旅](https://example.com/jintan)网站。"
+LINK_EN = "More information is on the [Jintan tourism](https://example.com/jintan) website."
+
+
+def replace_in(path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def ui_po(site, locale="zh"):
+    return site.translations / locale / "LC_MESSAGES" / "messages.po"
+
+
+def line_of(path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+                if needle in line)
+
+
+def refused(site) -> list[str]:
+    with pytest.raises(BuildError) as err:
+        site.release()
+    return err.value.problems
+
+
+@pytest.mark.parametrize("msgstr", [
+    "约 %(num)10000000s 分钟读完",      # a width of ten million: a 10 MB page per request
+    "约 %(nmu)s 分钟读完",              # misspelled: the page falls back to English
+    "约 %(num)s %(num)s 分钟读完",       # one more
+    "约 分钟读完",                       # one fewer
+    "约 %(num)-5s 分钟读完",            # a flag
+    "约 %(num).3s 分钟读完",            # a precision
+    "约 %(num)s 分钟读完 100%",          # a stray %: the format fails, English shown
+])
+def test_a_ui_msgstr_whose_placeholders_are_not_the_msgids_is_refused(site_copy, msgstr):
+    good = site_copy.release()
+    po = ui_po(site_copy)
+    replace_in(po, 'msgstr "约 %(num)s 分钟读完"', f'msgstr "{msgstr}"')
+    line = line_of(po, msgstr)
+    # a waiver in the catalog itself changes nothing
+    replace_in(po, '#, python-format\nmsgid "%(num)s min read"',
+               '# qa-ok placeholders: reviewed\n#, python-format\nmsgid "%(num)s min read"')
+    problems = refused(site_copy)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"translations/zh/LC_MESSAGES/messages.po:{line - 0}: ") \
+        or problems[0].startswith(f"translations/zh/LC_MESSAGES/messages.po:{line + 1}: ")
+    assert "placeholders" in problems[0]
+    assert os.readlink(site_copy.build_dir / "releases" / "current") == good.name
+
+
+def test_the_release_names_the_msgstr_line(site_copy):
+    po = ui_po(site_copy)
+    replace_in(po, 'msgstr "约 %(num)s 分钟读完"', 'msgstr "约 %(num)9999s 分钟读完"')
+    line = line_of(po, "%(num)9999s")
+    assert refused(site_copy) == [
+        f"translations/zh/LC_MESSAGES/messages.po:{line}: placeholders differ: the source has "
+        "%(num)s, the translation has %(num)9999s (names, flags, width and precision must be "
+        "exactly the source's)"]
+
+
+@pytest.mark.parametrize("msgstr, bad", [
+    ("More on the [Jintan tourism](https://evil.example/) website.", "https://evil.example/"),
+    ("More on the [Jintan tourism](//evil.example/x) website.", "//evil.example/x"),
+    ("More on the [Jintan [tourism]](//evil.example) website.", "//evil.example"),
+    ("More on the ![Jintan tourism](//evil.example/i) website.", "//evil.example/i"),
+    ("More on the <https://evil.example/> website.", "https://evil.example/"),
+    ("More on the [Jintan tourism](https://example.com/jintan) and [x](https://evil.example/) "
+     "website.", "https://evil.example/"),
+])
+def test_an_article_msgstr_with_a_link_the_source_lacks_is_refused(site_copy, msgstr, bad):
+    po = site_copy.po("en", FULL)
+    replace_in(po, f'msgstr "{LINK_EN}"', f'msgstr "{msgstr}"')
+    replace_in(po, f'msgid "{LINK_SOURCE}"', f'# qa-ok markup: reviewed\nmsgid "{LINK_SOURCE}"')
+    line = line_of(po, msgstr[:30])
+    problems = refused(site_copy)
+    assert len(problems) == 1 and problems[0].startswith(
+        f"translations/en/LC_MESSAGES/articles/{FULL}.po:{line}: markup differs"), problems
+    assert bad in problems[0]
+
+
+def test_a_translated_link_may_change_its_text_not_its_target(site_copy):
+    po = site_copy.po("en", FULL)
+    replace_in(po, f'msgstr "{LINK_EN}"',
+               'msgstr "See the [tourism office](https://example.com/jintan) site."')
+    release = site_copy.release()
+    assert release.is_dir()
+
+
+@pytest.mark.parametrize("folder, name", [
+    ("static", "css/secret.css"), ("templates", "secret.html"),
+    ("translations", "en/LC_MESSAGES/articles/river-festival.po"), ("content", "copy.md"),
+])
+def test_a_symbolic_link_in_an_input_folder_is_refused_without_reading_it(site_copy, tmp_path,
+                                                                       folder, name):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LINE\n", "utf-8")
+    config = site_copy.config()
+    if folder in ("static", "templates"):
+        import shutil
+
+        from webapp.config import ROOT
+        shutil.copytree(ROOT / folder, site_copy.root / folder)
+        config = site_copy.config(**{f"{folder.upper()}_DIR": str(site_copy.root / folder)})
+    link = site_copy.root / folder / name
+    if link.exists():
+        link.unlink()
+    link.symlink_to(secret)
+    proc = build_command(config)
+    assert proc.returncode == 1, proc.stdout
+    assert f"{folder}/{name}: is a symbolic link: refused" in proc.stderr
+    assert "TOP-SECRET" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_build_errors_name_files_relative_to_the_site(site_copy):
+    (site_copy.content / "broken.md").write_text("---\nsubtitle: x\n---\n", "utf-8")
+    proc = build_command(site_copy.config())
+    assert "  content/broken.md:1: front matter has no 'title'" in proc.stderr.splitlines()
+    assert str(site_copy.root) not in proc.stderr
