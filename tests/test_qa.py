@@ -490,3 +490,14 @@ def test_a_qa_ok_comment_cannot_waive_a_safety_rule():
     kept = Exceptions.of(msg).filter(problems)
     assert [p.rule for p in kept] == ["qa-ok", "markup"]
     assert "cannot be waived" in kept[0].message
+
+
+def test_check_catalogs_refuses_what_msgfmt_refuses_at_its_line(translations_copy):
+    """GNU msgfmt is the syntax referee (issue 22): an entry with two msgstr lines is an error."""
+    po = translations_copy / "zh" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text("utf-8").replace('msgstr "分享"\n', 'msgstr "分享"\nmsgstr "共享"\n'),
+                  "utf-8")
+    line = _line_of(po, 'msgstr "共享"')
+    result = run_qa("--translations", str(translations_copy))
+    assert result.returncode == 1
+    assert f"{po}:{line}: syntax: msgfmt: syntax error" in result.stderr

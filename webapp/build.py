@@ -161,7 +161,9 @@ class Cache:
 
 def read_catalog(path: Path, locale: str, kind: str = "article"):
     """Read a ``.po`` file (:func:`webapp.catalogs.read_catalog`) into a Babel ``Catalog`` that
-    can be published: no msgstr holds a character HTML and XML cannot carry
+    can be published: GNU msgfmt accepts it (the syntax referee, run on every catalog the
+    build reads: only the catalogs of changed articles, the others' summaries are cached), no
+    msgstr holds a character HTML and XML cannot carry
     (:func:`webapp.content.xml_problem`), and every usable (non-fuzzy) msgstr keeps the safety
     rules of :mod:`webapp.safety`: an article msgstr (``kind="article"``) has exactly its
     source's markup and link targets; a UI msgstr (``kind="ui"``) has exactly its msgid's
@@ -169,7 +171,7 @@ def read_catalog(path: Path, locale: str, kind: str = "article"):
 
     :raises BuildError: ``path:line: message`` for each problem (the msgstr's line)."""
     try:
-        catalog = catalogs.read_catalog(path, locale)
+        catalog = catalogs.read_catalog(path, locale, referee="all")
     except catalogs.CatalogError as exc:
         raise BuildError([str(exc)]) from exc
     found: list[tuple[int, str]] = []     # (Babel's line of the entry, message)

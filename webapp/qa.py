@@ -988,7 +988,7 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     if not cat.path.exists():
         return [Finding(path, None, Problem("coverage", "missing catalog"))]
     try:
-        catalog = read_catalog(cat.path, cat.locale)
+        catalog = read_catalog(cat.path, cat.locale, referee="syntax")
     except CatalogError as exc:
         return [_error_finding(exc, "syntax")]
     entries: list[_Entry] = []
@@ -1042,7 +1042,7 @@ def syntax_findings(translations_dir: Path | str) -> list[Finding]:
     for po in sorted(Path(translations_dir).rglob("*.po")):
         locale = po.relative_to(translations_dir).parts[0]
         try:
-            read_catalog(po, locale)
+            read_catalog(po, locale, referee="syntax")
         except CatalogError as exc:
             findings.append(_error_finding(exc, "syntax"))
     return findings
