@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.helpers import FULL, build_command
+from tests.helpers import FULL, UNDATED, build_command
 from webapp.build import BuildError
 
 LINK_SOURCE = "更多信息可以访问[金坛文旅](https://example.com/jintan)网站。"
@@ -174,3 +174,64 @@ def test_an_article_catalog_goes_through_msgfmt_too(site_copy):
     problems = refused(site_copy)
     assert problems[0].startswith(f"translations/en/LC_MESSAGES/articles/{FULL}.po:"), problems
     assert "msgfmt: syntax error" in problems[0]
+
+
+# --- every build input error is file:line (item 3) -----------------------------------------------
+
+NEW_HEAD = "---\ntitle: 新文章\n"
+
+
+@pytest.mark.parametrize("front, line, words", [
+    ("x: " + "[" * 3000 + "]" * 3000 + "\n", 3, "nested more than"),
+    ("byline:\n" + "".join("  " * (i + 1) + "a:\n" for i in range(2000)), None, "nested more than"),
+    ("published: 0001-01-01\n", 3, "the year 1 is outside"),
+    ("published: 9999-12-31\n", 3, "the year 9999 is outside"),
+    ("updated: 9999-12-31T23:59:59-08:00\n", 3, "the year 9999 is outside"),
+])
+def test_hostile_front_matter_is_a_file_line_error_not_a_traceback(site_copy, front, line, words):
+    (site_copy.content / "new.md").write_text(NEW_HEAD + front + "---\n\n段落。\n", "utf-8")
+    proc = build_command(site_copy.config())
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    problem = [x.strip() for x in proc.stderr.splitlines() if "content/new.md:" in x]
+    assert len(problem) == 1 and words in problem[0], proc.stderr[-2000:]
+    if line:
+        assert problem[0].startswith(f"content/new.md:{line}: ")
+
+
+def test_an_unclosed_quote_in_a_title_is_reported_on_the_titles_line(site_copy):
+    text = ('---\ntitle: "新文章\nsubtitle: 副标题\nbyline:\n  label: 文\n  authors: 甲\n'
+            'figures:\n  - caption: 图\n    image: icons/icon-192.png\n    alt: 图标\n'
+            '\n\n---\n\n段落。\n')
+    (site_copy.content / "new.md").write_text(text, "utf-8")
+    problems = refused(site_copy)
+    assert len(problems) == 1 and problems[0].startswith("content/new.md:2: "), problems
+    assert "never closed" in problems[0]
+
+
+def test_a_plural_forms_expression_failing_for_some_n_is_refused(site_copy):
+    po = ui_po(site_copy)
+    replace_in(po, '"Plural-Forms: nplurals=1; plural=0;\\n"',
+               '"Plural-Forms: nplurals=1; plural=n/(n-5);\\n"')
+    problems = refused(site_copy)
+    assert problems == ["translations/zh/LC_MESSAGES/messages.po:2: msgfmt: plural expression "
+                        "can produce division by zero"] or (
+        len(problems) == 1 and "plural expression" in problems[0]), problems
+
+
+def test_the_release_check_renders_every_page_of_a_changed_article(site_copy, monkeypatch):
+    """Not only the first URL of each page type: a page of the last article listed, in the
+    last locale, that fails to render keeps the current release."""
+    from webapp.site import articles
+    good = site_copy.release()
+    site_copy.edit(UNDATED, "这座石桥已经有三百年历史。", "这座石桥已有三百年历史。")
+    real = articles.cell_labels
+
+    def failing():
+        from flask import request
+        if request.path == f"/zh-hant/{UNDATED}/parallel/":
+            raise RuntimeError("broken page")
+        return real()
+    monkeypatch.setattr(articles, "cell_labels", failing)
+    problems = refused(site_copy)
+    assert problems == [f"new release: /zh-hant/{UNDATED}/parallel/: RuntimeError: broken page"]
+    assert os.readlink(site_copy.build_dir / "releases" / "current") == good.name

@@ -12,7 +12,8 @@ Steps, each incremental (an unchanged input costs a ``stat()``):
    pool (old names are kept for pages rendered by the previous release);
 4. write ``releases/<id>/`` (``release.sqlite``, ``release.json``, UI ``.mo`` files); the id
    is the hash of everything the release serves, so an unchanged build is a no-op;
-5. start the app on the new release and render one page of every type; only then point
+5. start the app on the new release and render one page of every type and every page of
+   each article that is new or changed since the current release; only then point
    ``releases/current`` at it (``rename`` of a symlink: atomic on POSIX).
 
 Any error stops the build before step 5 with ``file:line: message`` lines: the running site and
@@ -462,7 +463,7 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
             shutil.rmtree(tmp)
             log(f"release {release_id}: unchanged ({count} article{'s' if count != 1 else ''})")
         else:
-            check_release(config, tmp)
+            check_release(config, tmp, changed_articles(releases / "current", tmp))
             os.chmod(tmp, 0o755)
             os.replace(tmp, final)
             log(f"release {release_id}: {count} article{'s' if count != 1 else ''}, built in "
@@ -476,17 +477,43 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
         raise
 
 
-def check_release(config, release_dir: Path) -> None:
-    """Start the app on ``release_dir`` and render one URL of every page type, plus the
-    service worker's data. :raises BuildError: naming the URL and the error."""
+def _article_versions(release_dir: Path) -> dict[str, tuple]:
+    """``{slug: (article hash, ((locale, catalog hash), ...))}`` of the release in
+    ``release_dir``; ``{}`` when it has none (no release yet)."""
+    path = release_dir / "release.sqlite"
+    if not path.is_file():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        out = {slug: (md, []) for slug, md in db.execute("SELECT slug, md FROM articles")}
+        for slug, locale, mo in db.execute(
+                "SELECT slug, locale, mo FROM localized ORDER BY slug, locale"):
+            out[slug][1].append((locale, mo))
+    finally:
+        db.close()
+    return {slug: (md, tuple(mos)) for slug, (md, mos) in out.items()}
+
+
+def changed_articles(current: Path, new: Path) -> set[str]:
+    """Slugs of the articles of release ``new`` whose file or any catalog differs from
+    release ``current``'s (every article when there is no current release)."""
+    old = _article_versions(current)
+    return {slug for slug, version in _article_versions(new).items() if old.get(slug) != version}
+
+
+def check_release(config, release_dir: Path, changed: set[str] = frozenset()) -> None:
+    """Start the app on ``release_dir`` and render one URL of every page type, every page of
+    the ``changed`` articles (each page type with a slug: article and parallel view, in every
+    locale; the feeds that list them are among the first URLs), plus the service worker's
+    data. :raises BuildError: naming the URL and the error."""
     from webapp import create_app
-    from webapp.pages import smoke_urls, render_path
+    from webapp.pages import article_pages, smoke_urls, render_path
     from webapp.site.offline import write_worker_data
     app = create_app({**{k: config[k] for k in config}, "RELEASE": str(release_dir),
                       "PROPAGATE_EXCEPTIONS": True})
     try:
         write_worker_data(app, release_dir)
-        for url in smoke_urls(app):
+        for url in smoke_urls(app) + article_pages(app, changed):
             status, _body, _type = render_path(app, url)
             if status != 200:
                 raise RuntimeError(f"answered {status}")
