@@ -22,6 +22,8 @@ Two layers, both reported as ``file:line: rule: message`` (exit status 1 if any)
   brackets       unbalanced quotation marks or brackets
   spacing        doubled spaces, leading/trailing spaces, a space before English punctuation
   simplified     Simplified-only characters in a ``zh_Hant`` translation (CC-CEDICT via zhon)
+  hant           Traditional forms that depend on the word and are probably wrong in a
+                 ``zh_Hant`` translation (被髮明, 展示瞭如何, 參與制造): :data:`HANT_HAZARDS`
   markup         HTML tags, entities that decode to tags, or Markdown links/images in a
                  translation whose source has none (or other ones): issue 14, security
   placeholders   ``%(name)s``-style placeholders that differ between source and translation
@@ -571,6 +573,53 @@ def check_simplified(source: str, translation: str, locale: str,
                                   f"{' '.join(found)}")] if found else []
 
 
+# Traditional characters that depend on the word (one Simplified character, two or three
+# Traditional ones): output patterns that are almost always a conversion error at a word
+# boundary, found on tests/data/hant_hazards.tsv (issue 22). Forms: Taiwan MOE standard, as
+# webapp/hant.py writes them; fix a hit in translations/opencc/phrases.tsv (or by hand).
+HANT_HAZARDS: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p), why) for p, why in (
+    (r"被髮(?![型夾廊絲膠])", "被髮 is almost always 被發 (被發明, 被發現)"),
+    (r"頭髮(?=[展揮佈布表動]|生(?!長)|現(?!在)|出(?!油))",
+     "頭髮 (hair) before a word starting with 發: 前頭發生, 龍頭發揮"),
+    (r"(?<![明目])瞭(?![解望然若]|如指掌)|明瞭(?=[如這那一])",
+     "瞭 as the particle 了 (展示了如何): 瞭 only in 瞭解, 明瞭, 瞭望, 一目瞭然"),
+    (r"(?<![控限體管抵編節牽克專壓強遏機法稅税])制(?=[造作程冷藥])",
+     "制 before 造/作/程/冷/藥 is 製 (製造, 製作, 製程)"),
+    (r"(?<![風神文豐])采(?=[訪用取集購風礦摘納光石暖])|文采(?=[訪用取集購風])",
+     "采 is 採 in 採訪, 採用, 採取 (采 stays in 風采, 文采)"),
+    (r"(?<![皇王太天影歌母])后(?![妃宮冠座])", "后 is 後 (之後) except for a queen (皇后)"),
+    (r"幹(?=[杯淨燥旱貨脆涸枯糧])", "幹 before 杯/淨/燥/旱 is 乾 (乾杯, 乾淨)"),
+    (r"乾(?=[部活線勁練嘛])", "乾 before 部/活/線 is 幹 (幹部, 幹活)"),
+    (r"乾(?=[預涉擾])", "乾 before 預/涉/擾 is 干 (干預, 干涉)"),
+    (r"裏", "裏: the catalogs write Taiwan's 裡, as OpenCC s2tw does"),
+    (r"鐘(?=[情愛意])", "鐘 before 情/愛 is 鍾 (鍾情, 鍾愛)"),
+    (r"鍾(?=[錶聲樓點擺])", "鍾 before 錶/聲/樓/點 is 鐘 (鐘錶, 鐘聲)"),
+    (r"麵(?=[對積臨貌孔試談])", "麵 (noodles) before 對/積/臨 is 面 (面對, 面積)"),
+    (r"[於範餘](?=先生|女士|教授|董事長|書記|市長|區長|局長|主任|總經理)",
+     "a surname? 于, 范, 余 are surnames as written; 於, 範, 餘 are not"),
+))
+
+
+def hant_hazards(text: str) -> list[str]:
+    """The conversion hazards of a Traditional Chinese ``text`` (:data:`HANT_HAZARDS`): one
+    message per pattern that matches, naming the characters found."""
+    out = []
+    for pattern, why in HANT_HAZARDS:
+        hits = sorted({text[max(m.start() - 1, 0):m.end() + 1] for m in pattern.finditer(text)})
+        if hits:
+            out.append(f"{'、'.join(hits)}: {why}")
+    return out
+
+
+def check_hant(source: str, translation: str, locale: str,
+               glossary: Sequence[Term] = ()) -> list[Problem]:
+    """A ``zh_Hant`` translation has none of the known conversion hazards
+    (:func:`hant_hazards`: 被髮明, 展示瞭如何, 參與制造, 中文采訪, 前頭髮生, 七納米制程 ...)."""
+    if locale != "zh_Hant":
+        return []
+    return [Problem("hant", f"suspicious Traditional form {m}") for m in hant_hazards(translation)]
+
+
 _TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)[^>]*>|<!--|<\?|<![A-Za-z]")
 _MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*([^)\s]*)[^)]*\)")
 
@@ -618,7 +667,7 @@ def check_placeholders(source: str, translation: str, locale: str,
 
 
 RULES = (check_numbers, check_glossary, check_cjk, check_latin, check_brackets, check_spacing,
-         check_simplified, check_markup, check_placeholders)
+         check_simplified, check_hant, check_markup, check_placeholders)
 
 
 def check_entry(source: str, translation: str, locale: str,
