@@ -501,3 +501,28 @@ def test_check_catalogs_refuses_what_msgfmt_refuses_at_its_line(translations_cop
     result = run_qa("--translations", str(translations_copy))
     assert result.returncode == 1
     assert f"{po}:{line}: syntax: msgfmt: syntax error" in result.stderr
+
+
+# --- issue 22: approximate Chinese quantities are not false alarms -----------------------------
+
+def _approx_corpus() -> list[tuple[str, str]]:
+    path = ROOT / "tests" / "data" / "numbers_approx.tsv"
+    return [tuple(line.split("\t")) for line in path.read_text("utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+def test_approximate_quantities_in_news_sentences_raise_no_false_alarm():
+    rows = _approx_corpus()
+    assert len(rows) >= 35
+    alarms = [(s, t, [p.message for p in qa.check_numbers(s, t, "en")]) for s, t in rows]
+    assert [a for a in alarms if a[2]] == []
+
+
+@pytest.mark.parametrize("source, translation", [
+    ("活动吸引了两千多名游客。", "The event drew more than 3,000 visitors."),
+    ("上万名游客涌入金坛。", "500 visitors poured into Jintan."),
+    ("每天有三四百人来咨询。", "About 700 people come every day."),
+    ("该项目总投资三千五百万元。", "The project's total investment is 3.5 million yuan."),
+])
+def test_a_wrong_number_beside_an_approximate_one_is_still_found(source, translation):
+    assert rules(qa.check_numbers(source, translation, "en")) != []

@@ -179,7 +179,18 @@ class Number:
 
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Approximate quantities, as GB/T 15835-2011 《出版物上数字用法》 §4.1.2 and its examples write
+# them (三四个月, 一二十个, 几千, 二十几, 十几), with the newsroom's 上万, 数十, 成千上万, 数以万计:
+# a translation may say "dozens", "tens of thousands" or give a number of that size.
+_APPROX = re.compile(
+    r"成千上[万萬]|数以[百千万萬亿億]计|數以[百千萬億]計|千千[万萬][万萬]"
+    r"|(?P<vague>[数數几幾上成])(?P<vmult>[十百千万萬亿億]+)"
+    r"|(?P<dozen>[二两兩三四五六七八九]?十)(?:几|幾|来|來)"
+    r"|(?<![第\d零〇一二两兩三四五六七八九十])(?P<low>[一二两兩三四五六七八九])"
+    r"(?P<high>[二两兩三四五六七八九])(?P<rmult>[十百千万萬亿億]*)")
+
 _CN_PATTERNS = [
+    ("approx", _APPROX),
     # the 14th Five-Year Plan: “十四五”
     ("plan", re.compile(r"十([一二三四五六七八九])五(?=”|」|规划|規劃|期间|期間|时期|時期)")),
     ("date", re.compile(r"(?<![\d一二三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})月"
@@ -190,6 +201,11 @@ _CN_PATTERNS = [
     ("arabic", re.compile(rf"(?<![0-9A-Za-z.,])({_ARABIC})\s*({_MULTIPLIER})?")),
     # a Chinese numeral with a multiplier before a unit: 千亿级, 超百家, 亿元大关
     ("cn_big", re.compile(rf"([{_CN_NUMERAL}]*?)({_MULTIPLIER})(?=[多余餘]?[元家个個吨噸人名级級台臺辆輛户戶项項座所件倍亩畝])")),
+    # any other Chinese numeral with a multiplier: 两千, 二十多, 三千五百万 (GB/T 15835-2011
+    # 《出版物上数字用法》 §4.1.1: a number written in Chinese characters)
+    ("cn_numeral", re.compile(r"(?<![第\d零〇一二两兩三四五六七八九十百千万萬亿億])"
+                              r"([一二两兩三四五六七八九十](?:[零〇一二两兩三四五六七八九]?[十百千万萬亿億])+"
+                              r"[一二两兩三四五六七八九]?)")),
     # two to ninety-nine with a classifier (一 + classifier is usually "a", so it is left out)
     ("cn_count", re.compile(r"(?<![第一二两兩三四五六七八九十百千万萬亿億\d])"
                             r"([二两兩三四五六七八九十][一二三四五六七八九十]?)"
@@ -288,12 +304,54 @@ def _zh_arabic(m: re.Match) -> list[Number]:
 def _zh_cn_big(m: re.Match) -> list[Number] | None:
     """``千亿``, ``百家``, ``亿元``: a Chinese numeral (none means 1) times a multiplier; not a
     number when :func:`cn_int` refuses the numeral."""
-    lead = m.group(1)
     try:
-        base = cn_int(lead) if lead else 1
+        value = cn_value(m.group(0))
     except ValueError:
         return None
-    return [Number(Fraction(base * _multiplier(m.group(2))), "num", m.group(0))]
+    return [Number(Fraction(value), "num", m.group(0))]
+
+
+def cn_value(text: str) -> int:
+    """Value of a Chinese numeral with 万/亿 (``两千`` 2000, ``三千五百万`` 35,000,000, ``两亿三千万``
+    230,000,000, ``三千五`` 3500 as people say it).
+
+    :raises ValueError: from :func:`cn_int` for a part that is not a numeral."""
+    total = 0
+    for big, mult in (("亿", 10**8), ("億", 10**8), ("万", 10**4), ("萬", 10**4)):
+        if big in text:
+            head, text = text.split(big, 1)
+            total += (cn_value(head) if head else 1) * mult
+    if len(text) >= 2 and text[-1] in _CN_DIGITS and text[-2] in "百千":
+        # 三千五: the last digit counts in the next lower unit (3,500), as in speech
+        return total + cn_int(text[:-1]) + _CN_DIGITS[text[-1]] * _CN_UNITS[text[-2]] // 10
+    return total + (cn_int(text) if text else 0)
+
+
+def _zh_cn_numeral(m: re.Match) -> list[Number] | None:
+    """``两千``, ``二十``, ``三千五百万``: a Chinese numeral with a multiplier."""
+    try:
+        return [Number(Fraction(cn_value(m.group(1))), "num", m.group(0))]
+    except ValueError:
+        return None
+
+
+def _zh_approx(m: re.Match) -> list[Number] | None:
+    """An approximate quantity (:data:`_APPROX`): numbers of kind ``approx``, which the
+    translation need not contain but may write in digits (上万 10,000; 数十 10; 三四百 300 and
+    400; 十几 10); ``[]`` for 成千上万 and 数以万计 (no number to compare). Not one when the
+    two digits of a range are not consecutive (五四 is not "four or five")."""
+    if m["vague"]:
+        return [Number(Fraction(_multiplier(m["vmult"])), "approx", m.group(0))]
+    if m["dozen"]:
+        return [Number(Fraction(cn_int(m["dozen"])), "approx", m.group(0))]
+    if m["low"]:
+        low, high = _CN_DIGITS[m["low"]], _CN_DIGITS[m["high"]]
+        if high != low + 1:
+            return None
+        mult = _multiplier(m["rmult"]) if m["rmult"] else 1
+        return [Number(Fraction(low * mult), "approx", m.group(0)),
+                Number(Fraction(high * mult), "approx", m.group(0))]
+    return []
 
 
 def _zh_cn_count(m: re.Match) -> list[Number]:
@@ -304,6 +362,7 @@ def _zh_cn_count(m: re.Match) -> list[Number]:
 _CN_READERS: dict[str, _Reader] = {
     "plan": _zh_plan, "date": _zh_date, "month": _zh_month, "fraction": _zh_fraction,
     "ordinal": _zh_ordinal, "arabic": _zh_arabic, "cn_big": _zh_cn_big, "cn_count": _zh_cn_count,
+    "approx": _zh_approx, "cn_numeral": _zh_cn_numeral,
 }
 
 
@@ -405,6 +464,8 @@ def _matches(a: Number, b: Number) -> bool:
         return False
     if a.kind == b.kind:
         return True
+    if "approx" in (a.kind, b.kind):    # 上万 / "over 10,000"
+        return True
     # an ordinal may be written as a plain number and the other way round (第3 / "No. 3")
     return {a.kind, b.kind} == {"num", "ordinal"}
 
@@ -426,7 +487,7 @@ def check_numbers(source: str, translation: str, locale: str,
     src, dst = _numbers(source), _numbers(translation)
     problems = []
     for n in src:
-        if not any(_matches(n, d) for d in dst):
+        if n.kind != "approx" and not any(_matches(n, d) for d in dst):
             problems.append(Problem("numbers", f"{n.text} ({n.kind} {_show(n.value)}) has no "
                                                "match in the translation"))
     for d in dst:
@@ -435,7 +496,8 @@ def check_numbers(source: str, translation: str, locale: str,
                                                "source"))
     if _is_chinese(source) and not _is_chinese(translation):
         for n in src:
-            if n.or_more and not any(_matches(n, d) and d.or_more for d in dst):
+            if n.or_more and n.kind != "approx" and not any(_matches(n, d) and d.or_more
+                                                            for d in dst):
                 problems.append(Problem("numbers", f"{n.text}以上 needs “or more” after "
                                                    f"{_show(n.value)} (STYLE.md)"))
     return problems
