@@ -159,6 +159,11 @@ class Cache:
     def commit(self) -> None:
         self.db.commit()
 
+    def close(self) -> None:
+        """Commit and close: the next build (in this process too) can write the cache."""
+        self.db.commit()
+        self.db.close()
+
 
 def read_catalog(path: Path, locale: str, kind: str = "article"):
     """Read a ``.po`` file (:func:`webapp.catalogs.read_catalog`) into a Babel ``Catalog`` that
@@ -475,6 +480,8 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        cache.close()   # what was hashed or compiled stays valid, even for a refused build
 
 
 def _article_versions(release_dir: Path) -> dict[str, tuple]:
