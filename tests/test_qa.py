@@ -526,3 +526,36 @@ def test_approximate_quantities_in_news_sentences_raise_no_false_alarm():
 ])
 def test_a_wrong_number_beside_an_approximate_one_is_still_found(source, translation):
     assert rules(qa.check_numbers(source, translation, "en")) != []
+
+
+# --- issue 22: waivers live outside the catalogs ----------------------------------------------
+
+def test_the_seeds_reviewed_waiver_lives_outside_the_catalogs():
+    waivers = qa.load_waivers(ROOT / "translations" / "waivers.toml")
+    assert waivers[("en", "jintan-new-energy/q-7a1feda6")] == [
+        "qa-ok numbers 2021 2025: 14th Five-Year Plan years, added for readers"]
+    for po in (ROOT / "translations").rglob("*.po"):
+        assert "# qa-ok" not in po.read_text("utf-8"), po
+
+
+def test_a_qa_ok_comment_in_a_catalog_waives_nothing(translations_copy):
+    po = translations_copy / EN_PO
+    text = po.read_text("utf-8")
+    (translations_copy / "waivers.toml").unlink()
+    result = run_qa("--translations", str(translations_copy))
+    assert result.returncode == 1
+    assert "numbers: '2021' (2,021) is not in the source" in result.stderr  # no longer waived
+    ctxt = text.index('msgctxt "jintan-new-energy/q-7a1feda6"')
+    po.write_text(text[:ctxt] + "# qa-ok numbers 2021 2025: I say so\n" + text[ctxt:], "utf-8")
+    result = run_qa("--translations", str(translations_copy))
+    assert "a qa-ok comment in a catalog waives nothing" in result.stderr
+    assert "numbers: '2021' (2,021) is not in the source" in result.stderr
+
+
+def test_a_malformed_waiver_file_is_named():
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "waivers.toml"
+        path.write_text('[[waiver]]\nlocale = "en"\nrule = "numbers"\n', "utf-8")
+        with pytest.raises(CatalogError, match="needs locale, msgctxt"):
+            qa.load_waivers(path)

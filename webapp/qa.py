@@ -31,10 +31,12 @@ Two layers, both reported as ``file:line: rule: message`` (exit status 1 if any)
                  (probably an omission or an addition), see :func:`length_outliers`
   ============== ============================================================================
 
-**Reviewed exceptions.** A problem that a reviewer has judged correct is accepted with a
-translator comment on that entry (``#`` line in the ``.po``)::
+**Reviewed exceptions.** A problem of an advisory rule that a reviewer has judged correct is
+accepted by a waiver in ``translations/waivers.toml`` (:func:`load_waivers`), a reviewed file
+outside the catalogs, so a translator cannot waive a problem in the file they translate; a
+``qa-ok`` comment left in a catalog waives nothing and is reported. A waiver reads as::
 
-    # qa-ok numbers 2021 2025: years of the 14th Five-Year Plan, added for readers
+    qa-ok numbers 2021 2025: years of the 14th Five-Year Plan, added for readers
 
 ``qa-ok <rule> [words...]: <reason>`` accepts that entry's problems of ``rule`` (only those
 whose message contains one of the listed words, when words are given), except for the safety
@@ -786,6 +788,43 @@ def length_outliers(pairs: Sequence[tuple[str, str]]) -> dict[int, Problem]:
 
 # --- reviewed exceptions ---------------------------------------------------------------------
 
+def load_waivers(path: Path | str) -> dict[tuple[str, str], list[str]]:
+    """Read the reviewed waivers of advisory QA rules, ``translations/waivers.toml``: a file
+    outside the catalogs, so a translator cannot grant one in the file they translate::
+
+        [[waiver]]
+        locale = "en"
+        msgctxt = "jintan-new-energy/q-7a1feda6"   # or msgid = "..." for a UI string
+        rule = "numbers"
+        words = ["2021", "2025"]                    # optional: only problems naming these
+        reason = "14th Five-Year Plan years, added for readers"
+
+    :returns: ``{(locale, msgctxt or msgid): ["qa-ok <rule> <words>: <reason>", ...]}``
+        (the form :class:`Exceptions` reads); ``{}`` when the file does not exist.
+    :raises CatalogError: ``path: message`` for a file that is not TOML or a waiver without
+        locale, msgctxt/msgid, rule or reason.
+    """
+    import tomllib
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(path, None, f"not valid TOML: {exc}") from exc
+    out: dict[tuple[str, str], list[str]] = {}
+    for n, w in enumerate(data.get("waiver", []), 1):
+        key = w.get("msgctxt") or w.get("msgid")
+        if not (isinstance(w, dict) and w.get("locale") and key and w.get("rule")
+                and str(w.get("reason", "")).strip()):
+            raise CatalogError(path, None, f"waiver {n}: needs locale, msgctxt (or msgid), "
+                                           "rule and reason")
+        words = " ".join(str(x) for x in w.get("words", []))
+        out.setdefault((w["locale"], key), []).append(
+            f"qa-ok {w['rule']} {words}".rstrip() + f": {w['reason']}")
+    return out
+
+
 # Rules whose problems no exception accepts: the release refuses them (webapp.safety).
 SAFETY_RULES = frozenset({"markup", "placeholders"})
 _QA_OK = re.compile(r"^qa-ok\s+(?P<rule>[a-z]+)(?P<words>[^:]*):(?P<reason>.*)$")
@@ -800,8 +839,14 @@ class Exceptions:
 
     @classmethod
     def of(cls, msg: Message) -> "Exceptions":
+        """The exceptions written as ``qa-ok`` comments on ``msg`` (the form of a waiver)."""
+        return cls.from_lines(msg.user_comments)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> "Exceptions":
+        """Exceptions from ``qa-ok <rule> [words]: <reason>`` lines (:func:`load_waivers`)."""
         out = cls()
-        for comment in msg.user_comments:
+        for comment in lines:
             if not comment.startswith("qa-ok"):
                 continue
             m = _QA_OK.match(comment)
@@ -1061,7 +1106,8 @@ def _obsolete_entries(path: str, catalog: Catalog) -> list[Finding]:
 
 def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
                     glossary: Sequence[Term],
-                    stats: dict[tuple[str, str], ArticleStats] | None) -> list[Finding]:
+                    stats: dict[tuple[str, str], ArticleStats] | None,
+                    waivers: dict[tuple[str, str], list[str]] | None = None) -> list[Finding]:
     """Translation QA of the translated entries: every rule of :data:`RULES`, and for article
     text the length ratio (:func:`length_outliers`; UI strings are short labels and
     placeholders), less what each entry's ``qa-ok`` comments accept (:class:`Exceptions`).
@@ -1077,7 +1123,11 @@ def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
         problems = check_entry(source, _text(msg.string), cat.locale, glossary)
         if i in outliers:
             problems.append(outliers[i])
-        for problem in Exceptions.of(msg).filter(problems):
+        if any(c.startswith("qa-ok") for c in msg.user_comments):
+            problems.append(Problem("qa-ok", "a qa-ok comment in a catalog waives nothing: "
+                                             "reviewed waivers go in translations/waivers.toml"))
+        key = (cat.locale, msg.context or _text(msg.id))
+        for problem in Exceptions.from_lines((waivers or {}).get(key, [])).filter(problems):
             findings.append(Finding(path, msg.lineno, problem, slug))
             if stats is not None and slug:
                 stats[(slug, cat.locale)].warnings += 1
@@ -1086,7 +1136,8 @@ def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
 
 def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term],
                        reference: Catalog | None,
-                       stats: dict[tuple[str, str], ArticleStats] | None = None) -> list[Finding]:
+                       stats: dict[tuple[str, str], ArticleStats] | None = None,
+                       waivers: dict[tuple[str, str], list[str]] | None = None) -> list[Finding]:
     """Coverage and QA findings for one catalog file.
 
     :param articles: ``{slug: Article}`` (webapp.content). :param reference: the ``zh`` UI
@@ -1109,7 +1160,7 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     else:
         findings = _ui_coverage(cat, path, catalog, reference, entries)
     findings += _obsolete_entries(path, catalog)
-    return findings + _translation_qa(cat, path, entries, glossary, stats)
+    return findings + _translation_qa(cat, path, entries, glossary, stats, waivers)
 
 
 def check_all(translations_dir: Path | str, content_dir: Path | str,
@@ -1128,10 +1179,15 @@ def check_all(translations_dir: Path | str, content_dir: Path | str,
     except CatalogError as exc:
         findings.append(_error_finding(exc, "glossary"))
         glossary = []
+    try:
+        waivers = load_waivers(root / "waivers.toml")
+    except CatalogError as exc:
+        findings.append(_error_finding(exc, "waivers"))
+        waivers = {}
     files = find_catalogs(root, sorted(articles))
     reference = ui_reference(files)
     for cat in files:
-        findings += check_catalog_file(cat, articles, glossary, reference, stats)
+        findings += check_catalog_file(cat, articles, glossary, reference, stats, waivers)
     return findings + orphan_catalogs(root, articles)
 
 
