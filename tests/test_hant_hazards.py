@@ -69,3 +69,17 @@ def test_no_false_alarm_on_the_seed_and_the_fixtures():
                     if msg.id and text and qa.check_hant("", text, "zh_Hant"):
                         hits.append((po.name, text))
     assert hits == []
+
+
+@pytest.mark.parametrize("simplified", [
+    "详见[金坛区介绍](https://zh.wikipedia.org/wiki/金坛区)。",
+    "详见<https://baike.baidu.com/item/金坛区>。",
+    "见[报告](https://example.com/发展(2025)报告 \"发展报告\")全文。",
+])
+def test_link_targets_are_never_converted(simplified):
+    """OpenCC would rewrite a Chinese URL (金坛区 -> 金壇區): another address, which the
+    release refuses as a link the source lacks (webapp.safety). Link text is converted."""
+    from webapp import safety
+    traditional = convert(simplified)
+    assert safety.markup_problem(simplified, traditional) is None, traditional
+    assert "詳見" in traditional or "見" in traditional
