@@ -343,8 +343,16 @@ def test_find_article_files_lists_articles_and_ignores_only_what_it_documents(tm
     for name in ["b.md", "a-2.md", "README.md", ".DS_Store", "b.md~", "#b.md#", ".b.md.swp"]:
         write(tmp_path, name, GOOD_HEAD + "---\n")
     write(tmp_path, ".drafts/draft.md", "whatever")
+    assert find_article_files(tmp_path) == [tmp_path / "a-2.md", tmp_path / "b.md"]
+
+
+def test_a_symbolic_link_in_content_is_refused_not_published(tmp_path):
+    """A link would publish the file it points to (maybe outside content/), or a second copy
+    of an article under a new URL (issue 22)."""
+    write(tmp_path, "b.md", GOOD_HEAD + "---\n")
     (tmp_path / "link.md").symlink_to(tmp_path / "b.md")
-    assert find_article_files(tmp_path) == [tmp_path / "a-2.md", tmp_path / "b.md", tmp_path / "link.md"]
+    with pytest.raises(ContentError, match=r"link\.md: is a symbolic link: refused"):
+        find_article_files(tmp_path)
 
 
 @pytest.mark.parametrize("name, message", [

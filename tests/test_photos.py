@@ -114,7 +114,7 @@ def test_bad_photos_stop_the_release_with_the_figure_line(site_copy, tmp_path, n
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     problems = [line.strip() for line in proc.stderr.splitlines()[1:]]
     assert len(problems) == 1, proc.stderr
-    assert problems[0].startswith(f"{site_copy.content / OLD_BRIDGE}:6: figure image "
+    assert problems[0].startswith(f"content/{OLD_BRIDGE}:6: figure image "
                                   f"photos/{name}: "), proc.stderr
     assert message in problems[0], proc.stderr
 
@@ -124,8 +124,8 @@ def test_a_referenced_photo_that_is_missing_stops_the_release(site_copy):
     with pytest.raises(BuildError) as err:
         site_copy.release()
     assert err.value.problems == [
-        f"{site_copy.content / OLD_BRIDGE}:6: figure image photos/gone.jpg does not exist "
-        f"(photos go in {site_copy.root / 'photos'})"]
+        f"content/{OLD_BRIDGE}:6: figure image photos/gone.jpg does not exist "
+        "(photos go in photos)"]
 
 
 def test_an_unchanged_photo_costs_no_processing(site_copy, monkeypatch):

@@ -465,3 +465,97 @@ def test_the_zh_hant_refresh_names_a_broken_catalog_instead_of_a_traceback(trans
     assert result.returncode == 1
     assert result.stderr.startswith(f"translations: {po}:1: starts with a UTF-8 byte order mark")
     assert "Traceback" not in result.stderr
+
+
+# --- issue 22: the safety rules are exact and cannot be waived -------------------------------
+
+@pytest.mark.parametrize("translation", [
+    "约 %(num)10000000s 分钟读完", "约 %(num)-3s 分钟", "约 %(num).2s 分钟", "约 %(num)s 分钟 100%"])
+def test_a_placeholder_with_a_width_flag_or_precision_the_msgid_lacks_is_refused(translation):
+    assert rules(qa.check_placeholders("%(num)s min read", translation, "zh")) == ["placeholders"]
+
+
+@pytest.mark.parametrize("translation", [
+    "Read [a [b]](//evil.example)", "Read [a\\]b](//evil.example)", "Read <https://evil.example>"])
+def test_links_are_found_by_the_sites_own_markdown_parser(translation):
+    assert "markup" in rules(qa.check_markup("增长了40%", translation, "en"))
+
+
+def test_a_qa_ok_comment_cannot_waive_a_safety_rule():
+    from babel.messages.catalog import Message
+
+    from webapp.desk.qa import Exceptions, Problem
+    msg = Message("x", user_comments=["qa-ok markup: looks fine to me"])
+    problems = [Problem("markup", "markup not in the source: link to //evil")]
+    kept = Exceptions.of(msg).filter(problems)
+    assert [p.rule for p in kept] == ["qa-ok", "markup"]
+    assert "cannot be waived" in kept[0].message
+
+
+def test_check_catalogs_refuses_what_msgfmt_refuses_at_its_line(translations_copy):
+    """GNU msgfmt is the syntax referee (issue 22): an entry with two msgstr lines is an error."""
+    po = translations_copy / "zh" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text("utf-8").replace('msgstr "分享"\n', 'msgstr "分享"\nmsgstr "共享"\n'),
+                  "utf-8")
+    line = _line_of(po, 'msgstr "共享"')
+    result = run_qa("--translations", str(translations_copy))
+    assert result.returncode == 1
+    assert f"{po}:{line}: syntax: msgfmt: syntax error" in result.stderr
+
+
+# --- issue 22: approximate Chinese quantities are not false alarms -----------------------------
+
+def _approx_corpus() -> list[tuple[str, str]]:
+    path = ROOT / "tests" / "data" / "numbers_approx.tsv"
+    return [tuple(line.split("\t")) for line in path.read_text("utf-8").splitlines()
+            if line and not line.startswith("#")]
+
+
+def test_approximate_quantities_in_news_sentences_raise_no_false_alarm():
+    rows = _approx_corpus()
+    assert len(rows) >= 35
+    alarms = [(s, t, [p.message for p in qa.check_numbers(s, t, "en")]) for s, t in rows]
+    assert [a for a in alarms if a[2]] == []
+
+
+@pytest.mark.parametrize("source, translation", [
+    ("活动吸引了两千多名游客。", "The event drew more than 3,000 visitors."),
+    ("上万名游客涌入金坛。", "500 visitors poured into Jintan."),
+    ("每天有三四百人来咨询。", "About 700 people come every day."),
+    ("该项目总投资三千五百万元。", "The project's total investment is 3.5 million yuan."),
+])
+def test_a_wrong_number_beside_an_approximate_one_is_still_found(source, translation):
+    assert rules(qa.check_numbers(source, translation, "en")) != []
+
+
+# --- issue 22: waivers live outside the catalogs ----------------------------------------------
+
+def test_the_seeds_reviewed_waiver_lives_outside_the_catalogs():
+    waivers = qa.load_waivers(ROOT / "translations" / "waivers.toml")
+    assert waivers[("en", "jintan-new-energy/q-7a1feda6")] == [
+        "qa-ok numbers 2021 2025: 14th Five-Year Plan years, added for readers"]
+    for po in (ROOT / "translations").rglob("*.po"):
+        assert "# qa-ok" not in po.read_text("utf-8"), po
+
+
+def test_a_qa_ok_comment_in_a_catalog_waives_nothing(translations_copy):
+    po = translations_copy / EN_PO
+    text = po.read_text("utf-8")
+    (translations_copy / "waivers.toml").unlink()
+    result = run_qa("--translations", str(translations_copy))
+    assert result.returncode == 1
+    assert "numbers: '2021' (2,021) is not in the source" in result.stderr  # no longer waived
+    ctxt = text.index('msgctxt "jintan-new-energy/q-7a1feda6"')
+    po.write_text(text[:ctxt] + "# qa-ok numbers 2021 2025: I say so\n" + text[ctxt:], "utf-8")
+    result = run_qa("--translations", str(translations_copy))
+    assert "a qa-ok comment in a catalog waives nothing" in result.stderr
+    assert "numbers: '2021' (2,021) is not in the source" in result.stderr
+
+
+def test_a_malformed_waiver_file_is_named():
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "waivers.toml"
+        path.write_text('[[waiver]]\nlocale = "en"\nrule = "numbers"\n', "utf-8")
+        with pytest.raises(CatalogError, match="needs locale, msgctxt"):
+            qa.load_waivers(path)

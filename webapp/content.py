@@ -305,6 +305,9 @@ _TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,20
 _COMMENT_AFTER = re.compile(r"[ \t]+#")
 
 
+MAX_DEPTH = 20     # YAML nesting of a front matter: deeper is refused (Python's recursion limit)
+
+
 class _Loader(yaml.SafeLoader):
     """YAML with no implicit typing: every plain value is text (an empty one is null),
     duplicate keys, explicit tags and comments that cut a value are errors
@@ -327,8 +330,21 @@ class _Loader(yaml.SafeLoader):
                                     "(every value is text)")
         return super().construct_object(node, deep=deep)
 
+    depth = 0
+
     def compose_node(self, parent, index):
         event = self.peek_event()
+        if self.depth >= MAX_DEPTH:
+            raise _FrontMatterError(self.file_line(event.start_mark),
+                                    f"front matter is nested more than {MAX_DEPTH} levels deep: "
+                                    "articles use at most three (figures, quotes, byline)")
+        self.depth += 1
+        try:
+            return self._compose_checked(event, parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, event, parent, index):
         if getattr(event, "anchor", None) is not None:
             sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
             raise _FrontMatterError(self.file_line(event.start_mark),
@@ -443,6 +459,27 @@ _KEY_HINTS = [
 ]
 
 
+_QUOTED_VALUE = re.compile(r"^\s*(?:-\s+)?[^\s:#][^:]*:\s+(?P<q>[\"'])(?P<rest>.*)$")
+
+
+def _unclosed_quote(lines: list[str], before: int) -> int | None:
+    """Index of the first of ``lines[:before + 1]`` whose value opens a quoted string that
+    does not close on that line (YAML then reads on until the next quote and fails further
+    down, where the editor's mistake is not), or None."""
+    for n, line in enumerate(lines[:before + 1]):
+        m = _QUOTED_VALUE.match(line)
+        if not m:
+            continue
+        rest = m["rest"]
+        if m["q"] == '"':
+            closed = re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
+        else:
+            closed = "'" in rest.replace("''", "")
+        if not closed:
+            return n
+    return None
+
+
 def _load_front_matter(path: Path, fm_text: str) -> _Map:
     lines = fm_text.split("\n")
     for n, line in enumerate(lines):
@@ -455,8 +492,16 @@ def _load_front_matter(path: Path, fm_text: str) -> _Map:
         meta = loader.get_single_data()
     except _FrontMatterError as exc:
         raise ContentError(path, exc.line, exc.message) from None
+    except RecursionError:   # a flow collection ([[[...]]]) nests inside one scanner call
+        raise ContentError(path, 2, f"front matter is nested more than {MAX_DEPTH} levels "
+                                    "deep: articles use at most three") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        opened = _unclosed_quote(lines, mark.line if mark else len(lines))
+        if opened is not None:
+            raise ContentError(path, opened + 2, "front matter: the quotation mark that opens "
+                                                 "this value is never closed on its line: add "
+                                                 "the closing one") from None
         raise ContentError(path, mark.line + 2 if mark else 1,
                            f"front matter is not valid YAML: {getattr(exc, 'problem', exc)} "
                            "(a value containing ': ' or starting with one of [ ] { } * & ! | > "
@@ -531,6 +576,11 @@ def _check_keys(meta: _Map, b: _Builder) -> None:
         raise b.error(1, "front matter has no 'title'")
 
 
+# Years an article's published/updated date may have: a news date, never the calendar's edge
+# (0001-01-01 or 9999-12-31 overflow when converted between time zones for feeds and lists).
+DATE_YEARS = (1900, 2999)
+
+
 def _date(meta: _Map, key: str, b: _Builder) -> dates.DateValue | None:
     value = meta.get(key)
     if value is None:
@@ -538,9 +588,13 @@ def _date(meta: _Map, key: str, b: _Builder) -> dates.DateValue | None:
     if not isinstance(value, str):
         raise b.error(meta.line_of(key), f"{key} must be a date like 2026-11-29")
     try:
-        return dates.parse(value)
+        parsed = dates.parse(value)
     except ValueError as exc:
         raise b.error(meta.line_of(key), f"{key} must be a date like 2026-11-29: {exc}") from None
+    if not DATE_YEARS[0] <= parsed.year <= DATE_YEARS[1]:
+        raise b.error(meta.line_of(key), f"{key}: the year {parsed.year} is outside "
+                                         f"{DATE_YEARS[0]}-{DATE_YEARS[1]} (a typo?)")
+    return parsed
 
 
 _NAME_SEPARATORS = re.compile("[，、,;；]")
@@ -751,6 +805,9 @@ def _entry_problem(entry: Path) -> str | None:
     if entry.is_symlink() and not entry.exists():
         return (f"broken symbolic link (to {entry.readlink()}): restore its target or "
                 "delete the link")
+    if entry.is_symlink():
+        return ("is a symbolic link: refused (it would publish the file it points to, maybe "
+                "from outside content/, or a second copy under another URL); copy the file in")
     if entry.is_dir():
         return ("folders in content/ are not read: move its articles to content/<slug>.md "
                 "(a folder whose name starts with '.', e.g. content/.drafts/, is ignored)")
@@ -764,7 +821,7 @@ def _entry_problem(entry: Path) -> str | None:
 
 def find_article_files(content_dir: Path | str) -> list[Path]:
     """The article files of ``content_dir``, sorted by name: every ``<slug>.md`` directly in
-    it (a symbolic link to a file counts as the file).
+    it (a symbolic link is refused: issue 22).
 
     Ignored on purpose (see :func:`is_ignored`): dotfiles and dot-folders, editor backups,
     ``README.md``. Everything else is an article or an error: a folder, another Markdown

@@ -30,13 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from webapp.content import (
     Article,
@@ -52,6 +51,7 @@ from webapp.po import (  # noqa: F401 - the cycle's callers read catalogs throug
     UI_DOMAIN,
     CatalogError,
     article_po,
+    gettext_tool,
     read_catalog,
     ui_po,
 )
@@ -61,16 +61,6 @@ STAMP = "source sha256: "              # header comment line of a template: the 
 
 # Locales whose article catalogs translators fill (msgmerge); zh_Hant is generated.
 TRANSLATED_LOCALES = tuple(c for c in LOCALES if c not in (SOURCE_LOCALE, HANT))
-
-
-def gettext_tool(name: str) -> str:
-    """Absolute path of a GNU gettext program (``msgmerge``, ``msgattrib``).
-
-    :raises RuntimeError: naming the Debian package when it is not installed."""
-    path = shutil.which(name)
-    if not path:
-        raise RuntimeError(f"{name} not found: install GNU gettext (apt-get install gettext)")
-    return path
 
 
 def _run(args: list[str]) -> None:
@@ -123,10 +113,57 @@ def _stamp_of(pot: Path) -> str | None:
     return None
 
 
+def _entry_meaning(block: str) -> tuple:
+    """What a ``.po`` entry (``block``: its lines, no blank line) says, whatever its line
+    wrapping: comments and flags as sets and lists, each field's strings joined (``#|``
+    previous fields too). Two blocks with the same meaning are the same entry to gettext."""
+    refs: list[str] = []
+    flags: set[str] = set()
+    comments: list[str] = []
+    fields: list[list[str]] = []
+    for line in block.split("\n"):
+        prefix, _, rest = line.partition(" ")
+        if prefix == "#:":
+            refs += rest.split()
+        elif prefix == "#,":
+            flags.update(f.strip() for f in rest.split(","))
+        elif line.startswith(("#|", '"')):
+            body = line[2:].strip() if line.startswith("#|") else line
+            if body.startswith('"') and fields:
+                fields[-1][1:] = ["".join(fields[-1][1:]) + unescape(body)]
+            else:
+                key, _, value = body.partition(" ")
+                fields.append([("#|" if line.startswith("#|") else "") + key,
+                               unescape(value.strip()) if value.strip() else ""])
+        elif line.startswith("msg"):
+            key, _, value = line.partition(" ")
+            fields.append([key, unescape(value.strip())])
+        else:
+            comments.append(line)
+    return tuple(refs), frozenset(flags), tuple(comments), tuple(tuple(f) for f in fields)
+
+
+def keep_unchanged_entries(before: str, after: str) -> str:
+    """``after`` (a catalog as msgmerge wrote it) with every entry whose meaning
+    (:func:`_entry_meaning`) is the same as in ``before`` written exactly as ``before`` had it.
+
+    So the cycle never re-wraps an entry it did not change: a catalog saved by Weblate or
+    Poedit (translate-toolkit wraps at 77 columns by default, GNU gettext at 79, with other
+    rules for CJK text) and then one changed article differs only in the changed entries and
+    the header. Entries are the blank-line-separated blocks of the file."""
+    old = {}
+    for block in before.strip("\n").split("\n\n"):
+        old.setdefault(_entry_meaning(block), block)
+    blocks = after.strip("\n").split("\n\n")
+    return "\n\n".join(old.get(_entry_meaning(b), b) for b in blocks) + "\n"
+
+
 def merge(po: Path, pot: Path, locale: str) -> str:
     """Bring catalog ``po`` up to date with template ``pot`` (GNU msgmerge, keeping the
     previous msgid of fuzzy entries, no line wrapping), dropping obsolete entries; create it
-    from the template when missing. Returns ``"created"`` or ``"merged"``.
+    from the template when missing. Entries msgmerge did not change keep their bytes, however
+    another tool wrapped them (:func:`keep_unchanged_entries`; the wrap rule is in
+    docs/translating.md). Returns ``"created"`` or ``"merged"``.
 
     :raises RuntimeError: when msgmerge/msgattrib fail (their message names the file and line).
     """
@@ -138,9 +175,14 @@ def merge(po: Path, pot: Path, locale: str) -> str:
         template.revision_date = template.creation_date
         _write(template, po)
         return "created"
+    before = po.read_text("utf-8")
     _run([gettext_tool("msgmerge"), "--quiet", "--previous", "--no-wrap", "--update",
           "--backup=none", str(po), str(pot)])
     _run([gettext_tool("msgattrib"), "--no-obsolete", "--no-wrap", "-o", str(po), str(po)])
+    after = po.read_text("utf-8")
+    kept = keep_unchanged_entries(before, after)
+    if kept != after:
+        po.write_text(kept, "utf-8")
     return "merged"
 
 

@@ -155,10 +155,30 @@ def convert(text: str) -> str:
 
     :param text: Simplified Chinese (may contain Latin text, digits, placeholders).
     :returns: the Traditional text: phrase dictionary, then OpenCC ``s2tw`` around the
-        dictionary's phrases, then corner-bracket quotation marks.
+        dictionary's phrases, then corner-bracket quotation marks; Markdown link
+        destinations and autolinks are kept exactly (an address is not text).
     :raises ImportError: if the ``opencc`` package (pinned in requirements.txt) is missing.
     :raises PhraseError: if ``translations/opencc/phrases.tsv`` is malformed.
     """
+    out, last = [], 0
+    for m in _LINK_TARGET.finditer(text):
+        start, end = m.span("dest") if m.group("dest") is not None else m.span()
+        out += [_convert_text(text[last:start]), text[start:end]]
+        last = end
+    out.append(_convert_text(text[last:]))
+    return corner_quotes("".join(out))
+
+
+# Link destinations in inline Markdown (CommonMark 0.31.2 §6.3 link destinations, §6.5
+# autolinks): an address, never text, so never converted (金坛区 in a URL is another page).
+_LINK_TARGET = re.compile(
+    r"\]\(\s*(?P<dest><[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))+)"
+    r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*>")
+
+
+def _convert_text(text: str) -> str:
+    """:func:`convert` without link handling and quotation marks: the phrase dictionary, then
+    OpenCC around its phrases."""
     global _phrases
     if _phrases is None:
         _phrases = load_phrases(PHRASES)
@@ -179,7 +199,7 @@ def convert(text: str) -> str:
             plain.append(text[i])
             i += 1
     pieces.append(_opencc("".join(plain)))
-    return corner_quotes("".join(pieces))
+    return "".join(pieces)
 
 
 def _digest(value: str | tuple) -> str:

@@ -22,6 +22,8 @@ Two layers, both reported as ``file:line: rule: message`` (exit status 1 if any)
   brackets       unbalanced quotation marks or brackets
   spacing        doubled spaces, leading/trailing spaces, a space before English punctuation
   simplified     Simplified-only characters in a ``zh_Hant`` translation (CC-CEDICT via zhon)
+  hant           Traditional forms that depend on the word and are probably wrong in a
+                 ``zh_Hant`` translation (被髮明, 展示瞭如何, 參與制造): :data:`HANT_HAZARDS`
   markup         HTML tags, entities that decode to tags, or Markdown links/images in a
                  translation whose source has none (or other ones): issue 14, security
   placeholders   ``%(name)s``-style placeholders that differ between source and translation
@@ -29,13 +31,17 @@ Two layers, both reported as ``file:line: rule: message`` (exit status 1 if any)
                  (probably an omission or an addition), see :func:`length_outliers`
   ============== ============================================================================
 
-**Reviewed exceptions.** A problem that a reviewer has judged correct is accepted with a
-translator comment on that entry (``#`` line in the ``.po``)::
+**Reviewed exceptions.** A problem of an advisory rule that a reviewer has judged correct is
+accepted by a waiver in ``translations/waivers.toml`` (:func:`load_waivers`), a reviewed file
+outside the catalogs, so a translator cannot waive a problem in the file they translate; a
+``qa-ok`` comment left in a catalog waives nothing and is reported. A waiver reads as::
 
-    # qa-ok numbers 2021 2025: years of the 14th Five-Year Plan, added for readers
+    qa-ok numbers 2021 2025: years of the 14th Five-Year Plan, added for readers
 
 ``qa-ok <rule> [words...]: <reason>`` accepts that entry's problems of ``rule`` (only those
-whose message contains one of the listed words, when words are given). The reason is
+whose message contains one of the listed words, when words are given), except for the safety
+rules ``markup`` and ``placeholders`` (:data:`SAFETY_RULES`), which ``make release`` enforces
+(:mod:`webapp.safety`) and nothing in a catalog can waive. The reason is
 required, and an exception (or a listed word) that accepts nothing is itself reported, so
 exceptions cannot go stale.
 
@@ -58,6 +64,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
+from webapp import safety
 from webapp.po import CatalogError, read_catalog
 from webapp.locales import HANT, LOCALES, SOURCE_LOCALE, UI_SOURCE_LOCALE
 
@@ -174,7 +181,18 @@ class Number:
 
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Approximate quantities, as GB/T 15835-2011 《出版物上数字用法》 §4.1.2 and its examples write
+# them (三四个月, 一二十个, 几千, 二十几, 十几), with the newsroom's 上万, 数十, 成千上万, 数以万计:
+# a translation may say "dozens", "tens of thousands" or give a number of that size.
+_APPROX = re.compile(
+    r"成千上[万萬]|数以[百千万萬亿億]计|數以[百千萬億]計|千千[万萬][万萬]"
+    r"|(?P<vague>[数數几幾上成])(?P<vmult>[十百千万萬亿億]+)"
+    r"|(?P<dozen>[二两兩三四五六七八九]?十)(?:几|幾|来|來)"
+    r"|(?<![第\d零〇一二两兩三四五六七八九十])(?P<low>[一二两兩三四五六七八九])"
+    r"(?P<high>[二两兩三四五六七八九])(?P<rmult>[十百千万萬亿億]*)")
+
 _CN_PATTERNS = [
+    ("approx", _APPROX),
     # the 14th Five-Year Plan: “十四五”
     ("plan", re.compile(r"十([一二三四五六七八九])五(?=”|」|规划|規劃|期间|期間|时期|時期)")),
     ("date", re.compile(r"(?<![\d一二三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})月"
@@ -185,6 +203,11 @@ _CN_PATTERNS = [
     ("arabic", re.compile(rf"(?<![0-9A-Za-z.,])({_ARABIC})\s*({_MULTIPLIER})?")),
     # a Chinese numeral with a multiplier before a unit: 千亿级, 超百家, 亿元大关
     ("cn_big", re.compile(rf"([{_CN_NUMERAL}]*?)({_MULTIPLIER})(?=[多余餘]?[元家个個吨噸人名级級台臺辆輛户戶项項座所件倍亩畝])")),
+    # any other Chinese numeral with a multiplier: 两千, 二十多, 三千五百万 (GB/T 15835-2011
+    # 《出版物上数字用法》 §4.1.1: a number written in Chinese characters)
+    ("cn_numeral", re.compile(r"(?<![第\d零〇一二两兩三四五六七八九十百千万萬亿億])"
+                              r"([一二两兩三四五六七八九十](?:[零〇一二两兩三四五六七八九]?[十百千万萬亿億])+"
+                              r"[一二两兩三四五六七八九]?)")),
     # two to ninety-nine with a classifier (一 + classifier is usually "a", so it is left out)
     ("cn_count", re.compile(r"(?<![第一二两兩三四五六七八九十百千万萬亿億\d])"
                             r"([二两兩三四五六七八九十][一二三四五六七八九十]?)"
@@ -283,12 +306,54 @@ def _zh_arabic(m: re.Match) -> list[Number]:
 def _zh_cn_big(m: re.Match) -> list[Number] | None:
     """``千亿``, ``百家``, ``亿元``: a Chinese numeral (none means 1) times a multiplier; not a
     number when :func:`cn_int` refuses the numeral."""
-    lead = m.group(1)
     try:
-        base = cn_int(lead) if lead else 1
+        value = cn_value(m.group(0))
     except ValueError:
         return None
-    return [Number(Fraction(base * _multiplier(m.group(2))), "num", m.group(0))]
+    return [Number(Fraction(value), "num", m.group(0))]
+
+
+def cn_value(text: str) -> int:
+    """Value of a Chinese numeral with 万/亿 (``两千`` 2000, ``三千五百万`` 35,000,000, ``两亿三千万``
+    230,000,000, ``三千五`` 3500 as people say it).
+
+    :raises ValueError: from :func:`cn_int` for a part that is not a numeral."""
+    total = 0
+    for big, mult in (("亿", 10**8), ("億", 10**8), ("万", 10**4), ("萬", 10**4)):
+        if big in text:
+            head, text = text.split(big, 1)
+            total += (cn_value(head) if head else 1) * mult
+    if len(text) >= 2 and text[-1] in _CN_DIGITS and text[-2] in "百千":
+        # 三千五: the last digit counts in the next lower unit (3,500), as in speech
+        return total + cn_int(text[:-1]) + _CN_DIGITS[text[-1]] * _CN_UNITS[text[-2]] // 10
+    return total + (cn_int(text) if text else 0)
+
+
+def _zh_cn_numeral(m: re.Match) -> list[Number] | None:
+    """``两千``, ``二十``, ``三千五百万``: a Chinese numeral with a multiplier."""
+    try:
+        return [Number(Fraction(cn_value(m.group(1))), "num", m.group(0))]
+    except ValueError:
+        return None
+
+
+def _zh_approx(m: re.Match) -> list[Number] | None:
+    """An approximate quantity (:data:`_APPROX`): numbers of kind ``approx``, which the
+    translation need not contain but may write in digits (上万 10,000; 数十 10; 三四百 300 and
+    400; 十几 10); ``[]`` for 成千上万 and 数以万计 (no number to compare). Not one when the
+    two digits of a range are not consecutive (五四 is not "four or five")."""
+    if m["vague"]:
+        return [Number(Fraction(_multiplier(m["vmult"])), "approx", m.group(0))]
+    if m["dozen"]:
+        return [Number(Fraction(cn_int(m["dozen"])), "approx", m.group(0))]
+    if m["low"]:
+        low, high = _CN_DIGITS[m["low"]], _CN_DIGITS[m["high"]]
+        if high != low + 1:
+            return None
+        mult = _multiplier(m["rmult"]) if m["rmult"] else 1
+        return [Number(Fraction(low * mult), "approx", m.group(0)),
+                Number(Fraction(high * mult), "approx", m.group(0))]
+    return []
 
 
 def _zh_cn_count(m: re.Match) -> list[Number]:
@@ -299,6 +364,7 @@ def _zh_cn_count(m: re.Match) -> list[Number]:
 _CN_READERS: dict[str, _Reader] = {
     "plan": _zh_plan, "date": _zh_date, "month": _zh_month, "fraction": _zh_fraction,
     "ordinal": _zh_ordinal, "arabic": _zh_arabic, "cn_big": _zh_cn_big, "cn_count": _zh_cn_count,
+    "approx": _zh_approx, "cn_numeral": _zh_cn_numeral,
 }
 
 
@@ -321,7 +387,8 @@ _EN_ORDINALS = {w: i for i, w in enumerate(
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
     .split())}
-_EN_SCALE = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_EN_SCALE = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9,
+             "trillion": 10**12}
 _MONTHS = {m: i for i, m in enumerate(
     "January February March April May June July August September October November December"
     .split(), 1)}
@@ -400,6 +467,8 @@ def _matches(a: Number, b: Number) -> bool:
         return False
     if a.kind == b.kind:
         return True
+    if "approx" in (a.kind, b.kind):    # 上万 / "over 10,000"
+        return True
     # an ordinal may be written as a plain number and the other way round (第3 / "No. 3")
     return {a.kind, b.kind} == {"num", "ordinal"}
 
@@ -421,7 +490,7 @@ def check_numbers(source: str, translation: str, locale: str,
     src, dst = _numbers(source), _numbers(translation)
     problems = []
     for n in src:
-        if not any(_matches(n, d) for d in dst):
+        if n.kind != "approx" and not any(_matches(n, d) for d in dst):
             problems.append(Problem("numbers", f"{n.text} ({n.kind} {_show(n.value)}) has no "
                                                "match in the translation"))
     for d in dst:
@@ -430,7 +499,8 @@ def check_numbers(source: str, translation: str, locale: str,
                                                "source"))
     if _is_chinese(source) and not _is_chinese(translation):
         for n in src:
-            if n.or_more and not any(_matches(n, d) and d.or_more for d in dst):
+            if n.or_more and n.kind != "approx" and not any(_matches(n, d) and d.or_more
+                                                            for d in dst):
                 problems.append(Problem("numbers", f"{n.text}以上 needs “or more” after "
                                                    f"{_show(n.value)} (STYLE.md)"))
     return problems
@@ -568,6 +638,53 @@ def check_simplified(source: str, translation: str, locale: str,
                                   f"{' '.join(found)}")] if found else []
 
 
+# Traditional characters that depend on the word (one Simplified character, two or three
+# Traditional ones): output patterns that are almost always a conversion error at a word
+# boundary, found on tests/data/hant_hazards.tsv (issue 22). Forms: Taiwan MOE standard, as
+# webapp/desk/hant.py writes them; fix a hit in translations/opencc/phrases.tsv (or by hand).
+HANT_HAZARDS: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(p), why) for p, why in (
+    (r"被髮(?![型夾廊絲膠])", "被髮 is almost always 被發 (被發明, 被發現)"),
+    (r"頭髮(?=[展揮佈布表動]|生(?!長)|現(?!在)|出(?!油))",
+     "頭髮 (hair) before a word starting with 發: 前頭發生, 龍頭發揮"),
+    (r"(?<![明目])瞭(?![解望然若]|如指掌)|明瞭(?=[如這那一])",
+     "瞭 as the particle 了 (展示了如何): 瞭 only in 瞭解, 明瞭, 瞭望, 一目瞭然"),
+    (r"(?<![控限體管抵編節牽克專壓強遏機法稅税])制(?=[造作程冷藥])",
+     "制 before 造/作/程/冷/藥 is 製 (製造, 製作, 製程)"),
+    (r"(?<![風神文豐])采(?=[訪用取集購風礦摘納光石暖])|文采(?=[訪用取集購風])",
+     "采 is 採 in 採訪, 採用, 採取 (采 stays in 風采, 文采)"),
+    (r"(?<![皇王太天影歌母])后(?![妃宮冠座])", "后 is 後 (之後) except for a queen (皇后)"),
+    (r"幹(?=[杯淨燥旱貨脆涸枯糧])", "幹 before 杯/淨/燥/旱 is 乾 (乾杯, 乾淨)"),
+    (r"乾(?=[部活線勁練嘛])", "乾 before 部/活/線 is 幹 (幹部, 幹活)"),
+    (r"乾(?=[預涉擾])", "乾 before 預/涉/擾 is 干 (干預, 干涉)"),
+    (r"裏", "裏: the catalogs write Taiwan's 裡, as OpenCC s2tw does"),
+    (r"鐘(?=[情愛意])", "鐘 before 情/愛 is 鍾 (鍾情, 鍾愛)"),
+    (r"鍾(?=[錶聲樓點擺])", "鍾 before 錶/聲/樓/點 is 鐘 (鐘錶, 鐘聲)"),
+    (r"麵(?=[對積臨貌孔試談])", "麵 (noodles) before 對/積/臨 is 面 (面對, 面積)"),
+    (r"[於範餘](?=先生|女士|教授|董事長|書記|市長|區長|局長|主任|總經理)",
+     "a surname? 于, 范, 余 are surnames as written; 於, 範, 餘 are not"),
+))
+
+
+def hant_hazards(text: str) -> list[str]:
+    """The conversion hazards of a Traditional Chinese ``text`` (:data:`HANT_HAZARDS`): one
+    message per pattern that matches, naming the characters found."""
+    out = []
+    for pattern, why in HANT_HAZARDS:
+        hits = sorted({text[max(m.start() - 1, 0):m.end() + 1] for m in pattern.finditer(text)})
+        if hits:
+            out.append(f"{'、'.join(hits)}: {why}")
+    return out
+
+
+def check_hant(source: str, translation: str, locale: str,
+               glossary: Sequence[Term] = ()) -> list[Problem]:
+    """A ``zh_Hant`` translation has none of the known conversion hazards
+    (:func:`hant_hazards`: 被髮明, 展示瞭如何, 參與制造, 中文采訪, 前頭髮生, 七納米制程 ...)."""
+    if locale != "zh_Hant":
+        return []
+    return [Problem("hant", f"suspicious Traditional form {m}") for m in hant_hazards(translation)]
+
+
 _TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)[^>]*>|<!--|<\?|<![A-Za-z]")
 _MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*([^)\s]*)[^)]*\)")
 
@@ -592,22 +709,30 @@ def check_markup(source: str, translation: str, locale: str,
     that decodes to one, or a Markdown link or image the source does not have is refused
     (issue 14: a catalog must not inject markup or links into pages)."""
     extra = sorted(_markup(translation) - _markup(source))
-    return [Problem("markup", f"markup not in the source: {', '.join(extra)}")] if extra else []
+    messages = [f"markup not in the source: {', '.join(extra)}"] if extra else []
+    exact = safety.markup_problem(source, translation)   # the release's rule, the site's parser
+    messages += [exact] if exact else []
+    return [Problem("markup", "; ".join(messages))] if messages else []
 
 
 def check_placeholders(source: str, translation: str, locale: str,
                        glossary: Sequence[Term] = ()) -> list[Problem]:
-    """``%(name)s`` / ``%s`` placeholders are the same in source and translation."""
+    """``%(name)s`` / ``%s`` placeholders are the same in source and translation; in a format
+    string (the source has a placeholder) exactly the same, flags, width and precision
+    included (:func:`webapp.safety.placeholder_problem`, the release's rule)."""
     src = sorted(m.group(0) for m in _PLACEHOLDER.finditer(source))
     dst = sorted(m.group(0) for m in _PLACEHOLDER.finditer(translation))
-    if src == dst:
-        return []
-    return [Problem("placeholders", f"placeholders differ: source has {src or 'none'}, "
-                                    f"translation has {dst or 'none'}")]
+    if src != dst:
+        return [Problem("placeholders", f"placeholders differ: source has {src or 'none'}, "
+                                        f"translation has {dst or 'none'}")]
+    if any(d != "%%" for d in safety.directives(source)[0]):
+        exact = safety.placeholder_problem(source, translation)
+        return [Problem("placeholders", exact)] if exact else []
+    return []
 
 
 RULES = (check_numbers, check_glossary, check_cjk, check_latin, check_brackets, check_spacing,
-         check_simplified, check_markup, check_placeholders)
+         check_simplified, check_hant, check_markup, check_placeholders)
 
 
 def check_entry(source: str, translation: str, locale: str,
@@ -663,6 +788,45 @@ def length_outliers(pairs: Sequence[tuple[str, str]]) -> dict[int, Problem]:
 
 # --- reviewed exceptions ---------------------------------------------------------------------
 
+def load_waivers(path: Path | str) -> dict[tuple[str, str], list[str]]:
+    """Read the reviewed waivers of advisory QA rules, ``translations/waivers.toml``: a file
+    outside the catalogs, so a translator cannot grant one in the file they translate::
+
+        [[waiver]]
+        locale = "en"
+        msgctxt = "jintan-new-energy/q-7a1feda6"   # or msgid = "..." for a UI string
+        rule = "numbers"
+        words = ["2021", "2025"]                    # optional: only problems naming these
+        reason = "14th Five-Year Plan years, added for readers"
+
+    :returns: ``{(locale, msgctxt or msgid): ["qa-ok <rule> <words>: <reason>", ...]}``
+        (the form :class:`Exceptions` reads); ``{}`` when the file does not exist.
+    :raises CatalogError: ``path: message`` for a file that is not TOML or a waiver without
+        locale, msgctxt/msgid, rule or reason.
+    """
+    import tomllib
+    path = Path(path)
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(path, None, f"not valid TOML: {exc}") from exc
+    out: dict[tuple[str, str], list[str]] = {}
+    for n, w in enumerate(data.get("waiver", []), 1):
+        key = w.get("msgctxt") or w.get("msgid")
+        if not (isinstance(w, dict) and w.get("locale") and key and w.get("rule")
+                and str(w.get("reason", "")).strip()):
+            raise CatalogError(path, None, f"waiver {n}: needs locale, msgctxt (or msgid), "
+                                           "rule and reason")
+        words = " ".join(str(x) for x in w.get("words", []))
+        out.setdefault((w["locale"], key), []).append(
+            f"qa-ok {w['rule']} {words}".rstrip() + f": {w['reason']}")
+    return out
+
+
+# Rules whose problems no exception accepts: the release refuses them (webapp.safety).
+SAFETY_RULES = frozenset({"markup", "placeholders"})
 _QA_OK = re.compile(r"^qa-ok\s+(?P<rule>[a-z]+)(?P<words>[^:]*):(?P<reason>.*)$")
 
 
@@ -675,8 +839,14 @@ class Exceptions:
 
     @classmethod
     def of(cls, msg: Message) -> "Exceptions":
+        """The exceptions written as ``qa-ok`` comments on ``msg`` (the form of a waiver)."""
+        return cls.from_lines(msg.user_comments)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> "Exceptions":
+        """Exceptions from ``qa-ok <rule> [words]: <reason>`` lines (:func:`load_waivers`)."""
         out = cls()
-        for comment in msg.user_comments:
+        for comment in lines:
             if not comment.startswith("qa-ok"):
                 continue
             m = _QA_OK.match(comment)
@@ -694,11 +864,13 @@ class Exceptions:
         word must accept at least one (an exception that accepts nothing is reported).
         """
         used: set[tuple[int, str]] = set()
-        kept = []
+        kept = [Problem("qa-ok", f"'qa-ok {rule}': {rule} is a safety rule (checked by make "
+                                 "release) and cannot be waived: fix the translation")
+                for rule, _, _ in self.items if rule in SAFETY_RULES]
         for p in problems:
             accepted = False
             for k, (rule, words, _) in enumerate(self.items):
-                if p.rule != rule:
+                if p.rule != rule or rule in SAFETY_RULES:
                     continue
                 hits = [w for w in words if w in p.message] if words else [""]
                 if hits:
@@ -710,7 +882,7 @@ class Exceptions:
                                   "'qa-ok <rule> [words]: <reason>'") for c in self.malformed]
         for k, (rule, words, _) in enumerate(self.items):
             unused = [w for w in (words or ("",)) if (k, w) not in used]
-            if unused:
+            if unused and rule not in SAFETY_RULES:
                 what = f"qa-ok {rule} {' '.join(words)}".rstrip()
                 detail = f" ({', '.join(unused)})" if words else ""
                 kept.append(Problem("qa-ok", f"exception '{what}' accepts no problem{detail}: "
@@ -934,7 +1106,8 @@ def _obsolete_entries(path: str, catalog: Catalog) -> list[Finding]:
 
 def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
                     glossary: Sequence[Term],
-                    stats: dict[tuple[str, str], ArticleStats] | None) -> list[Finding]:
+                    stats: dict[tuple[str, str], ArticleStats] | None,
+                    waivers: dict[tuple[str, str], list[str]] | None = None) -> list[Finding]:
     """Translation QA of the translated entries: every rule of :data:`RULES`, and for article
     text the length ratio (:func:`length_outliers`; UI strings are short labels and
     placeholders), less what each entry's ``qa-ok`` comments accept (:class:`Exceptions`).
@@ -950,7 +1123,11 @@ def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
         problems = check_entry(source, _text(msg.string), cat.locale, glossary)
         if i in outliers:
             problems.append(outliers[i])
-        for problem in Exceptions.of(msg).filter(problems):
+        if any(c.startswith("qa-ok") for c in msg.user_comments):
+            problems.append(Problem("qa-ok", "a qa-ok comment in a catalog waives nothing: "
+                                             "reviewed waivers go in translations/waivers.toml"))
+        key = (cat.locale, msg.context or _text(msg.id))
+        for problem in Exceptions.from_lines((waivers or {}).get(key, [])).filter(problems):
             findings.append(Finding(path, msg.lineno, problem, slug))
             if stats is not None and slug:
                 stats[(slug, cat.locale)].warnings += 1
@@ -959,7 +1136,8 @@ def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
 
 def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term],
                        reference: Catalog | None,
-                       stats: dict[tuple[str, str], ArticleStats] | None = None) -> list[Finding]:
+                       stats: dict[tuple[str, str], ArticleStats] | None = None,
+                       waivers: dict[tuple[str, str], list[str]] | None = None) -> list[Finding]:
     """Coverage and QA findings for one catalog file.
 
     :param articles: ``{slug: Article}`` (webapp.content). :param reference: the ``zh`` UI
@@ -973,7 +1151,7 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     if not cat.path.exists():
         return [Finding(path, None, Problem("coverage", "missing catalog"))]
     try:
-        catalog = read_catalog(cat.path, cat.locale)
+        catalog = read_catalog(cat.path, cat.locale, referee="syntax")
     except CatalogError as exc:
         return [_error_finding(exc, "syntax")]
     entries: list[_Entry] = []
@@ -982,7 +1160,7 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     else:
         findings = _ui_coverage(cat, path, catalog, reference, entries)
     findings += _obsolete_entries(path, catalog)
-    return findings + _translation_qa(cat, path, entries, glossary, stats)
+    return findings + _translation_qa(cat, path, entries, glossary, stats, waivers)
 
 
 def check_all(translations_dir: Path | str, content_dir: Path | str,
@@ -1001,10 +1179,15 @@ def check_all(translations_dir: Path | str, content_dir: Path | str,
     except CatalogError as exc:
         findings.append(_error_finding(exc, "glossary"))
         glossary = []
+    try:
+        waivers = load_waivers(root / "waivers.toml")
+    except CatalogError as exc:
+        findings.append(_error_finding(exc, "waivers"))
+        waivers = {}
     files = find_catalogs(root, sorted(articles))
     reference = ui_reference(files)
     for cat in files:
-        findings += check_catalog_file(cat, articles, glossary, reference, stats)
+        findings += check_catalog_file(cat, articles, glossary, reference, stats, waivers)
     return findings + orphan_catalogs(root, articles)
 
 
@@ -1027,7 +1210,7 @@ def syntax_findings(translations_dir: Path | str) -> list[Finding]:
     for po in sorted(Path(translations_dir).rglob("*.po")):
         locale = po.relative_to(translations_dir).parts[0]
         try:
-            read_catalog(po, locale)
+            read_catalog(po, locale, referee="syntax")
         except CatalogError as exc:
             findings.append(_error_finding(exc, "syntax"))
     return findings

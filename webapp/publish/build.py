@@ -12,7 +12,8 @@ Steps, each incremental (an unchanged input costs a ``stat()``):
    pool (old names are kept for pages rendered by the previous release);
 4. write ``releases/<id>/`` (``release.sqlite``, ``release.json``, UI ``.mo`` files); the id
    is the hash of everything the release serves, so an unchanged build is a no-op;
-5. start the app on the new release and render one page of every type; only then point
+5. start the app on the new release and render one page of every type and every page of
+   each article that is new or changed since the current release; only then point
    ``releases/current`` at it (``rename`` of a symlink: atomic on POSIX).
 
 Any error stops the build before step 5 with ``file:line: message`` lines: the running site and
@@ -38,9 +39,10 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 
 from webapp import contract
+from webapp import po
+from webapp import safety
 from webapp import search
 from webapp.publish import assets, images
-from webapp import po
 from webapp.po import article_po, ui_po
 from webapp.content import (
     Article,
@@ -136,7 +138,7 @@ class Cache:
         """SHA-256 of ``path``'s bytes, stored in ``objects``; re-read only when its size,
         mtime or inode changed."""
         st = path.stat()
-        key = str(path.resolve())
+        key = str(path.absolute())   # no symbolic links in the inputs (webapp.safety)
         row = self.db.execute("SELECT size, mtime_ns, ino, sha256 FROM files WHERE path = ?",
                               (key,)).fetchone()
         if row and tuple(row[:3]) == (st.st_size, st.st_mtime_ns, st.st_ino) \
@@ -173,25 +175,65 @@ class Cache:
     def commit(self) -> None:
         self.db.commit()
 
+    def close(self) -> None:
+        """Commit and close: the next build (in this process too) can write the cache."""
+        self.db.commit()
+        self.db.close()
 
-def read_catalog(path: Path, locale: str):
+
+def read_catalog(path: Path, locale: str, kind: str = "article"):
     """Read a ``.po`` file (:func:`webapp.po.read_catalog`) into a Babel ``Catalog`` that
-    can be published: no msgstr holds a character HTML and XML cannot carry
-    (:func:`webapp.content.xml_problem`).
+    can be published: GNU msgfmt accepts it (the syntax referee, run on every catalog the
+    build reads: only the catalogs of changed articles, the others' summaries are cached), no
+    msgstr holds a character HTML and XML cannot carry
+    (:func:`webapp.content.xml_problem`), and every usable (non-fuzzy) msgstr keeps the safety
+    rules of :mod:`webapp.safety`: an article msgstr (``kind="article"``) has exactly its
+    source's markup and link targets; a UI msgstr (``kind="ui"``) has exactly its msgid's
+    placeholders. No comment in the catalog waives them.
 
-    :raises BuildError: ``path:line: message`` for each problem."""
+    :raises BuildError: ``path:line: message`` for each problem (the msgstr's line)."""
     try:
-        catalog = po.read_catalog(path, locale)
+        catalog = po.read_catalog(path, locale, referee="all")
     except po.CatalogError as exc:
         raise BuildError([str(exc)]) from exc
-    problems = []
+    found: list[tuple[int, str]] = []     # (Babel's line of the entry, message)
     for msg in catalog:
-        for text in (msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]):
+        texts = msg.string if isinstance(msg.string, (list, tuple)) else [msg.string]
+        for text in texts:
             if text and (problem := xml_problem(text)):
-                problems.append(f"{path}:{msg.lineno}: msgstr: {problem}")
-    if problems:
-        raise BuildError(problems)
+                found.append((msg.lineno, f"msgstr: {problem}"))
+        if msg.id and not msg.fuzzy:
+            found += [(msg.lineno, p) for p in _safety_problems(msg, texts, kind)]
+    if found:
+        lines = path.read_text("utf-8").splitlines()
+        raise BuildError([f"{path}:{msgstr_line(lines, n)}: {p}" for n, p in found])
     return catalog
+
+
+def _safety_problems(msg, texts: list[str], kind: str) -> list[str]:
+    """The :mod:`webapp.safety` problems of one entry's translations (each once)."""
+    ids = msg.id if isinstance(msg.id, (list, tuple)) else (msg.id,)
+    out: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        if kind == "ui":
+            problem = safety.placeholder_problem(ids[0], text, ids[1] if len(ids) > 1 else None)
+        else:
+            problem = safety.markup_problem(ids[0], text)
+        if problem and problem not in out:
+            out.append(problem)
+    return out
+
+
+def msgstr_line(lines: list[str], lineno: int) -> int:
+    """The line (1-based) of the first ``msgstr`` of the entry Babel reports at ``lineno`` in
+    a catalog of ``lines``: where a translator looks for the translation (``lineno`` when
+    none follows)."""
+    for n in range(lineno, min(len(lines), lineno + 200) + 1):
+        if lines[n - 1].startswith("msgstr"):
+            return n
+    return lineno
 
 
 def compile_catalog(path: Path, locale: str, po_hash: str, cache: Cache,
@@ -223,6 +265,19 @@ class Inputs:
     build: Path
     site_url: str
     photos: Path
+
+    def folders(self) -> tuple[Path, ...]:
+        """The folders a release is made from (content, translations, static, templates)."""
+        return self.content, self.translations, self.static, self.templates
+
+    def relative(self, problem: str) -> str:
+        """``problem`` (``path:line: message``) with every path in it relative to the project
+        root, or, for an input folder outside it, to that folder's parent (``content/x.md``)."""
+        from webapp.config import ROOT
+        bases = [ROOT, *(folder.absolute().parent for folder in self.folders())]
+        for base in sorted({str(b) for b in bases}, key=len, reverse=True):
+            problem = problem.replace(base + os.sep, "")   # the file, and any path in the message
+        return problem
 
     @classmethod
     def from_config(cls, config) -> Inputs:
@@ -458,7 +513,7 @@ def build_ui_catalogs(inputs: Inputs, out: Path) -> list[str]:
         po = ui_po(inputs.translations, locale)
         if not po.exists():
             raise BuildError([f"{po}: missing UI catalog for locale {locale}"])
-        catalog = read_catalog(po, locale)
+        catalog = read_catalog(po, locale, kind="ui")
         buf = io.BytesIO()
         write_mo(buf, catalog, use_fuzzy=False)
         target = contract.ui_mo(out, locale)
@@ -475,6 +530,18 @@ def build(config, switch: bool = True, log=print) -> Path:
     :raises BuildError: with every problem found; nothing is switched then."""
     started = time.monotonic()
     inputs = Inputs.from_config(config)
+    try:
+        return _build(config, inputs, switch, log, started)
+    except BuildError as exc:
+        raise BuildError([inputs.relative(p) for p in exc.problems]) from exc
+
+
+def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
+    """:func:`build`'s steps; problems name files by their absolute paths."""
+    links = [p for folder in inputs.folders()
+             for p in safety.tree_problems(folder, inputs.relative(str(folder)))]
+    if links:
+        raise BuildError(links)
     releases = contract.releases_dir(inputs.build)
     releases.mkdir(parents=True, exist_ok=True)
     objects = Objects(contract.objects_dir(inputs.build))
@@ -510,7 +577,7 @@ def build(config, switch: bool = True, log=print) -> Path:
             shutil.rmtree(tmp)
             log(f"release {release_id}: unchanged ({count} article{'s' if count != 1 else ''})")
         else:
-            check_release(config, tmp)
+            check_release(config, tmp, changed_articles(releases / "current", tmp))
             os.chmod(tmp, 0o755)
             os.replace(tmp, final)
             log(f"release {release_id}: {count} article{'s' if count != 1 else ''}, built in "
@@ -522,19 +589,47 @@ def build(config, switch: bool = True, log=print) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        cache.close()   # what was hashed or compiled stays valid, even for a refused build
 
 
-def check_release(config, release_dir: Path) -> None:
-    """Start the app on ``release_dir`` and render one URL of every page type, plus the
-    service worker's data. :raises BuildError: naming the URL and the error."""
-    from webapp.web.factory import create_app
-    from webapp.web.pages import smoke_urls, render_path
+def _article_versions(release_dir: Path) -> dict[str, tuple]:
+    """``{slug: (article hash, ((locale, catalog hash), ...))}`` of the release in
+    ``release_dir``; ``{}`` when it has none (no release yet)."""
+    path = release_dir / contract.INDEX_DB
+    if not path.is_file():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        out = {slug: (md, []) for slug, md in db.execute("SELECT slug, md FROM articles")}
+        for slug, locale, mo in db.execute(
+                "SELECT slug, locale, mo FROM localized ORDER BY slug, locale"):
+            out[slug][1].append((locale, mo))
+    finally:
+        db.close()
+    return {slug: (md, tuple(mos)) for slug, (md, mos) in out.items()}
+
+
+def changed_articles(current: Path, new: Path) -> set[str]:
+    """Slugs of the articles of release ``new`` whose file or any catalog differs from
+    release ``current``'s (every article when there is no current release)."""
+    old = _article_versions(current)
+    return {slug for slug, version in _article_versions(new).items() if old.get(slug) != version}
+
+
+def check_release(config, release_dir: Path, changed: set[str] = frozenset()) -> None:
+    """Start the app on ``release_dir`` and render one URL of every page type, every page of
+    the ``changed`` articles (each page type with a slug: article and parallel view, in every
+    locale; the feeds that list them are among the first URLs), plus the service worker's
+    data. :raises BuildError: naming the URL and the error."""
     from webapp.publish.worker import write_worker_data
+    from webapp.web.factory import create_app
+    from webapp.web.pages import article_pages, render_path, smoke_urls
     app = create_app({**{k: config[k] for k in config}, "RELEASE": str(release_dir),
                       "PROPAGATE_EXCEPTIONS": True})
     try:
         write_worker_data(app, release_dir)
-        for url in smoke_urls(app):
+        for url in smoke_urls(app) + article_pages(app, changed):
             status, _body, _type = render_path(app, url)
             if status != 200:
                 raise RuntimeError(f"answered {status}")

@@ -128,6 +128,23 @@ def all_urls(app: Flask, kinds: Iterable[PageType] | None = None) -> list[str]:
     return out
 
 
+def article_pages(app: Flask, slugs: Iterable[str]) -> list[str]:
+    """Every URL path of every page type that shows one article (its URL values have a
+    ``slug``: the article, its parallel view, in every locale) for the articles ``slugs``."""
+    from flask import url_for
+    wanted = set(slugs)
+    if not wanted:
+        return []
+    site = app.extensions["reader"]
+    out = []
+    with app.test_request_context(base_url=app.config["SITE_URL"]):
+        for pt in REGISTRY.values():
+            for values in (pt.urls(site) if pt.urls else ()):
+                if values.get("slug") in wanted:
+                    out.append(url_for(pt.endpoint, **values))
+    return out
+
+
 def smoke_urls(app: Flask) -> list[str]:
     """One URL of every page type in every locale (the first the type enumerates), for the
     release check."""
