@@ -28,6 +28,9 @@ class Defaults:
     TEMPLATES_DIR = str(ROOT / "templates")        # Jinja templates (pages, feeds, sitemaps)
     # --- build output: static pool, objects, releases; written only by `make release` ---------
     BUILD_DIR = str(ROOT / "build")  # releases, objects, static pool: written by make release only
+    # What the release build renders before switching: "changed" (one page of every type plus
+    # every page of each new or changed article) or "smoke" (one page of every type only).
+    RENDER_CHECK = "changed"
     # The release to serve; default: BUILD_DIR/releases/current (resolved once per worker).
     RELEASE = None
     # --- public identity -----------------------------------------------------------------------

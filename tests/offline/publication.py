@@ -59,11 +59,16 @@ class Publication:
         from scripts import synth
         if len(list((root / "content").glob("*.md"))) != articles:
             synth.generate(articles, root)
-        return cls(root, copy=False)
+        publication = cls(root, copy=False)
+        publication.render_check = "smoke"   # 30,000 pages of generated text: one of each type
+        return publication
+
+    render_check = "changed"    # JINTAN_RENDER_CHECK of its builds
 
     def env(self, **extra: str) -> dict:
         """Environment of the build and the server: this publication's folders."""
         return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
+                "JINTAN_RENDER_CHECK": self.render_check,
                 "JINTAN_CONTENT_DIR": str(self.content),
                 "JINTAN_TRANSLATIONS_DIR": str(self.translations),
                 "JINTAN_BUILD_DIR": str(self.build_dir), **extra}
