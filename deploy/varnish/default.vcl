@@ -87,10 +87,10 @@ sub vcl_recv {
 }
 
 sub vcl_hash {
-    # One object per encoding (then the built-in VCL adds the URL and the host). Varnish's own
-    # gzip handling rewrites the backend's Accept-Encoding, so Vary alone does not keep a
-    # brotli body away from a client that cannot read it.
-    hash_data(req.http.X-Jintan-Encoding);
+    # The built-in VCL hashes the URL and the Host (both normalised in vcl_recv), nothing
+    # else: the three encodings of a page are variants of one object (Vary, below), so one
+    # PURGE of the URL removes all of them. Hashing the encoding here made a PURGE (which
+    # carries no Accept-Encoding) miss every copy.
 }
 
 sub vcl_backend_fetch {
@@ -100,7 +100,8 @@ sub vcl_backend_fetch {
     } else {
         unset bereq.http.Accept-Encoding;
     }
-    unset bereq.http.X-Jintan-Encoding;
+    # X-Jintan-Encoding stays on the backend request: the stored Vary (vcl_backend_response)
+    # names it, and Varnish builds the variant's key from the backend request's headers.
 }
 
 sub vcl_backend_response {
@@ -119,10 +120,19 @@ sub vcl_backend_response {
     set beresp.keep = 1d;
     # For bans by URL (ban lurker friendly).
     set beresp.http.x-url = bereq.url;
+    # The app varies on Accept-Encoding; Varnish's gzip support rewrites the request's
+    # Accept-Encoding after vcl_recv (br becomes gzip), so the variants are told apart by the
+    # normalised copy instead: at most three per page (br, gzip, identity), under one hash.
+    if (beresp.http.Vary ~ "(?i)accept-encoding") {
+        set beresp.http.Vary = "X-Jintan-Encoding";
+    }
 }
 
 sub vcl_deliver {
     unset resp.http.x-url;
+    if (resp.http.Vary == "X-Jintan-Encoding") {
+        set resp.http.Vary = "Accept-Encoding";
+    }
     # A hit would repeat the id of the request that filled the cache: each response carries
     # the id of its own request (the one sent to the app on a miss).
     set resp.http.X-Request-ID = req.http.X-Request-ID;

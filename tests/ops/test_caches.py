@@ -337,3 +337,22 @@ def test_varnish_accepts_purges_from_loopback_only(stack):
         s.sendall(b"BAN / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         reply = s.recv(4096)
     assert reply.startswith(b"HTTP/1.1 405"), reply[:100]
+
+
+ENCODINGS = (("br", "br"), ("gzip", "gzip"), ("", None))
+
+
+def test_varnish_purge_reaches_every_encoding_of_a_page(stack):
+    """PURGE /en/<slug>/ removes the br, gzip and identity copies: each is a MISS next time
+    (vcl_hash must not add a key the PURGE request never sets)."""
+    _g, proxies = stack
+    v = proxies["varnish"]
+    url = v.url + ARTICLE
+    for accept, _coding in ENCODINGS:
+        get(url, {"Accept-Encoding": accept} if accept else {})
+        assert hit("varnish", get(url, {"Accept-Encoding": accept} if accept else {})[1])
+    assert v.purge(ARTICLE) == 200
+    for accept, coding in ENCODINGS:
+        s, h, _ = get(url, {"Accept-Encoding": accept} if accept else {})
+        assert s == 200 and h.get("content-encoding") == coding
+        assert not hit("varnish", h), (accept, h)
