@@ -69,18 +69,32 @@ sub vcl_recv {
     set req.url = regsub(req.url, "\?.*$", "");
 
     # Three encodings at most (the app's order: brotli, then gzip); the app varies on it.
-    if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
-        set req.http.Accept-Encoding = "br";
-    } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
-        set req.http.Accept-Encoding = "gzip";
-    } else {
-        unset req.http.Accept-Encoding;
+    # Varnish's gzip support rewrites Accept-Encoding after vcl_recv, so a restarted request
+    # keeps the copy made the first time.
+    if (req.restarts == 0) {
+        if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
+            set req.http.X-Jintan-Encoding = "br";
+        } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
+            set req.http.X-Jintan-Encoding = "gzip";
+        } else {
+            unset req.http.X-Jintan-Encoding;
+        }
     }
-    set req.http.X-Jintan-Encoding = req.http.Accept-Encoding;
+    set req.http.Accept-Encoding = req.http.X-Jintan-Encoding;
 
     # A stale page is served only while the app is down; otherwise a reader waits for the
-    # fresh one once s-maxage has passed (publishing then shows within s-maxage).
-    if (std.healthy(req.backend_hint)) {
+    # fresh one once s-maxage has passed (publishing then shows within s-maxage). "Down" is
+    # the probe's verdict, or this request's own fetch failing (vcl_deliver restarts it):
+    # the probe takes up to two intervals to notice a stopped app, and without the restart
+    # every expired page answered 503 meanwhile.
+    if (req.restarts == 0) {
+        unset req.http.X-Jintan-Stale-If-Error;   # ours only (vcl_synth), never a client's
+    }
+    if (req.http.X-Jintan-Stale-If-Error) {
+        # the second try after a failed fetch: the object's grace (1 day) applies (req.grace
+        # survives a restart, so the 0s set the first time must be undone)
+        set req.grace = 1d;
+    } elsif (std.healthy(req.backend_hint)) {
         set req.grace = 0s;
     }
     return (hash);
@@ -104,7 +118,20 @@ sub vcl_backend_fetch {
     # names it, and Varnish builds the variant's key from the backend request's headers.
 }
 
+sub vcl_backend_error {
+    # Stale-if-error, first try (see vcl_synth): abandoning keeps the expired copy in the
+    # cache, where delivering this error would have replaced it. A background fetch (a stale
+    # copy is being served) always abandons.
+    if (bereq.is_bgfetch || !bereq.http.X-Jintan-Stale-If-Error) {
+        return (abandon);
+    }
+}
+
 sub vcl_backend_response {
+    # The app answering 5xx is a failed fetch too (a crash mid-publish, a worker timeout).
+    if (beresp.status >= 500 && (bereq.is_bgfetch || !bereq.http.X-Jintan-Stale-If-Error)) {
+        return (abandon);
+    }
     # Caching follows the app's Cache-Control (s-maxage first, then max-age; `private`,
     # `no-cache`, `no-store` are not stored: the built-in VCL after this). Keep expired pages a
     # day, so the next fetch is a conditional one (If-None-Match with the app's ETag: a 304),
@@ -125,6 +152,17 @@ sub vcl_backend_response {
     # normalised copy instead: at most three per page (br, gzip, identity), under one hash.
     if (beresp.http.Vary ~ "(?i)accept-encoding") {
         set beresp.http.Vary = "X-Jintan-Encoding";
+    }
+}
+
+sub vcl_synth {
+    # Stale-if-error: a fetch that failed (app stopped or crashed, 5xx; abandoned above) is
+    # tried once more with the object's grace, so an expired copy, if kept, is served instead
+    # (and if none is, the second fetch's own error is). The probe alone needs up to two
+    # intervals to notice a stopped app: every expired page answered 503 meanwhile.
+    if (resp.status == 503 && req.restarts == 0 && (req.method == "GET" || req.method == "HEAD")) {
+        set req.http.X-Jintan-Stale-If-Error = "1";
+        return (restart);
     }
 }
 

@@ -356,3 +356,42 @@ def test_varnish_purge_reaches_every_encoding_of_a_page(stack):
         s, h, _ = get(url, {"Accept-Encoding": accept} if accept else {})
         assert s == 200 and h.get("content-encoding") == coding
         assert not hit("varnish", h), (accept, h)
+
+
+def test_expired_pages_are_served_stale_while_the_origin_is_down(tree, tmp_path):
+    """Grace / stale-if-error: with gunicorn stopped, a page cached before and expired since
+    (past s-maxage) is still a 200 with the same bytes from both caches, from the first
+    request on (Varnish's probe needs seconds to mark the backend sick: no 503 meanwhile)."""
+    require("nginx", "varnishd")
+    g = Gunicorn(tree, env={**APP_ENV, "WEB_CONCURRENCY": "1"}).start()
+    proxies = {}
+    try:
+        proxies["nginx"] = start_proxy("nginx", tmp_path, g.port)
+        proxies["varnish"] = start_proxy("varnish", tmp_path, g.port)
+        kept = {}
+        for name, p in proxies.items():
+            for accept, _coding in ENCODINGS:
+                kept[name, accept] = get(p.url + ARTICLE,
+                                         {"Accept-Encoding": accept} if accept else {})[2]
+        # The origin goes down just before the pages expire: the probe still counts it healthy
+        # for a few seconds after they have.
+        time.sleep(S_MAXAGE - 1)
+        g.stop()
+        time.sleep(1.5)
+        statuses = {name: [] for name in proxies}
+        deadline = time.monotonic() + 8      # longer than the probe's window (3 × 5 s / 2)
+        while time.monotonic() < deadline:
+            for name, p in proxies.items():
+                for accept, coding in ENCODINGS:
+                    s, h, body = get(p.url + ARTICLE,
+                                     {"Accept-Encoding": accept} if accept else {})
+                    statuses[name].append(s)
+                    assert s == 200 and body == kept[name, accept], (name, accept, s, h)
+                    assert h.get("content-encoding") == coding
+            time.sleep(0.5)
+        print(f"\nstale responses with the origin down: "
+              f"{ {n: len(v) for n, v in statuses.items()} }")
+    finally:
+        for p in proxies.values():
+            p.stop()
+        g.stop()
