@@ -201,7 +201,9 @@ def test_manifests_differ_only_in_language(client):
     assert hant["lang"] == "zh-Hant" and hant["start_url"] == "/zh-hant/"
     assert hant["description"] == "常州金壇的專題報道，中英雙語，安裝後可離線閱讀。"
     assert client.get("/fr/manifest.webmanifest").status_code == 404
-    assert client.get("/zh_Hant/manifest.webmanifest").status_code == 404  # one URL per page
+    other = client.get("/zh_Hant/manifest.webmanifest")   # one URL per page: a redirect to it
+    assert other.status_code == 308
+    assert other.headers["Location"] == "/zh-hant/manifest.webmanifest"
     assert client.get("/manifest.webmanifest").status_code == 404
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort
+from flask import Flask, abort
 from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import RequestRedirect
 from whitenoise import WhiteNoise
 
@@ -20,7 +21,7 @@ from webapp import assets, observability, templating
 from webapp.config import ROOT, Defaults, validate
 from webapp.delivery import Gate, MemoFront, PageMemo
 from webapp.i18n import locale_selector
-from webapp.locales import DEFAULT_LOCALE, LocaleConverter
+from webapp.locales import DEFAULT_LOCALE, LocaleConverter, locale_alias
 from webapp.release import Release
 from webapp.site.state import Site
 
@@ -32,12 +33,18 @@ class ReaderFlask(Flask):
     ``Location`` from the request's Host, which a client chooses."""
 
     def raise_routing_exception(self, request):
+        from webapp.pages import canonical_path, canonical_redirect
         exc = request.routing_exception
         if isinstance(exc, RequestRedirect):
             parts = urlsplit(exc.new_url)
-            location = "/" + parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
-            abort(Response(status=308, headers={"Location": location,
-                                                "Cache-Control": REDIRECT_CACHE_CONTROL}))
+            # straight to the canonical URL (one redirect for "/zh/page/0002")
+            location = canonical_path(request.path) or "/" + parts.path.lstrip("/")
+            abort(canonical_redirect(location + (f"?{parts.query}" if parts.query else "")))
+        if isinstance(exc, NotFound) and locale_alias(request.path):
+            # "/ZH/", "/zh-TW/<slug>/", "/en-US/archive/": the page of the locale they name
+            location = canonical_path(request.path)
+            if location:
+                abort(canonical_redirect(location))
         super().raise_routing_exception(request)
 
 

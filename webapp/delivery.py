@@ -148,6 +148,27 @@ def memo_key(environ) -> str:
     return get_path_info(environ)
 
 
+def raw_path(environ) -> str | None:
+    """The path of the request target as the client sent it (text, percent-encodings kept,
+    no query), from the server's ``RAW_URI`` (gunicorn, werkzeug) or ``REQUEST_URI``; None when
+    the server gives neither. An absolute-form target (RFC 9112 §3.2.2) gives its path."""
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if uri is None:
+        return None
+    path = uri.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") and "://" in path:
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    return path
+
+
+def spelled_as_key(environ, key: str) -> bool:
+    """Whether the client spelled the path exactly as the memo key (no percent-encoding,
+    nothing the server decoded): only such requests may be answered from the memo, so every
+    other spelling reaches the router, which redirects it to the canonical URL."""
+    raw = raw_path(environ)
+    return raw is None or raw == key
+
+
 class MemoFront:
     """WSGI middleware answering GET/HEAD for representations already in the memo without
     entering Flask (valid because rendering is pure). Misses and everything else go on."""
@@ -158,7 +179,8 @@ class MemoFront:
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
         if method in ("GET", "HEAD"):
-            rep = self.memo.get(memo_key(environ))
+            key = memo_key(environ)
+            rep = self.memo.get(key) if spelled_as_key(environ, key) else None
             if rep is not None:
                 environ["reader.memo"] = "hit"
                 environ["reader.route"] = rep.route

@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from webapp import delivery
-from webapp.locales import LOCALES
+from webapp.locales import LOCALES, locale_alias
 
 # What the service worker does with a page type's responses.
 SHELL = "shell"      # precached with the app shell (offline and saved-library pages)
@@ -96,6 +98,9 @@ def delivered(pt: PageType):
             # "//zh/<slug>/": the router strips leading slashes, but the path is not ours, and
             # serving it would give one page endless memo keys and shared-cache entries.
             abort(404)
+        canonical = url_for(request.endpoint, **values)
+        if delivery.raw_path(request.environ) not in (canonical, None) or key != canonical:
+            abort(canonical_redirect(canonical))
         rep = site.memo.get(key)
         request.environ["reader.memo"] = "hit" if rep is not None else "miss"
         if rep is None:
@@ -107,6 +112,37 @@ def delivered(pt: PageType):
         status, headers, body = delivery.respond(rep, request.environ, site.memo)
         return Response(body, status=status, headers=headers)
     return view
+
+
+def canonical_redirect(location: str) -> Response:
+    """A 308 to ``location`` (a relative URL: the ``Host`` is the client's choice), cacheable
+    like the app's other redirects (RFC 9110 §15.4.9: 308 keeps the method)."""
+    from webapp import REDIRECT_CACHE_CONTROL  # defined before the blueprint is imported
+    return Response(status=308, headers={"Location": location,
+                                         "Cache-Control": REDIRECT_CACHE_CONTROL})
+
+
+def canonical_path(path: str, adapter=None) -> str | None:
+    """The canonical URL path of the page ``path`` (decoded text) spells, or None if it spells
+    none: the router's match (a missing trailing slash followed once) written back by
+    ``url_for``, so ``/zh/page/0002`` gives ``/zh/page/2/``. A first segment that is not a
+    locale's but names one as a language tag (``ZH``, ``zh-TW``, ``zh_Hant``, ``en-US``:
+    :func:`webapp.locales.match_tag`) is read as that locale's segment (issue 23).
+    Needs a request context (``url_for``)."""
+    adapter = adapter or current_app.url_map.bind("localhost")
+    alias = locale_alias(path)
+    if alias:
+        path = "/" + LOCALES[alias].segment + "/" + path.lstrip("/").partition("/")[2]
+    for _ in range(2):
+        try:
+            endpoint, values = adapter.match(path, method="GET")
+        except RequestRedirect as exc:
+            path = "/" + exc.new_url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0]
+            continue
+        except HTTPException:
+            return None
+        return url_for(endpoint, **values) if endpoint in REGISTRY else None
+    return None
 
 
 def register(bp) -> None:
