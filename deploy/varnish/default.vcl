@@ -101,10 +101,15 @@ sub vcl_recv {
 }
 
 sub vcl_hash {
-    # The built-in VCL hashes the URL and the Host (both normalised in vcl_recv), nothing
-    # else: the three encodings of a page are variants of one object (Vary, below), so one
-    # PURGE of the URL removes all of them. Hashing the encoding here made a PURGE (which
-    # carries no Accept-Encoding) miss every copy.
+    # The URL alone (query already dropped in vcl_recv), not the Host: the app writes every URL
+    # from JINTAN_SITE_URL, so a page is the same bytes under any Host it trusts (EXAMPLE.com,
+    # example.com., example.com:80, localhost), and one it does not trust gets a 400, never
+    # stored. The three encodings of a page are variants of this one object (Vary, in
+    # vcl_backend_response), so one PURGE of the URL removes all of them, from any Host.
+    # (Hashing the encoding here made a PURGE, which carries no Accept-Encoding, miss every
+    # copy.)
+    hash_data(req.url);
+    return (lookup);
 }
 
 sub vcl_backend_fetch {
@@ -140,6 +145,8 @@ sub vcl_backend_response {
     # stored: they would let random paths fill the cache and push pages out.
     if (beresp.http.Location || beresp.status >= 400) {
         set beresp.ttl = 0s;
+        set beresp.grace = 0s;      # default_grace (10 s) would keep each one 10 s
+        set beresp.keep = 0s;
         set beresp.uncacheable = true;
         return (deliver);
     }

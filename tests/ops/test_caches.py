@@ -25,6 +25,7 @@ from scripts.servers import (
     ReleaseTree,
     Varnish,
     get,
+    tool,
 )
 
 S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
@@ -395,3 +396,65 @@ def test_expired_pages_are_served_stale_while_the_origin_is_down(tree, tmp_path)
         for p in proxies.values():
             p.stop()
         g.stop()
+
+
+def objects(proxy: str, p) -> int:
+    """Objects the cache holds: Varnish's MAIN.n_object, nginx's files in its cache folder."""
+    if proxy == "varnish":
+        out = subprocess.run([tool("varnishstat"), "-n", str(p.workdir / "n"), "-1", "-f",
+                              "MAIN.n_object"], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[1])
+    return sum(1 for f in p.cache.rglob("*") if f.is_file())
+
+
+def pct(text: str) -> str:
+    return "".join(f"%{b:02X}" for b in text.encode())
+
+
+# Spellings of ARTICLE (and the hosts a reader may spell the site's name with) that reach it.
+PATH_SPELLINGS = [f"/En/{SEED}/", f"/EN/{SEED}/", f"/en-US/{SEED}/", f"/en_GB/{SEED}/",
+                  f"/en/{SEED}", f"/En/{SEED}", f"/en/{pct(SEED[:6])}{SEED[6:]}/",
+                  f"/{pct('en')}/{SEED}/", f"/en/{SEED}%2F", f"/en/{SEED}/%2E/",
+                  f"/en/./{SEED}/", f"/en/x/../{SEED}/"]
+
+
+def host_spellings(proxy_port: int) -> list[str]:
+    return ["127.0.0.1", f"127.0.0.1:{proxy_port}", "LOCALHOST", "localhost.",
+            "localhost:80", "Localhost.:80", "127.0.0.1."]
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_one_page_is_at_most_three_objects_however_its_url_is_spelled(stack, proxy):
+    """deploy/README.md's promise: one page occupies at most three objects in each cache (br,
+    gzip, identity), and no spelling of its URL or of the host is a 200 of its own (a
+    redirect, never stored, or the canonical page's own object)."""
+    g, proxies = stack
+    p = proxies[proxy]
+    url = p.url + ARTICLE
+    for accept, _coding in ENCODINGS:
+        get(url, {"Accept-Encoding": accept} if accept else {})
+    before = eventually(lambda: objects(proxy, p))
+    log_before = len(_all_access(g))
+    for host in host_spellings(p.port):
+        for accept, coding in ENCODINGS:
+            headers = {"Host": host, **({"Accept-Encoding": accept} if accept else {})}
+            s, h, _ = get(url, headers)
+            assert s == 200 and h.get("content-encoding") == coding, (host, accept, s)
+            for path in PATH_SPELLINGS:
+                got = urllib_no_redirect(p.url + path, headers)
+                assert got["status"] in (301, 308, 400, 404), (host, path, got)
+                if got["status"] in (301, 308):
+                    assert got["headers"]["location"].endswith(ARTICLE), (path, got)
+    time.sleep(0.5)   # nginx writes a cache file after the response
+    # (<=: objects of earlier tests may expire meanwhile; the short s-maxage may refetch the
+    # page, which replaces its objects)
+    assert eventually(lambda: objects(proxy, p) <= before, 5), (proxy, before, objects(proxy, p))
+    # The app rendered nothing new: every 200 it sent was of the page's own URL.
+    rendered = {r["path"] for r in _all_access(g)[log_before:] if r["status"] == 200}
+    assert rendered <= {ARTICLE}, rendered
+    # A spelling the app 404s ("//en/<slug>/") never lands on the page's key.
+    assert urllib_no_redirect(p.url + "//en/" + SEED + "/", {})["status"] == 404
+    got = urllib_no_redirect(p.url + "/en//" + SEED + "/", {})
+    assert got["status"] == 308 and got["headers"]["location"] == ARTICLE
+    s, h, _ = get(url, BR)
+    assert s == 200 and hit(proxy, h)
