@@ -141,8 +141,22 @@ sub vcl_backend_response {
     # `no-cache`, `no-store` are not stored: the built-in VCL after this). Keep expired pages a
     # day, so the next fetch is a conditional one (If-None-Match with the app's ETag: a 304),
     # and a day of grace for when the app is down.
-    # Redirects (a missing trailing slash on any path a client invents) and errors are not
-    # stored: they would let random paths fill the cache and push pages out.
+    # The app varies on Accept-Encoding; Varnish's gzip support rewrites the request's
+    # Accept-Encoding after vcl_recv (br becomes gzip), so the variants are told apart by the
+    # normalised copy instead: at most three per page (br, gzip, identity), under one hash.
+    if (beresp.http.Vary ~ "(?i)accept-encoding") {
+        set beresp.http.Vary = "X-Jintan-Encoding";
+    }
+    # Negative caching: a 404 in a locale's URL space comes "public, s-maxage=10" (the app's
+    # NOT_FOUND_CACHE_CONTROL), so a flood of the same invented paths stops here; it is gone
+    # 10 s later (no grace, no keep), so random paths cannot pile up. Other 404s are no-store.
+    if (beresp.status == 404 && beresp.http.Cache-Control ~ "(?i)\bs-maxage=[1-9]") {
+        set beresp.grace = 0s;
+        set beresp.keep = 0s;
+        return (deliver);
+    }
+    # Redirects (a missing trailing slash on any path a client invents) and other errors are
+    # not stored: they would let random paths fill the cache and push pages out.
     if (beresp.http.Location || beresp.status >= 400) {
         set beresp.ttl = 0s;
         set beresp.grace = 0s;      # default_grace (10 s) would keep each one 10 s
@@ -154,12 +168,6 @@ sub vcl_backend_response {
     set beresp.keep = 1d;
     # For bans by URL (ban lurker friendly).
     set beresp.http.x-url = bereq.url;
-    # The app varies on Accept-Encoding; Varnish's gzip support rewrites the request's
-    # Accept-Encoding after vcl_recv (br becomes gzip), so the variants are told apart by the
-    # normalised copy instead: at most three per page (br, gzip, identity), under one hash.
-    if (beresp.http.Vary ~ "(?i)accept-encoding") {
-        set beresp.http.Vary = "X-Jintan-Encoding";
-    }
 }
 
 sub vcl_synth {

@@ -20,6 +20,7 @@ from flask import Response, current_app, g, redirect, render_template, request, 
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from webapp.delivery import Representation, choose_encoding, memo_key, spelled_as_key
 from webapp.i18n import preferred_locale
 from webapp.locales import LOCALES, UI_SOURCE_LOCALE, locale_from_segment
 from webapp.site.state import site
@@ -66,19 +67,52 @@ def icon():
                     headers={"Cache-Control": ICON_CACHE_CONTROL})
 
 
+def error_page(code: int, name: str, locale: str) -> Representation:
+    """The error page for status ``code`` in ``locale``, rendered once per (code, locale) and
+    kept for the worker's life (rendering is pure; never keyed by path, which the client
+    chooses): a 404 for an invented path then costs about what a memo hit does."""
+    kept = site().derived.setdefault("error_pages", {})
+    rep = kept.get((code, locale))
+    if rep is None:
+        titles = {404: _("Page not found"), 405: _("Method not allowed"), 400: _("Bad request")}
+        try:
+            html = render_template("error.html", code=code, title=titles.get(code, name),
+                                   page=("reader.index", {}), indexable=False)
+        except Exception:  # noqa: BLE001 - an error page must never become a 500 of its own
+            current_app.logger.exception("error page for %s failed", code)
+            return Representation(f"{code} {name}\n".encode(), "text/html; charset=utf-8",
+                                  "no-store")
+        rep = Representation(html.encode("utf-8"), "text/html; charset=utf-8", "no-store")
+        kept[(code, locale)] = rep
+    return rep
+
+
 def handle_http_error(exc: HTTPException):
-    """Every 4xx/5xx as a page in the reader's language, with a way home."""
+    """Every 4xx/5xx as a page in the reader's language, with a way home.
+
+    A 404 inside a locale's URL space (``/en/...``) is ``NOT_FOUND_CACHE_CONTROL`` (shared
+    caches may hold it a few seconds); any other error, and a 404 whose language was
+    negotiated (``Vary: Accept-Language, Cookie``), is ``no-store``."""
     first = request.path.lstrip("/").split("/", 1)[0]
-    g.locale = g.get("locale") or locale_from_segment(first) or preferred_locale()
-    titles = {404: _("Page not found"), 405: _("Method not allowed"), 400: _("Bad request")}
-    try:
-        html = render_template("error.html", code=exc.code, title=titles.get(exc.code, exc.name),
-                               page=("reader.index", {}), indexable=False)
-    except Exception:  # noqa: BLE001 - an error page must never become a 500 of its own
-        current_app.logger.exception("error page for %s failed", exc.code)
-        html = f"{exc.code} {exc.name}\n"
-    resp = Response(html, status=exc.code, mimetype="text/html")
-    resp.headers["Cache-Control"] = "no-store"
+    url_locale = g.get("locale") or locale_from_segment(first)
+    g.locale = url_locale or preferred_locale()
+    # A respelled target ("//en/x/", "/en/%78/", "/en/./x/") is not our URL at all: never
+    # stored, so spellings cannot pile up in the caches even for 10 s
+    key = memo_key(request.environ)
+    if key.startswith("//") or "/." in key or not spelled_as_key(request.environ, key):
+        url_locale = None
+    rep = error_page(exc.code, exc.name, g.locale)
+    coding = choose_encoding(request.headers.get("Accept-Encoding"))
+    body = rep.encoding(coding)
+    resp = Response(body, status=exc.code, mimetype="text/html")
+    if exc.code == 404 and url_locale:
+        resp.headers["Cache-Control"] = current_app.config["NOT_FOUND_CACHE_CONTROL"]
+        resp.headers["Vary"] = "Accept-Encoding"
+    else:
+        resp.headers["Cache-Control"] = "no-store"
+        resp.headers["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
+    if coding != "identity":
+        resp.headers["Content-Encoding"] = coding
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         resp.headers["Allow"] = ", ".join(exc.valid_methods)
     return resp
