@@ -266,3 +266,16 @@ def test_an_article_offers_to_save_every_language_and_its_parallel_text(client):
         [f"/{seg}/{FULL}/parallel/" for seg in SEGMENTS.values()]
     assert box[3] == "Jintan dragon boat festival draws ten thousand visitors"
     assert re.search(r'<button type="button" class="save-button" aria-pressed="false"[^>]* hidden>', page)
+
+
+def test_a_precache_url_gets_exactly_its_revision_or_a_404(client):
+    """``/<locale>/offline/?__rev=<revision>`` (what the worker precaches) answers the page
+    only when it is that revision; another one is a 404 nobody may store, from the memo too."""
+    import hashlib
+    body = client.get("/zh/offline/").data
+    rev = hashlib.sha256(body).hexdigest()[:12]
+    assert client.get(f"/zh/offline/?__rev={rev}").data == body
+    for _ in range(2):   # the second is answered by the memo front when it would match
+        other = client.get("/zh/offline/?__rev=000000000000")
+        assert other.status_code == 404 and other.headers["Cache-Control"] == "no-store"
+    assert client.get("/zh/offline/?utm=1").data == body

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from threading import Lock
+from urllib.parse import parse_qs
 
 import brotli
 from werkzeug.http import parse_accept_header, parse_etags
@@ -148,6 +149,26 @@ def memo_key(environ) -> str:
     return get_path_info(environ)
 
 
+REVISION_PARAM = "__rev"     # the service worker's precache query (templates/sw.js shellKey)
+
+
+def revision(body: bytes) -> str:
+    """The precache revision of an identity body (bytes): the first 12 hex digits of its
+    SHA-256, which is also the start of its ETag. The worker data lists it; the service worker
+    fetches ``<url>?__rev=<revision>``."""
+    return hashlib.sha256(body).hexdigest()[:12]
+
+
+def revision_mismatch(environ, rep: Representation) -> bool:
+    """Whether the request names a precache revision (``?__rev=``) that ``rep`` is not: such a
+    request must not get ``rep``'s bytes (they would be kept under the wrong revision)."""
+    query = environ.get("QUERY_STRING", "")
+    if REVISION_PARAM + "=" not in query:
+        return False
+    asked = parse_qs(query).get(REVISION_PARAM, [""])[-1]
+    return asked != rep.etag[:12]
+
+
 def raw_path(environ) -> str | None:
     """The path of the request target as the client sent it (text, percent-encodings kept,
     no query), from the server's ``RAW_URI`` (gunicorn, werkzeug) or ``REQUEST_URI``; None when
@@ -181,7 +202,7 @@ class MemoFront:
         if method in ("GET", "HEAD"):
             key = memo_key(environ)
             rep = self.memo.get(key) if spelled_as_key(environ, key) else None
-            if rep is not None:
+            if rep is not None and not revision_mismatch(environ, rep):
                 environ["reader.memo"] = "hit"
                 environ["reader.route"] = rep.route
                 status, headers, body = respond(rep, environ, self.memo)

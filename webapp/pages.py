@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, g, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -109,6 +109,11 @@ def delivered(pt: PageType):
                                           cache_control(pt, current_app.config),
                                           route=pt.endpoint)
             site.memo.put(key, rep)
+        if delivery.revision_mismatch(request.environ, rep):
+            # the worker asked for another revision (an older or newer release's): not these
+            # bytes, and nothing a cache may keep
+            g.error_cache_control = "no-store"
+            abort(404)
         status, headers, body = delivery.respond(rep, request.environ, site.memo)
         return Response(body, status=status, headers=headers)
     return view

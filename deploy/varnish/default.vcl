@@ -66,7 +66,15 @@ sub vcl_recv {
     # does not turn every request into a pass, and random query strings can neither create
     # cache entries nor get past the cache.
     unset req.http.Cookie;
-    set req.url = regsub(req.url, "\?.*$", "");
+    # Except the service worker's precache revision on the shell pages (the registry's
+    # offline=SHELL types: /<locale>/offline/ and /<locale>/saved/): each revision is its own
+    # entry, so a new worker never gets the previous release's copy under its new revision
+    # (the app answers a revision it does not have with a 404, no-store).
+    if (req.url ~ "^/[a-z-]+/(offline|saved)/\?(.*&)?__rev=[0-9a-f]{12}(&|$)") {
+        set req.url = regsub(req.url, "^([^?]*)\?(.*&)?(__rev=[0-9a-f]{12})(&.*)?$", "\1?\3");
+    } else {
+        set req.url = regsub(req.url, "\?.*$", "");
+    }
 
     # Three encodings at most (the app's order: brotli, then gzip); the app varies on it.
     # Varnish's gzip support rewrites Accept-Encoding after vcl_recv, so a restarted request

@@ -467,3 +467,33 @@ def test_one_page_is_at_most_three_objects_however_its_url_is_spelled(stack, pro
     assert got["status"] == 308 and got["headers"]["location"] == ARTICLE
     s, h, _ = get(url, BR)
     assert s == 200 and hit(proxy, h)
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_a_precache_request_gets_the_revision_it_names_or_nothing(stack, proxy):
+    """The service worker precaches shell pages as /<locale>/offline/?__rev=<revision> (the
+    sha-256 prefix of the page's bytes, from the release's worker data). Through a cache, a
+    revision other than the one stored is never answered with the stored bytes: the cache
+    keys on __rev for these URLs, and the app answers a revision it does not have with a
+    404 (no-store), so the worker's install fails and retries instead of keeping old bytes."""
+    import hashlib
+    g, proxies = stack
+    p = proxies[proxy]
+    path = "/zh/offline/"
+    body = get(g.url + path)[2]
+    rev = hashlib.sha256(body).hexdigest()[:12]
+    for _ in range(2):
+        s, h, got = get(p.url + path)             # the page itself, cached without a query
+        assert s == 200 and got == body
+    s, h, got = get(p.url + f"{path}?__rev={rev}")
+    assert s == 200 and got == body
+    s, h, got = get(p.url + f"{path}?__rev={rev}")
+    assert s == 200 and got == body and hit(proxy, h), h   # the revision has its own entry
+    for other in ("0123456789ab", rev[::-1]):
+        for _ in range(2):
+            s, h, got = get(p.url + f"{path}?__rev={other}")
+            assert s == 404 and got != body and not hit(proxy, h), (other, s, h)
+            assert h["cache-control"] == "no-store"
+    # Any other query string is still dropped (no page reads one): no new entries.
+    s, h, _ = get(p.url + f"{path}?utm_source=x")
+    assert s == 200 and hit(proxy, h)

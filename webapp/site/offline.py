@@ -25,6 +25,7 @@ from pathlib import Path
 from flask import Flask, current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from webapp import delivery
 from webapp.i18n import current_locale
 from webapp.locales import LOCALES, client_table
 from webapp.pages import READ, REGISTRY, SHELL, offline_patterns, page, render_path
@@ -79,7 +80,7 @@ def write_worker_data(app: Flask, release_dir: Path) -> dict:
         status, body, _type = render_path(app, url)
         if status != 200:
             raise RuntimeError(f"precache: {url} answered {status}, not 200")
-        shell.append({"url": url, "revision": hashlib.sha256(body).hexdigest()[:12]})
+        shell.append({"url": url, "revision": delivery.revision(body)})
     for src, hashed in sorted(s.release.assets.items()):
         if not src.startswith(NOT_PRECACHED):
             shell.append({"url": "/static/" + hashed, "revision": None})

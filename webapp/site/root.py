@@ -105,7 +105,7 @@ def handle_http_error(exc: HTTPException):
     coding = choose_encoding(request.headers.get("Accept-Encoding"))
     body = rep.encoding(coding)
     resp = Response(body, status=exc.code, mimetype="text/html")
-    if exc.code == 404 and url_locale:
+    if exc.code == 404 and url_locale and not g.get("error_cache_control"):
         resp.headers["Cache-Control"] = current_app.config["NOT_FOUND_CACHE_CONTROL"]
         resp.headers["Vary"] = "Accept-Encoding"
     else:
