@@ -56,3 +56,26 @@ def test_a_404_whose_language_is_negotiated_is_never_stored(client):
     for resp in (en, zh):
         assert resp.headers["Cache-Control"] == "no-store"
         assert "Accept-Language" in resp.headers["Vary"]
+
+
+def test_a_kept_404_answered_before_flask_is_the_same_response(app):
+    """Once a locale's not-found page is kept, an invented article path is answered before
+    Flask (like a memo hit): the same status, headers and bytes as the rendered answer, and no
+    request handler runs for it."""
+    client = app.test_client()
+    entered = []
+    app.before_request(lambda: entered.append(1))
+    first = client.get("/en/invented-a/", headers={"Accept-Encoding": "br"})
+    assert entered == [1]
+    for path in ("/en/invented-b/", "/en/invented-c/parallel/", "/en/invented-d/"):
+        again = client.get(path, headers={"Accept-Encoding": "br"})
+        assert again.status_code == 404 and again.data == first.data
+        for name in ("Content-Type", "Cache-Control", "Vary", "Content-Encoding",
+                     "Content-Length", "Content-Security-Policy", "X-Request-ID"):
+            assert (name in again.headers) == (name in first.headers), name
+            if name != "X-Request-ID":
+                assert again.headers.get(name) == first.headers.get(name), name
+    assert entered == [1]
+    # Paths the router redirects, or pages that exist, are never answered as not found.
+    assert client.get("/en/page/02/").status_code == 308
+    assert client.get("/en/archive/").status_code == 200

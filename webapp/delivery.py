@@ -194,8 +194,11 @@ class MemoFront:
     """WSGI middleware answering GET/HEAD for representations already in the memo without
     entering Flask (valid because rendering is pure). Misses and everything else go on."""
 
-    def __init__(self, app, memo: PageMemo):
-        self.app, self.memo = app, memo
+    def __init__(self, app, memo: PageMemo, not_found=None):
+        """:param not_found: optional ``(environ, key) -> (Representation, cache_control,
+            route) | None``: a kept not-found page for a path known to be absent, answered
+            as a 404 here too (an invented path then costs about a memo hit)."""
+        self.app, self.memo, self.not_found = app, memo, not_found
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
@@ -208,7 +211,24 @@ class MemoFront:
                 status, headers, body = respond(rep, environ, self.memo)
                 start_response("200 OK" if status == 200 else "304 Not Modified", headers)
                 return [b""] if method == "HEAD" else [body]
+            if self.not_found is not None and rep is None:
+                found = self.not_found(environ, key)
+                if found is not None:
+                    return self._not_found(environ, start_response, *found)
         return self.app(environ, start_response)
+
+    @staticmethod
+    def _not_found(environ, start_response, rep: Representation, cache_control: str,
+                   route: str):
+        coding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
+        body = rep.encoding(coding)
+        headers = [("Content-Type", rep.content_type), ("Content-Length", str(len(body))),
+                   ("Cache-Control", cache_control), ("Vary", "Accept-Encoding")]
+        if coding != "identity":
+            headers.append(("Content-Encoding", coding))
+        environ["reader.route"] = route
+        start_response("404 NOT FOUND", headers)
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 def content_security_policy() -> str:

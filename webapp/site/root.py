@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from webapp.delivery import Representation, choose_encoding, memo_key, spelled_as_key
 from webapp.i18n import preferred_locale
@@ -116,6 +116,36 @@ def handle_http_error(exc: HTTPException):
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         resp.headers["Allow"] = ", ".join(exc.valid_methods)
     return resp
+
+
+def kept_not_found(app):
+    """For :class:`webapp.delivery.MemoFront`: ``(environ, key)`` -> ``(kept 404 page,
+    Cache-Control, route)`` when the path (spelled as its key) is in a locale's URL space and
+    surely absent: no route matches it, or it is an article or parallel page of a slug the
+    release does not have; else None (Flask answers, and renders the page on first use).
+    Only what :func:`handle_http_error` would answer the same way; never per path."""
+    adapter = app.url_map.bind("localhost")
+    reader = app.extensions["reader"]
+    by_slug = {"reader.article", "reader.parallel"}
+    cache_control = app.config["NOT_FOUND_CACHE_CONTROL"]
+
+    def answer(environ, key: str):
+        locale = locale_from_segment(key[1:].split("/", 1)[0])
+        kept = reader.derived.get("error_pages", {}).get((404, locale))
+        if kept is None or "/." in key or "//" in key or "__rev=" in environ.get(
+                "QUERY_STRING", ""):
+            return None
+        try:
+            endpoint, values = adapter.match(key, method="GET")
+        except NotFound:
+            return kept, cache_control, "unmatched"
+        except HTTPException:      # a redirect (trailing slash), 405: Flask's answer
+            return None
+        if endpoint in by_slug and not reader.release.has(values["slug"]):
+            return kept, cache_control, endpoint
+        return None
+
+    return answer
 
 
 def register(bp) -> None:
