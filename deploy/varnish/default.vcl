@@ -90,6 +90,12 @@ sub vcl_recv {
     }
     set req.http.Accept-Encoding = req.http.X-Jintan-Encoding;
 
+    # A respelled target (percent-escapes, "//", "/./", "/../"): the app redirects a page's
+    # spelling to its canonical URL, but whitenoise serves a static file under any spelling it
+    # decodes, with a year's max-age: never from or into the cache (one object per file).
+    if (req.url ~ "^[^?]*(%|//|/\.\.?(/|$|\?))") {
+        return (pass);
+    }
     # A stale page is served only while the app is down; otherwise a reader waits for the
     # fresh one once s-maxage has passed (publishing then shows within s-maxage). "Down" is
     # the probe's verdict, or this request's own fetch failing (vcl_deliver restarts it):

@@ -497,3 +497,22 @@ def test_a_precache_request_gets_the_revision_it_names_or_nothing(stack, proxy):
     # Any other query string is still dropped (no page reads one): no new entries.
     s, h, _ = get(p.url + f"{path}?utm_source=x")
     assert s == 200 and hit(proxy, h)
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_a_respelled_static_file_is_never_a_second_object(stack, proxy):
+    """Hashed static files are cached for a year: a respelled name ("%2E" for ".", "//",
+    "/./") that whitenoise still serves must not become a year-long object of its own."""
+    g, proxies = stack
+    p = proxies[proxy]
+    html = get(g.url + ARTICLE)[2].decode()
+    css = re.search(r'href="(/static/css/[^"]+\.css)"', html).group(1)
+    get(p.url + css)
+    before = objects(proxy, p)
+    for spelling in (css.replace(".", "%2E", 1), css.replace("/css/", "/css//"),
+                     css.replace("/css/", "/./css/"), css.replace("/static/", "/static/%63ss/../")):
+        for _ in range(2):
+            s, h, _ = get(p.url + spelling)
+            assert not hit(proxy, h), (spelling, s, h)
+    time.sleep(0.5)
+    assert objects(proxy, p) <= before
