@@ -40,6 +40,7 @@ class Representation:
     etag: str = ""
     encoded: dict[str, bytes] = field(default_factory=dict)
     route: str = ""      # endpoint that rendered it (metrics label of memo hits)
+    surrogate: str = ""  # Surrogate-Key value (space-separated cache tags), "" for none
 
     def __post_init__(self) -> None:
         self.etag = hashlib.sha256(self.body).hexdigest()[:20]
@@ -131,6 +132,8 @@ def respond(rep: Representation, environ, memo: PageMemo | None = None) -> tuple
     etag = rep.etag if coding == "identity" else f"{rep.etag}-{coding}"
     headers = [("Content-Type", rep.content_type), ("Vary", "Accept-Encoding"),
                ("ETag", f'"{etag}"'), ("Cache-Control", rep.cache_control)]
+    if rep.surrogate:
+        headers.append(("Surrogate-Key", rep.surrogate))
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match and parse_etags(if_none_match).contains_weak(etag):
         return 304, headers, b""

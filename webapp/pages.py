@@ -107,7 +107,8 @@ def delivered(pt: PageType):
             body = pt.view(**values)
             rep = delivery.Representation(body.encode("utf-8"), pt.mimetype,
                                           cache_control(pt, current_app.config),
-                                          route=pt.endpoint)
+                                          route=pt.endpoint,
+                                          surrogate=surrogate_key(values))
             site.memo.put(key, rep)
         if delivery.revision_mismatch(request.environ, rep):
             # the worker asked for another revision (an older or newer release's): not these
@@ -117,6 +118,14 @@ def delivered(pt: PageType):
         status, headers, body = delivery.respond(rep, request.environ, site.memo)
         return Response(body, status=status, headers=headers)
     return view
+
+
+def surrogate_key(values: dict) -> str:
+    """The cache tag of a page (``Surrogate-Key``, as Fastly and deploy/varnish read it): an
+    article's own pages (every locale, parallel view) are ``article-<slug>``; every other page
+    lists articles or shows none, and is ``listing``. A publish that changes one article bans
+    ``article-<slug>`` and ``listing``, nothing else."""
+    return f"article-{values['slug']}" if "slug" in values else "listing"
 
 
 def canonical_redirect(location: str) -> Response:

@@ -33,6 +33,15 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(405, "Not allowed"));
         }
+        if (req.method == "BAN" && req.http.X-Surrogate-Key) {
+            # One cache tag (the app's Surrogate-Key: article-<slug>, listing): every page
+            # showing that article, in every locale and encoding.
+            if (req.http.X-Surrogate-Key !~ "^[a-z0-9-]+$") {
+                return (synth(400, "Bad X-Surrogate-Key"));
+            }
+            ban("obj.http.Surrogate-Key ~ (^|\s)" + req.http.X-Surrogate-Key + "(\s|$)");
+            return (synth(200, "Banned"));
+        }
         if (req.method == "BAN") {
             # Every page; hashed static files never change content, so they stay.
             ban("obj.http.x-url !~ ^/static/");

@@ -516,3 +516,36 @@ def test_a_respelled_static_file_is_never_a_second_object(stack, proxy):
             assert not hit(proxy, h), (spelling, s, h)
     time.sleep(0.5)
     assert objects(proxy, p) <= before
+
+
+def test_varnish_bans_every_page_of_one_article_by_its_surrogate_key(stack):
+    """One publish, one ban: ``BAN`` with ``X-Surrogate-Key: article-<slug>`` removes that
+    article's pages in every locale and encoding (and its parallel views), nothing else;
+    ``listing`` removes the pages that list articles (front pages, archives, feeds)."""
+    _g, proxies = stack
+    v = proxies["varnish"]
+    article_pages = [f"/en/{SEED}/", f"/zh/{SEED}/", f"/zh-hant/{SEED}/parallel/"]
+    lists = ["/en/", "/zh/archive/", "/en/feed.atom"]
+
+    def fill():
+        for path in article_pages + lists:
+            for headers in (BR, {}):
+                get(v.url + path, headers)
+                assert hit("varnish", get(v.url + path, headers)[1]), path
+
+    def ban(key: str) -> int:
+        return get(v.url + "/", {"X-Surrogate-Key": key}, method="BAN")[0]
+
+    fill()
+    assert get(v.url + f"/en/{SEED}/")[1]["surrogate-key"] == f"article-{SEED}"
+    assert get(v.url + "/en/")[1]["surrogate-key"] == "listing"
+    assert ban(f"article-{SEED}") == 200
+    for path in article_pages:
+        for headers in (BR, {}):
+            assert not hit("varnish", get(v.url + path, headers)[1]), path
+    for path in lists:
+        assert hit("varnish", get(v.url + path, BR)[1]), path
+    assert ban("listing") == 200
+    for path in lists:
+        assert not hit("varnish", get(v.url + path, BR)[1]), path
+    assert ban(".*") == 400   # a key is [a-z0-9-]+, never a regular expression
