@@ -199,7 +199,7 @@ class MemoFront:
 
     def __init__(self, app, memo: PageMemo, not_found=None):
         """:param not_found: optional ``(environ, key) -> (Representation, cache_control,
-            route) | None``: a kept not-found page for a path known to be absent, answered
+            route, surrogate key) | None``: a kept not-found page for a path known to be absent, answered
             as a 404 here too (an invented path then costs about a memo hit)."""
         self.app, self.memo, self.not_found = app, memo, not_found
 
@@ -222,13 +222,15 @@ class MemoFront:
 
     @staticmethod
     def _not_found(environ, start_response, rep: Representation, cache_control: str,
-                   route: str):
+                   route: str, surrogate: str):
         coding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
         body = rep.encoding(coding)
         headers = [("Content-Type", rep.content_type), ("Content-Length", str(len(body))),
                    ("Cache-Control", cache_control), ("Vary", "Accept-Encoding")]
         if coding != "identity":
             headers.append(("Content-Encoding", coding))
+        if surrogate:
+            headers.append(("Surrogate-Key", surrogate))
         environ["reader.route"] = route
         start_response("404 NOT FOUND", headers)
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]

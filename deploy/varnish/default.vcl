@@ -176,6 +176,7 @@ sub vcl_backend_response {
     if (beresp.status == 404 && beresp.http.Cache-Control ~ "(?i)\bs-maxage=[1-9]") {
         set beresp.grace = 0s;
         set beresp.keep = 0s;
+        set beresp.http.x-url = bereq.url;   # a publish's BAN removes it too (a new article)
         return (deliver);
     }
     # Redirects (a missing trailing slash on any path a client invents) and other errors are

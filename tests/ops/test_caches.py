@@ -165,7 +165,7 @@ def test_accept_encoding_spellings_share_one_entry_per_encoding(stack, proxy):
     # A new entry is a full fetch (200) from the app; the stored copies may only be
     # revalidated (304) if the tests' short s-maxage runs out meanwhile.
     fetched = [r for r in app_requests(g, path)[before:] if r["status"] != 304]
-    assert fetched == []
+    assert fetched == [], [(r["status"], r["ts"], r.get("path")) for r in app_requests(g, path)]
 
 
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
@@ -549,3 +549,22 @@ def test_varnish_bans_every_page_of_one_article_by_its_surrogate_key(stack):
     for path in lists:
         assert not hit("varnish", get(v.url + path, BR)[1]), path
     assert ban(".*") == 400   # a key is [a-z0-9-]+, never a regular expression
+    # A held 404 of an article not published yet goes with that article's ban.
+    get(v.url + "/en/coming-soon/")
+    assert hit("varnish", get(v.url + "/en/coming-soon/")[1])
+    assert ban("article-coming-soon") == 200
+    assert not hit("varnish", get(v.url + "/en/coming-soon/")[1])
+
+
+def test_a_publish_ban_also_removes_cached_404s(stack):
+    """A 404 held for its 10 s (an article not published yet) is removed by the publish's
+    ``BAN /`` like every page: the new article shows at once, not 10 s later."""
+    _g, proxies = stack
+    v = proxies["varnish"]
+    path = "/en/not-published-yet/"
+    get(v.url + path)
+    s, h, _ = get(v.url + path)
+    assert s == 404 and hit("varnish", h)
+    assert get(v.url + "/", method="BAN")[0] == 200
+    s, h, _ = get(v.url + path)
+    assert s == 404 and not hit("varnish", h)

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from webapp.delivery import Representation, choose_encoding, memo_key, spelled_as_key
 from webapp.i18n import preferred_locale
 from webapp.locales import LOCALES, UI_SOURCE_LOCALE, locale_from_segment
+from webapp.pages import surrogate_key
 from webapp.site.state import site
 
 ROOT_ICONS = {   # root path -> static source path
@@ -108,6 +109,8 @@ def handle_http_error(exc: HTTPException):
     if exc.code == 404 and url_locale and not g.get("error_cache_control"):
         resp.headers["Cache-Control"] = current_app.config["NOT_FOUND_CACHE_CONTROL"]
         resp.headers["Vary"] = "Accept-Encoding"
+        if "slug" in (request.view_args or {}):   # the article, once published, bans it
+            resp.headers["Surrogate-Key"] = surrogate_key(request.view_args)
     else:
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
@@ -138,11 +141,11 @@ def kept_not_found(app):
         try:
             endpoint, values = adapter.match(key, method="GET")
         except NotFound:
-            return kept, cache_control, "unmatched"
+            return kept, cache_control, "unmatched", ""
         except HTTPException:      # a redirect (trailing slash), 405: Flask's answer
             return None
         if endpoint in by_slug and not reader.release.has(values["slug"]):
-            return kept, cache_control, endpoint
+            return kept, cache_control, endpoint, surrogate_key(values)
         return None
 
     return answer
