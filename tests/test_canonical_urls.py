@@ -79,3 +79,13 @@ def test_spellings_neither_fill_the_memo_nor_reach_it(make_app):
     for path, _target in SPELLINGS * 3:
         assert client.get(path).status_code == 308, path
     assert len(memo) == entries
+
+
+@pytest.mark.parametrize("path", ["/en/no-such-article", "/zh/no-such/parallel"])
+def test_a_missing_article_without_its_slash_is_a_404_at_once(make_app, path):
+    """Not a redirect to a 404: an invented path costs one answer, whichever way it is spelled
+    (and the answer is the same with the not-found page kept or not)."""
+    client = make_app().test_client()
+    for _ in range(2):
+        resp = client.get(path)
+        assert resp.status_code == 404 and "Location" not in resp.headers

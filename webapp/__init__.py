@@ -33,9 +33,12 @@ class ReaderFlask(Flask):
     ``Location`` from the request's Host, which a client chooses."""
 
     def raise_routing_exception(self, request):
-        from webapp.pages import canonical_path, canonical_redirect
+        from webapp.pages import canonical_path, canonical_redirect, resolve, surely_absent
         exc = request.routing_exception
         if isinstance(exc, RequestRedirect):
+            found = resolve(request.path, None)
+            if found and surely_absent(found[1], self.extensions["reader"].release):
+                abort(404)   # "/en/<invented>": the 404 at once, not a redirect to it
             parts = urlsplit(exc.new_url)
             # straight to the canonical URL (one redirect for "/zh/page/0002")
             location = canonical_path(request.path) or "/" + parts.path.lstrip("/")

@@ -143,10 +143,18 @@ def canonical_path(path: str, adapter=None) -> str | None:
     locale's but names one as a language tag (``ZH``, ``zh-TW``, ``zh_Hant``, ``en-US``:
     :func:`webapp.locales.match_tag`) is read as that locale's segment (issue 23).
     Needs a request context (``url_for``)."""
-    adapter = adapter or current_app.url_map.bind("localhost")
     alias = locale_alias(path)
     if alias:
         path = "/" + LOCALES[alias].segment + "/" + path.lstrip("/").partition("/")[2]
+    found = resolve(path, adapter)
+    return url_for(found[0], **found[1]) if found else None
+
+
+def resolve(path: str, adapter) -> tuple[str, dict] | None:
+    """``(endpoint, values)`` of the page type ``path`` matches (a missing trailing slash
+    followed once), or None (no page type, or a route that is not a page). ``adapter``: a
+    werkzeug ``MapAdapter`` (None: the current app's)."""
+    adapter = adapter or current_app.url_map.bind("localhost")
     for _ in range(2):
         try:
             endpoint, values = adapter.match(path, method="GET")
@@ -155,8 +163,14 @@ def canonical_path(path: str, adapter=None) -> str | None:
             continue
         except HTTPException:
             return None
-        return url_for(endpoint, **values) if endpoint in REGISTRY else None
+        return (endpoint, values) if endpoint in REGISTRY else None
     return None
+
+
+def surely_absent(values: dict, release) -> bool:
+    """Whether a page's URL values name an article (``slug``) the release lacks: such a URL
+    is a 404 whatever else it spells (no redirect to a 404 first)."""
+    return "slug" in values and not release.has(values["slug"])
 
 
 def register(bp) -> None:

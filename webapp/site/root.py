@@ -19,11 +19,12 @@ from pathlib import Path
 from flask import Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import RequestRedirect
 
 from webapp.delivery import Representation, choose_encoding, memo_key, spelled_as_key
 from webapp.i18n import preferred_locale
 from webapp.locales import LOCALES, UI_SOURCE_LOCALE, locale_from_segment
-from webapp.pages import surrogate_key
+from webapp.pages import resolve, surely_absent, surrogate_key
 from webapp.site.state import site
 
 ROOT_ICONS = {   # root path -> static source path
@@ -129,7 +130,6 @@ def kept_not_found(app):
     Only what :func:`handle_http_error` would answer the same way; never per path."""
     adapter = app.url_map.bind("localhost")
     reader = app.extensions["reader"]
-    by_slug = {"reader.article", "reader.parallel"}
     cache_control = app.config["NOT_FOUND_CACHE_CONTROL"]
 
     def answer(environ, key: str):
@@ -139,13 +139,16 @@ def kept_not_found(app):
                 "QUERY_STRING", ""):
             return None
         try:
-            endpoint, values = adapter.match(key, method="GET")
+            adapter.match(key, method="GET")
         except NotFound:
             return kept, cache_control, "unmatched", ""
-        except HTTPException:      # a redirect (trailing slash), 405: Flask's answer
+        except RequestRedirect:    # a missing trailing slash: a 404 only for a missing article
+            pass
+        except HTTPException:      # 405: Flask's answer
             return None
-        if endpoint in by_slug and not reader.release.has(values["slug"]):
-            return kept, cache_control, endpoint, surrogate_key(values)
+        found = resolve(key, adapter)
+        if found and surely_absent(found[1], reader.release):
+            return kept, cache_control, found[0], surrogate_key(found[1])
         return None
 
     return answer
