@@ -279,3 +279,21 @@ def test_a_precache_url_gets_exactly_its_revision_or_a_404(client):
         other = client.get("/zh/offline/?__rev=000000000000")
         assert other.status_code == 404 and other.headers["Cache-Control"] == "no-store"
     assert client.get("/zh/offline/?utm=1").data == body
+
+
+def test_the_caches_key_on_the_revision_of_every_cached_shell_page():
+    """deploy/varnish/default.vcl and deploy/nginx/jintan.conf name the shell pages whose
+    ``__rev`` is part of the cache key: exactly the registry's shell page types that shared
+    caches store (cache policy "page"; manifests are no-cache, never stored)."""
+    import re as _re
+
+    from webapp.config import ROOT
+    from webapp.pages import REGISTRY, SHELL
+    import webapp.site  # noqa: F401 - fills the registry
+    stored = {pt.rule.split("/")[2] for pt in REGISTRY.values()
+              if pt.offline == SHELL and pt.cache == "page"}
+    for conf in ("varnish/default.vcl", "nginx/jintan.conf"):
+        text = (ROOT / "deploy" / conf).read_text("utf-8")
+        named = _re.search(r"\^/\[a-z-\]\+/\(([a-z|]+)\)/", text)   # ^/[a-z-]+/(offline|saved)/
+        assert named, conf
+        assert set(named.group(1).split("|")) == stored, (conf, named.group(1), stored)
