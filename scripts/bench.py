@@ -21,6 +21,9 @@ machine are noisy. Sections (all by default; name some to run only those):
   ``s-maxage=1`` so new pages reach readers at once): failed and unstyled page loads (an
   unstyled load: a linked stylesheet answered non-200); then errors while the origin is
   stopped and started again under load. Runs alone: ``python scripts/bench.py lifecycle``.
+- ``notfound``: invented paths (404) against memo hits direct to gunicorn and through nginx
+  and Varnish, and a reader's article p99 during a 64-connection 404 flood direct to gunicorn
+  (``python scripts/bench.py notfound`` runs it alone).
 - ``audits``: MDN HTTP Observatory and Lighthouse (need bench/node_modules and Chromium).
 
 Needs: wrk, nginx and varnish (Debian packages; `make browser` installs them).
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -422,9 +426,91 @@ def section_audits(tmp: Path, tree: ReleaseTree, out: dict) -> None:
         g.stop()
 
 
+def invented_paths(n: int, seed: int) -> list[str]:
+    """``n`` distinct paths no release has (``/en/nf-<12 hex>/``): 404s in a locale's space."""
+    rnd = random.Random(seed)
+    return [f"/en/nf-{rnd.getrandbits(48):012x}/" for _ in range(n)]
+
+
+def section_notfound(tmp: Path, tree: ReleaseTree, out: dict) -> None:
+    """Cheap 404s (issue 21): invented paths against memo hits, direct to gunicorn and through
+    each cache, and a reader's article during a 64-connection flood of invented paths direct
+    to gunicorn. Every run goes through the same wrk script (one Lua request() per request)."""
+    g = Gunicorn(tree, env={"JINTAN_PROXY_FIX_HOPS": "1"}).start(path=ARTICLE)
+    servers = []
+    try:
+        nginx = Nginx(tmp / "nginx-404", g.port, workers=2).start()
+        servers.append(nginx)
+        varnish = Varnish(tmp / "varnish-404", g.port).start()
+        servers.append(varnish)
+        for base in (g.url, nginx.url, varnish.url):
+            for _ in range(2):
+                fetch(base + ARTICLE)
+        wrk(g.url, connections=64, duration=2, paths=[ARTICLE])   # warm-up, not measured
+        def reached() -> int:   # invented-path requests in gunicorn's access log so far
+            return g.log_text().count("/en/nf-")
+
+        # Interleaved rounds, each pair (hit, 404) back to back: a noisy neighbour hits both.
+        rounds, app_got = [], {}
+        for k in range(CACHE_ROUNDS):
+            runs = {}
+            for name, url, paths in (
+                    # direct (the app keeps nothing per path: 5,000 cycled paths are all new)
+                    ("app hit", g.url, [ARTICLE]),
+                    ("app 404", g.url, invented_paths(5000, 10 * k + 1)),
+                    # through the caches: a flood cycling 1,000 invented paths (held 10 s)
+                    ("nginx hit", nginx.url, [ARTICLE]),
+                    ("nginx 404", nginx.url, invented_paths(1000, 10 * k + 2)),
+                    ("varnish hit", varnish.url, [ARTICLE]),
+                    ("varnish 404", varnish.url, invented_paths(1000, 10 * k + 3))):
+                before = reached()
+                runs[name] = bench_wrk(url, paths=paths)
+                app_got[name] = app_got.get(name, 0) + reached() - before
+            rounds.append(runs)
+        runs = {name: sorted((r[name] for r in rounds), key=lambda x: x["rps"])[len(rounds) // 2]
+                for name in rounds[0]}
+        flood = wrk(g.url, connections=64, duration=DURATION, paths=invented_paths(5000, 4),
+                    background=True)
+        time.sleep(0.5)
+        reader = wrk(g.url, connections=2, threads=1, duration=max(1, DURATION - 1),
+                     paths=[ARTICLE])
+        runs["flood"] = wrk_result(flood)
+        runs["reader"] = reader
+        rounds_text = {where: ", ".join(f"{r[f'{where} 404']['rps'] / r[f'{where} hit']['rps']:.2f}"
+                                        for r in rounds) for where in ("app", "nginx", "varnish")}
+    finally:
+        for srv in servers:
+            srv.stop()
+        g.stop()
+
+    def row(label: str, r: dict) -> str:
+        rep = r.get("report", {})
+        reached = f"  reached the app {app_got[label]}" if label in app_got else ""
+        return (f"{label:34s}{r['rps']:9.0f} req/s  p50 {r['p50_ms']:.1f} ms  p99 "
+                f"{r['p99_ms']:.1f} ms  2xx {rep.get('s2xx', 0)} 4xx {rep.get('s4xx', 0)} "
+                f"5xx {rep.get('s5xx', 0)} socket errors {r['errors']}{reached}")
+
+    print(f"\n## Cheap 404s (64 connections, identity, {DURATION} s per run; median of "
+          f"{CACHE_ROUNDS} interleaved rounds; 'reached the app': all rounds)")
+    for name, r in runs.items():
+        print(row(name, r))
+    ratios = {where: statistics.median(r[f"{where} 404"]["rps"] / r[f"{where} hit"]["rps"]
+                                       for r in rounds)
+              for where in ("app", "nginx", "varnish")}
+    print(f"ratio 404 / memo hit, direct      {ratios['app']:.2f}   (target >= 0.5; rounds: "
+          f"{rounds_text['app']})")
+    print(f"ratio 404 / cached hit, nginx     {ratios['nginx']:.2f}   (target >= 0.5; rounds: "
+          f"{rounds_text['nginx']})")
+    print(f"ratio 404 / cached hit, Varnish   {ratios['varnish']:.2f}   (rounds: "
+          f"{rounds_text['varnish']})")
+    print(f"reader's article p99 in the flood {runs['reader']['p99_ms']:.1f} ms (target < 100 ms;"
+          f" p50 {runs['reader']['p50_ms']:.1f} ms)")
+    out["notfound"] = {"ratios": ratios, "reader_p99_ms": runs["reader"]["p99_ms"]}
+
+
 SECTIONS = {"app": section_app, "caches": section_caches, "publish": section_publish,
             "faults": section_faults, "lifecycle": section_lifecycle,
-            "audits": section_audits}
+            "audits": section_audits, "notfound": section_notfound}
 
 
 def main(argv: list[str]) -> int:

@@ -237,10 +237,12 @@ def test_without_zh_hant_catalogs_blocks_fall_back_to_marked_simplified(site_cop
     assert '<meta name="robots" content="noindex">' in page
 
 
-def test_the_locale_id_is_not_a_url(client):
-    assert client.get("/zh_Hant/").status_code == 404
-    assert client.get(f"/zh_Hant/{FULL}/").status_code == 404
-    assert client.get("/zh-Hant/").status_code == 404  # one spelling: lowercase
+def test_the_locale_id_is_not_a_url_but_leads_to_it(client):
+    # one URL per page: other spellings of the locale are one redirect to it (issue 23)
+    for spelling, target in (("/zh_Hant/", "/zh-hant/"), (f"/zh_Hant/{FULL}/", f"/zh-hant/{FULL}/"),
+                             ("/zh-Hant/", "/zh-hant/")):
+        resp = client.get(spelling)
+        assert resp.status_code == 308 and resp.headers["Location"] == target, spelling
     page = client.get("/zh-hant/no-such-article/").get_data(as_text=True)
     assert '<html lang="zh-Hant" ' in page and "找不到此頁面" in page
 

@@ -76,7 +76,8 @@ def test_each_encoding_has_its_own_strong_etag_and_304(client):
     ("/sw.js", "no-cache"),
     ("/zh/manifest.webmanifest", "no-cache"),
     ("/", "private, no-cache"),
-    ("/en/no-such-story/", "no-store"),
+    ("/en/no-such-story/", "public, max-age=0, s-maxage=10"),   # tests/test_not_found.py
+    ("/no-such-story/", "no-store"),
     ("/healthz", "no-store"),
 ])
 def test_every_response_has_a_deliberate_cache_control(client, path, cache_control):

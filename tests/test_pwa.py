@@ -206,7 +206,9 @@ def test_manifests_differ_only_in_language(client):
     assert hant["lang"] == "zh-Hant" and hant["start_url"] == "/zh-hant/"
     assert hant["description"] == "常州金壇的專題報導，中英雙語，安裝後可離線閱讀。"
     assert client.get("/fr/manifest.webmanifest").status_code == 404
-    assert client.get("/zh_Hant/manifest.webmanifest").status_code == 404  # one URL per page
+    other = client.get("/zh_Hant/manifest.webmanifest")   # one URL per page: a redirect to it
+    assert other.status_code == 308
+    assert other.headers["Location"] == "/zh-hant/manifest.webmanifest"
     assert client.get("/manifest.webmanifest").status_code == 404
 
 
@@ -269,3 +271,34 @@ def test_an_article_offers_to_save_every_language_and_its_parallel_text(client):
         [f"/{seg}/{FULL}/parallel/" for seg in SEGMENTS.values()]
     assert box[3] == "Jintan dragon boat festival draws ten thousand visitors"
     assert re.search(r'<button type="button" class="save-button" aria-pressed="false"[^>]* hidden>', page)
+
+
+def test_a_precache_url_gets_exactly_its_revision_or_a_404(client):
+    """``/<locale>/offline/?__rev=<revision>`` (what the worker precaches) answers the page
+    only when it is that revision; another one is a 404 nobody may store, from the memo too."""
+    import hashlib
+    body = client.get("/zh/offline/").data
+    rev = hashlib.sha256(body).hexdigest()[:12]
+    assert client.get(f"/zh/offline/?__rev={rev}").data == body
+    for _ in range(2):   # the second is answered by the memo front when it would match
+        other = client.get("/zh/offline/?__rev=000000000000")
+        assert other.status_code == 404 and other.headers["Cache-Control"] == "no-store"
+    assert client.get("/zh/offline/?utm=1").data == body
+
+
+def test_the_caches_key_on_the_revision_of_every_cached_shell_page():
+    """deploy/varnish/default.vcl and deploy/nginx/jintan.conf name the shell pages whose
+    ``__rev`` is part of the cache key: exactly the registry's shell page types that shared
+    caches store (cache policy "page"; manifests are no-cache, never stored)."""
+    import re as _re
+
+    from webapp.config import ROOT
+    from webapp.web.pages import REGISTRY, SHELL
+    import webapp.web.views  # noqa: F401 - fills the registry
+    stored = {pt.rule.split("/")[2] for pt in REGISTRY.values()
+              if pt.offline == SHELL and pt.cache == "page"}
+    for conf in ("varnish/default.vcl", "nginx/jintan.conf"):
+        text = (ROOT / "deploy" / conf).read_text("utf-8")
+        named = _re.search(r"\^/\[a-z-\]\+/\(([a-z|]+)\)/", text)   # ^/[a-z-]+/(offline|saved)/
+        assert named, conf
+        assert set(named.group(1).split("|")) == stored, (conf, named.group(1), stored)

@@ -55,6 +55,10 @@ class Defaults:
     SEARCH_PAGE_SIZE = 10             # results per page
     SEARCH_MEMO_MB = 4                # results pages kept per worker (LRU, bytes incl. encodings)
     SEARCH_MEMO_ENTRIES = 512         # ... and at most this many
+    # A 404 in a locale's URL space (/en/<invented>/): shared caches may hold it 10 s, so a
+    # flood of the same invented paths stops at the cache. Not the browser (max-age=0): a page
+    # published a moment later must show at once.
+    NOT_FOUND_CACHE_CONTROL = "public, max-age=0, s-maxage=10"
     PAGE_MEMO_MB = 24                 # rendered pages kept per worker (LRU, bytes incl. encodings)
     ARTICLE_CACHE_SIZE = 128          # parsed articles (with their catalogs) kept per worker
     # --- listing and offline -------------------------------------------------------------------
@@ -103,7 +107,8 @@ def validate(config) -> None:
         value = config.get(name)
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ConfigError(f"JINTAN_{name}={value!r}: must be a whole number ≥ {low}")
-    for name in ("HSTS", "PAGE_CACHE_CONTROL", "FEED_CACHE_CONTROL", "SEARCH_CACHE_CONTROL"):
+    for name in ("HSTS", "PAGE_CACHE_CONTROL", "FEED_CACHE_CONTROL", "SEARCH_CACHE_CONTROL",
+                 "NOT_FOUND_CACHE_CONTROL"):
         value = config.get(name)
         if not isinstance(value, str) or any(c in value for c in "\r\n"):
             raise ConfigError(f"JINTAN_{name}={value!r}: must be one line of text")

@@ -142,3 +142,10 @@ def tree_version(root: Path | str) -> str:
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+def revision(body: bytes) -> str:
+    """The precache revision of an identity body (bytes): the first 12 hex digits of its
+    SHA-256, which is also the start of its ETag. The build lists it in the worker data; the
+    service worker fetches ``<url>?__rev=<revision>``; the app refuses any other revision."""
+    return hashlib.sha256(body).hexdigest()[:12]

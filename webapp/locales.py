@@ -86,6 +86,16 @@ def locale_from_segment(segment: str | None) -> str | None:
     return _SEGMENTS.get(segment or "")
 
 
+def locale_alias(path: str) -> str | None:
+    """The locale id that the first segment of ``path`` names without being its URL segment
+    (``/ZH/``, ``/zh-TW/...``, ``/zh_Hant/...``, ``/en-US/...``: a language tag, any case,
+    ``_`` for ``-``, read by :func:`match_tag`), or None (a real segment, or no language)."""
+    first = path.lstrip("/").split("/", 1)[0]
+    if not first or first in _SEGMENTS:
+        return None
+    return match_tag(first)
+
+
 def locale_from_cookie(value: str | None) -> str | None:
     """The saved locale id from a ``locale`` cookie value (text), or None if absent or unknown.
 
@@ -132,8 +142,9 @@ def client_table() -> dict:
 
 class LocaleConverter(BaseConverter):
     """URL converter for ``/<locale:lang>/``: matches only the supported segments and gives
-    the view a locale id; ``url_for(..., lang="zh_Hant")`` writes ``zh-hant``. An unknown first
-    segment (``/favicon.ico``, ``/zh_Hant/``) matches no route: a plain 404, no redirect."""
+    the view a locale id; ``url_for(..., lang="zh_Hant")`` writes ``zh-hant``. Any other first
+    segment matches no route: a 404, except a language tag naming a locale (``/zh_Hant/``,
+    ``/ZH/``: :func:`locale_alias`), which the app redirects to that locale's page."""
 
     regex = "|".join(re.escape(info.segment) for info in
                      sorted(LOCALES.values(), key=lambda i: -len(i.segment)))

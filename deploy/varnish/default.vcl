@@ -33,6 +33,15 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(405, "Not allowed"));
         }
+        if (req.method == "BAN" && req.http.X-Surrogate-Key) {
+            # One cache tag (the app's Surrogate-Key: article-<slug>, listing): every page
+            # showing that article, in every locale and encoding.
+            if (req.http.X-Surrogate-Key !~ "^[a-z0-9-]+$") {
+                return (synth(400, "Bad X-Surrogate-Key"));
+            }
+            ban("obj.http.Surrogate-Key ~ (^|\s)" + req.http.X-Surrogate-Key + "(\s|$)");
+            return (synth(200, "Banned"));
+        }
         if (req.method == "BAN") {
             # Every page; hashed static files never change content, so they stay.
             ban("obj.http.x-url !~ ^/static/");
@@ -67,25 +76,51 @@ sub vcl_recv {
     # query strings can neither create cache entries nor get past the cache. Search results
     # keep `q` and `page` only (the app reads nothing else; results are s-maxage=30).
     unset req.http.Cookie;
+    # The service worker's precache revision on the shell pages (the registry's offline=SHELL
+    # types: /<locale>/offline/ and /<locale>/saved/) is kept: each revision is its own entry,
+    # so a new worker never gets the previous release's copy under its new revision (the app
+    # answers a revision it does not have with a 404, no-store).
     if (req.url ~ "^/[a-z-]+/search/(\?|$)") {
         call jintan_search_url;
+    } elsif (req.url ~ "^/[a-z-]+/(offline|saved)/\?(.*&)?__rev=[0-9a-f]{12}(&|$)") {
+        set req.url = regsub(req.url, "^([^?]*)\?(.*&)?(__rev=[0-9a-f]{12})(&.*)?$", "\1?\3");
     } else {
         set req.url = regsub(req.url, "\?.*$", "");
     }
 
     # Three encodings at most (the app's order: brotli, then gzip); the app varies on it.
-    if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
-        set req.http.Accept-Encoding = "br";
-    } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
-        set req.http.Accept-Encoding = "gzip";
-    } else {
-        unset req.http.Accept-Encoding;
+    # Varnish's gzip support rewrites Accept-Encoding after vcl_recv, so a restarted request
+    # keeps the copy made the first time.
+    if (req.restarts == 0) {
+        if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
+            set req.http.X-Jintan-Encoding = "br";
+        } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
+            set req.http.X-Jintan-Encoding = "gzip";
+        } else {
+            unset req.http.X-Jintan-Encoding;
+        }
     }
-    set req.http.X-Jintan-Encoding = req.http.Accept-Encoding;
+    set req.http.Accept-Encoding = req.http.X-Jintan-Encoding;
 
+    # A respelled target (percent-escapes, "//", "/./", "/../"): the app redirects a page's
+    # spelling to its canonical URL, but whitenoise serves a static file under any spelling it
+    # decodes, with a year's max-age: never from or into the cache (one object per file).
+    if (req.url ~ "^[^?]*(%|//|/\.\.?(/|$|\?))") {
+        return (pass);
+    }
     # A stale page is served only while the app is down; otherwise a reader waits for the
-    # fresh one once s-maxage has passed (publishing then shows within s-maxage).
-    if (std.healthy(req.backend_hint)) {
+    # fresh one once s-maxage has passed (publishing then shows within s-maxage). "Down" is
+    # the probe's verdict, or this request's own fetch failing (vcl_deliver restarts it):
+    # the probe takes up to two intervals to notice a stopped app, and without the restart
+    # every expired page answered 503 meanwhile.
+    if (req.restarts == 0) {
+        unset req.http.X-Jintan-Stale-If-Error;   # ours only (vcl_synth), never a client's
+    }
+    if (req.http.X-Jintan-Stale-If-Error) {
+        # the second try after a failed fetch: the object's grace (1 day) applies (req.grace
+        # survives a restart, so the 0s set the first time must be undone)
+        set req.grace = 1d;
+    } elsif (std.healthy(req.backend_hint)) {
         set req.grace = 0s;
     }
     return (hash);
@@ -110,10 +145,15 @@ sub jintan_search_url {
 }
 
 sub vcl_hash {
-    # One object per encoding (then the built-in VCL adds the URL and the host). Varnish's own
-    # gzip handling rewrites the backend's Accept-Encoding, so Vary alone does not keep a
-    # brotli body away from a client that cannot read it.
-    hash_data(req.http.X-Jintan-Encoding);
+    # The URL alone (query already dropped in vcl_recv), not the Host: the app writes every URL
+    # from JINTAN_SITE_URL, so a page is the same bytes under any Host it trusts (EXAMPLE.com,
+    # example.com., example.com:80, localhost), and one it does not trust gets a 400, never
+    # stored. The three encodings of a page are variants of this one object (Vary, in
+    # vcl_backend_response), so one PURGE of the URL removes all of them, from any Host.
+    # (Hashing the encoding here made a PURGE, which carries no Accept-Encoding, miss every
+    # copy.)
+    hash_data(req.url);
+    return (lookup);
 }
 
 sub vcl_backend_fetch {
@@ -123,18 +163,49 @@ sub vcl_backend_fetch {
     } else {
         unset bereq.http.Accept-Encoding;
     }
-    unset bereq.http.X-Jintan-Encoding;
+    # X-Jintan-Encoding stays on the backend request: the stored Vary (vcl_backend_response)
+    # names it, and Varnish builds the variant's key from the backend request's headers.
+}
+
+sub vcl_backend_error {
+    # Stale-if-error, first try (see vcl_synth): abandoning keeps the expired copy in the
+    # cache, where delivering this error would have replaced it. A background fetch (a stale
+    # copy is being served) always abandons.
+    if (bereq.is_bgfetch || !bereq.http.X-Jintan-Stale-If-Error) {
+        return (abandon);
+    }
 }
 
 sub vcl_backend_response {
+    # The app answering 5xx is a failed fetch too (a crash mid-publish, a worker timeout).
+    if (beresp.status >= 500 && (bereq.is_bgfetch || !bereq.http.X-Jintan-Stale-If-Error)) {
+        return (abandon);
+    }
     # Caching follows the app's Cache-Control (s-maxage first, then max-age; `private`,
     # `no-cache`, `no-store` are not stored: the built-in VCL after this). Keep expired pages a
     # day, so the next fetch is a conditional one (If-None-Match with the app's ETag: a 304),
     # and a day of grace for when the app is down.
-    # Redirects (a missing trailing slash on any path a client invents) and errors are not
-    # stored: they would let random paths fill the cache and push pages out.
+    # The app varies on Accept-Encoding; Varnish's gzip support rewrites the request's
+    # Accept-Encoding after vcl_recv (br becomes gzip), so the variants are told apart by the
+    # normalised copy instead: at most three per page (br, gzip, identity), under one hash.
+    if (beresp.http.Vary ~ "(?i)accept-encoding") {
+        set beresp.http.Vary = "X-Jintan-Encoding";
+    }
+    # Negative caching: a 404 in a locale's URL space comes "public, s-maxage=10" (the app's
+    # NOT_FOUND_CACHE_CONTROL), so a flood of the same invented paths stops here; it is gone
+    # 10 s later (no grace, no keep), so random paths cannot pile up. Other 404s are no-store.
+    if (beresp.status == 404 && beresp.http.Cache-Control ~ "(?i)\bs-maxage=[1-9]") {
+        set beresp.grace = 0s;
+        set beresp.keep = 0s;
+        set beresp.http.x-url = bereq.url;   # a publish's BAN removes it too (a new article)
+        return (deliver);
+    }
+    # Redirects (a missing trailing slash on any path a client invents) and other errors are
+    # not stored: they would let random paths fill the cache and push pages out.
     if (beresp.http.Location || beresp.status >= 400) {
         set beresp.ttl = 0s;
+        set beresp.grace = 0s;      # default_grace (10 s) would keep each one 10 s
+        set beresp.keep = 0s;
         set beresp.uncacheable = true;
         return (deliver);
     }
@@ -144,8 +215,22 @@ sub vcl_backend_response {
     set beresp.http.x-url = bereq.url;
 }
 
+sub vcl_synth {
+    # Stale-if-error: a fetch that failed (app stopped or crashed, 5xx; abandoned above) is
+    # tried once more with the object's grace, so an expired copy, if kept, is served instead
+    # (and if none is, the second fetch's own error is). The probe alone needs up to two
+    # intervals to notice a stopped app: every expired page answered 503 meanwhile.
+    if (resp.status == 503 && req.restarts == 0 && (req.method == "GET" || req.method == "HEAD")) {
+        set req.http.X-Jintan-Stale-If-Error = "1";
+        return (restart);
+    }
+}
+
 sub vcl_deliver {
     unset resp.http.x-url;
+    if (resp.http.Vary == "X-Jintan-Encoding") {
+        set resp.http.Vary = "Accept-Encoding";
+    }
     # A hit would repeat the id of the request that filled the cache: each response carries
     # the id of its own request (the one sent to the app on a miss).
     set resp.http.X-Request-ID = req.http.X-Request-ID;

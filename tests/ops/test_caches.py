@@ -25,6 +25,7 @@ from scripts.servers import (
     ReleaseTree,
     Varnish,
     get,
+    tool,
 )
 
 S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
@@ -153,6 +154,7 @@ def test_accept_encoding_spellings_share_one_entry_per_encoding(stack, proxy):
     url = proxies[proxy].url + path
     for accept in ("gzip, deflate, br", "gzip", ""):
         get(url, {"Accept-Encoding": accept} if accept else {})
+    time.sleep(0.3)   # gunicorn writes a fill's access record just after its response
     before = len(app_requests(g, path))
     spellings = [("gzip, deflate, br, zstd", "br"), ("br;q=1.0, gzip;q=0.8, *;q=0.1", "br"),
                  ("gzip, deflate", "gzip"), ("deflate, gzip;q=1.0, *;q=0.5", "gzip"),
@@ -164,7 +166,7 @@ def test_accept_encoding_spellings_share_one_entry_per_encoding(stack, proxy):
     # A new entry is a full fetch (200) from the app; the stored copies may only be
     # revalidated (304) if the tests' short s-maxage runs out meanwhile.
     fetched = [r for r in app_requests(g, path)[before:] if r["status"] != 304]
-    assert fetched == []
+    assert fetched == [], [(r["status"], r["ts"], r.get("path")) for r in app_requests(g, path)]
 
 
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
@@ -219,13 +221,23 @@ def test_service_worker_and_manifests_always_revalidate(stack, proxy):
 
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
 def test_invented_paths_are_not_stored(stack, proxy):
-    """Redirects and 404s for paths a client invents never become cache entries."""
+    """Redirects and 404s for paths a client invents never become lasting cache entries (an
+    invented article path without its slash is a 404 at once, not a redirect to one): a
+    404 in a locale's URL space is held its 10 s (negative caching, so a flood of one invented
+    path stops at the cache), every other 404 and every redirect is never stored."""
     _g, proxies = stack
-    for path, status in (("/en/invented-path-1", 308), ("/en/invented-path-2/", 404),
-                         ("/zh/page/987654/", 404)):
+    for path, status, stored in (("/en/archive", 308, False),
+                                 (f"/en/{proxy}-invented-path-1", 404, True),
+                                 (f"/{proxy}-invented-path/", 404, False),
+                                 (f"//en/{proxy}-invented/", 404, False),
+                                 (f"/en/{proxy}-invented-path-2/", 404, True),
+                                 (f"/zh/page/98765{len(proxy)}/", 404, True)):
+        hits = []
         for _ in range(2):
             got = urllib_no_redirect(proxies[proxy].url + path, {})
-            assert got["status"] == status and not hit(proxy, got["headers"]), (path, got)
+            assert got["status"] == status, (path, got)
+            hits.append(hit(proxy, got["headers"]))
+        assert hits == [False, stored], (path, hits)
 
 
 @pytest.mark.parametrize("proxy", ["nginx", "varnish"])
@@ -354,3 +366,225 @@ def test_search_results_are_keyed_by_query_and_page(stack, proxy):
     s4, _h4, b4 = get(base + "?q=battery&page=1", BR)
     assert s4 == 200
     assert not [r for r in _all_access(g) if "utm_source" in r["path"]]
+
+
+ENCODINGS = (("br", "br"), ("gzip", "gzip"), ("", None))
+
+
+def test_varnish_purge_reaches_every_encoding_of_a_page(stack):
+    """PURGE /en/<slug>/ removes the br, gzip and identity copies: each is a MISS next time
+    (vcl_hash must not add a key the PURGE request never sets)."""
+    _g, proxies = stack
+    v = proxies["varnish"]
+    url = v.url + ARTICLE
+    for accept, _coding in ENCODINGS:
+        get(url, {"Accept-Encoding": accept} if accept else {})
+        assert hit("varnish", get(url, {"Accept-Encoding": accept} if accept else {})[1])
+    assert v.purge(ARTICLE) == 200
+    for accept, coding in ENCODINGS:
+        s, h, _ = get(url, {"Accept-Encoding": accept} if accept else {})
+        assert s == 200 and h.get("content-encoding") == coding
+        assert not hit("varnish", h), (accept, h)
+
+
+def test_expired_pages_are_served_stale_while_the_origin_is_down(tree, tmp_path):
+    """Grace / stale-if-error: with gunicorn stopped, a page cached before and expired since
+    (past s-maxage) is still a 200 with the same bytes from both caches, from the first
+    request on (Varnish's probe needs seconds to mark the backend sick: no 503 meanwhile)."""
+    require("nginx", "varnishd")
+    g = Gunicorn(tree, env={**APP_ENV, "WEB_CONCURRENCY": "1"}).start()
+    proxies = {}
+    try:
+        proxies["nginx"] = start_proxy("nginx", tmp_path, g.port)
+        proxies["varnish"] = start_proxy("varnish", tmp_path, g.port)
+        kept = {}
+        for name, p in proxies.items():
+            for accept, _coding in ENCODINGS:
+                kept[name, accept] = get(p.url + ARTICLE,
+                                         {"Accept-Encoding": accept} if accept else {})[2]
+        # The origin goes down just before the pages expire: the probe still counts it healthy
+        # for a few seconds after they have.
+        time.sleep(S_MAXAGE - 1)
+        g.stop()
+        time.sleep(1.5)
+        statuses = {name: [] for name in proxies}
+        deadline = time.monotonic() + 8      # longer than the probe's window (3 × 5 s / 2)
+        while time.monotonic() < deadline:
+            for name, p in proxies.items():
+                for accept, coding in ENCODINGS:
+                    s, h, body = get(p.url + ARTICLE,
+                                     {"Accept-Encoding": accept} if accept else {})
+                    statuses[name].append(s)
+                    assert s == 200 and body == kept[name, accept], (name, accept, s, h)
+                    assert h.get("content-encoding") == coding
+            time.sleep(0.5)
+        print(f"\nstale responses with the origin down: "
+              f"{ {n: len(v) for n, v in statuses.items()} }")
+    finally:
+        for p in proxies.values():
+            p.stop()
+        g.stop()
+
+
+def objects(proxy: str, p) -> int:
+    """Objects the cache holds: Varnish's MAIN.n_object, nginx's files in its cache folder."""
+    if proxy == "varnish":
+        out = subprocess.run([tool("varnishstat"), "-n", str(p.workdir / "n"), "-1", "-f",
+                              "MAIN.n_object"], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[1])
+    return sum(1 for f in p.cache.rglob("*") if f.is_file())
+
+
+def pct(text: str) -> str:
+    return "".join(f"%{b:02X}" for b in text.encode())
+
+
+# Spellings of ARTICLE (and the hosts a reader may spell the site's name with) that reach it.
+PATH_SPELLINGS = [f"/En/{SEED}/", f"/EN/{SEED}/", f"/en-US/{SEED}/", f"/en_GB/{SEED}/",
+                  f"/en/{SEED}", f"/En/{SEED}", f"/en/{pct(SEED[:6])}{SEED[6:]}/",
+                  f"/{pct('en')}/{SEED}/", f"/en/{SEED}%2F", f"/en/{SEED}/%2E/",
+                  f"/en/./{SEED}/", f"/en/x/../{SEED}/"]
+
+
+def host_spellings(proxy_port: int) -> list[str]:
+    return ["127.0.0.1", f"127.0.0.1:{proxy_port}", "LOCALHOST", "localhost.",
+            "localhost:80", "Localhost.:80", "127.0.0.1."]
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_one_page_is_at_most_three_objects_however_its_url_is_spelled(stack, proxy):
+    """deploy/README.md's promise: one page occupies at most three objects in each cache (br,
+    gzip, identity), and no spelling of its URL or of the host is a 200 of its own (a
+    redirect, never stored, or the canonical page's own object)."""
+    g, proxies = stack
+    p = proxies[proxy]
+    url = p.url + ARTICLE
+    for accept, _coding in ENCODINGS:
+        get(url, {"Accept-Encoding": accept} if accept else {})
+    before = eventually(lambda: objects(proxy, p))
+    log_before = len(_all_access(g))
+    for host in host_spellings(p.port):
+        for accept, coding in ENCODINGS:
+            headers = {"Host": host, **({"Accept-Encoding": accept} if accept else {})}
+            s, h, _ = get(url, headers)
+            assert s == 200 and h.get("content-encoding") == coding, (host, accept, s)
+            for path in PATH_SPELLINGS:
+                got = urllib_no_redirect(p.url + path, headers)
+                assert got["status"] in (301, 308, 400, 404), (host, path, got)
+                if got["status"] in (301, 308):
+                    assert got["headers"]["location"].endswith(ARTICLE), (path, got)
+    time.sleep(0.5)   # nginx writes a cache file after the response
+    # (<=: objects of earlier tests may expire meanwhile; the short s-maxage may refetch the
+    # page, which replaces its objects)
+    assert eventually(lambda: objects(proxy, p) <= before, 5), (proxy, before, objects(proxy, p))
+    # The app rendered nothing new: every 200 it sent was of the page's own URL.
+    rendered = {r["path"] for r in _all_access(g)[log_before:]
+                if r["status"] == 200 and r["path"] != "/healthz"}   # (Varnish's probe)
+    assert rendered <= {ARTICLE}, rendered
+    # A spelling the app 404s ("//en/<slug>/") never lands on the page's key.
+    assert urllib_no_redirect(p.url + "//en/" + SEED + "/", {})["status"] == 404
+    got = urllib_no_redirect(p.url + "/en//" + SEED + "/", {})
+    assert got["status"] == 308 and got["headers"]["location"] == ARTICLE
+    s, h, _ = get(url, BR)
+    assert s == 200 and hit(proxy, h)
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_a_precache_request_gets_the_revision_it_names_or_nothing(stack, proxy):
+    """The service worker precaches shell pages as /<locale>/offline/?__rev=<revision> (the
+    sha-256 prefix of the page's bytes, from the release's worker data). Through a cache, a
+    revision other than the one stored is never answered with the stored bytes: the cache
+    keys on __rev for these URLs, and the app answers a revision it does not have with a
+    404 (no-store), so the worker's install fails and retries instead of keeping old bytes."""
+    import hashlib
+    g, proxies = stack
+    p = proxies[proxy]
+    path = "/zh/offline/"
+    body = get(g.url + path)[2]
+    rev = hashlib.sha256(body).hexdigest()[:12]
+    for _ in range(2):
+        s, h, got = get(p.url + path)             # the page itself, cached without a query
+        assert s == 200 and got == body
+    s, h, got = get(p.url + f"{path}?__rev={rev}")
+    assert s == 200 and got == body
+    s, h, got = get(p.url + f"{path}?__rev={rev}")
+    assert s == 200 and got == body and hit(proxy, h), h   # the revision has its own entry
+    for other in ("0123456789ab", rev[::-1]):
+        for _ in range(2):
+            s, h, got = get(p.url + f"{path}?__rev={other}")
+            assert s == 404 and got != body and not hit(proxy, h), (other, s, h)
+            assert h["cache-control"] == "no-store"
+    # Any other query string is still dropped (no page reads one): no new entries.
+    s, h, _ = get(p.url + f"{path}?utm_source=x")
+    assert s == 200 and hit(proxy, h)
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_a_respelled_static_file_is_never_a_second_object(stack, proxy):
+    """Hashed static files are cached for a year: a respelled name ("%2E" for ".", "//",
+    "/./") that whitenoise still serves must not become a year-long object of its own."""
+    g, proxies = stack
+    p = proxies[proxy]
+    html = get(g.url + ARTICLE)[2].decode()
+    css = re.search(r'href="(/static/css/[^"]+\.css)"', html).group(1)
+    get(p.url + css)
+    before = objects(proxy, p)
+    for spelling in (css.replace(".", "%2E", 1), css.replace("/css/", "/css//"),
+                     css.replace("/css/", "/./css/"), css.replace("/static/", "/static/%63ss/../")):
+        for _ in range(2):
+            s, h, _ = get(p.url + spelling)
+            assert not hit(proxy, h), (spelling, s, h)
+    time.sleep(0.5)
+    assert objects(proxy, p) <= before
+
+
+def test_varnish_bans_every_page_of_one_article_by_its_surrogate_key(stack):
+    """One publish, one ban: ``BAN`` with ``X-Surrogate-Key: article-<slug>`` removes that
+    article's pages in every locale and encoding (and its parallel views), nothing else;
+    ``listing`` removes the pages that list articles (front pages, archives, feeds)."""
+    _g, proxies = stack
+    v = proxies["varnish"]
+    article_pages = [f"/en/{SEED}/", f"/zh/{SEED}/", f"/zh-hant/{SEED}/parallel/"]
+    lists = ["/en/", "/zh/archive/", "/en/feed.atom"]
+
+    def fill():
+        for path in article_pages + lists:
+            for headers in (BR, {}):
+                get(v.url + path, headers)
+                assert hit("varnish", get(v.url + path, headers)[1]), path
+
+    def ban(key: str) -> int:
+        return get(v.url + "/", {"X-Surrogate-Key": key}, method="BAN")[0]
+
+    fill()
+    assert get(v.url + f"/en/{SEED}/")[1]["surrogate-key"] == f"article-{SEED}"
+    assert get(v.url + "/en/")[1]["surrogate-key"] == "listing"
+    assert ban(f"article-{SEED}") == 200
+    for path in article_pages:
+        for headers in (BR, {}):
+            assert not hit("varnish", get(v.url + path, headers)[1]), path
+    for path in lists:
+        assert hit("varnish", get(v.url + path, BR)[1]), path
+    assert ban("listing") == 200
+    for path in lists:
+        assert not hit("varnish", get(v.url + path, BR)[1]), path
+    assert ban(".*") == 400   # a key is [a-z0-9-]+, never a regular expression
+    # A held 404 of an article not published yet goes with that article's ban.
+    get(v.url + "/en/coming-soon/")
+    assert hit("varnish", get(v.url + "/en/coming-soon/")[1])
+    assert ban("article-coming-soon") == 200
+    assert not hit("varnish", get(v.url + "/en/coming-soon/")[1])
+
+
+def test_a_publish_ban_also_removes_cached_404s(stack):
+    """A 404 held for its 10 s (an article not published yet) is removed by the publish's
+    ``BAN /`` like every page: the new article shows at once, not 10 s later."""
+    _g, proxies = stack
+    v = proxies["varnish"]
+    path = "/en/not-published-yet/"
+    get(v.url + path)
+    s, h, _ = get(v.url + path)
+    assert s == 404 and hit("varnish", h)
+    assert get(v.url + "/", method="BAN")[0] == 200
+    s, h, _ = get(v.url + path)
+    assert s == 404 and not hit("varnish", h)

@@ -38,7 +38,7 @@ def write_worker_data(app: Flask, release_dir: Path) -> dict:
         status, body, _type = render_path(app, url)
         if status != 200:
             raise RuntimeError(f"precache: {url} answered {status}, not 200")
-        shell.append({"url": url, "revision": hashlib.sha256(body).hexdigest()[:12]})
+        shell.append({"url": url, "revision": contract.revision(body)})
     for src, hashed in sorted(s.release.assets.items()):
         if not src.startswith(NOT_PRECACHED):
             shell.append({"url": "/static/" + hashed, "revision": None})

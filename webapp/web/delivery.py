@@ -17,11 +17,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from threading import Lock
+from urllib.parse import parse_qs
 
 import brotli
 from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.sansio.utils import get_host
 from werkzeug.wsgi import get_path_info
+
+from webapp import contract
 from whitenoise import WhiteNoise
 from whitenoise.string_utils import decode_path_info, ensure_leading_trailing_slash
 
@@ -54,6 +57,7 @@ class Representation:
     etag: str = ""
     encoded: dict[str, bytes] = field(default_factory=dict)
     route: str = ""      # endpoint that rendered it (metrics label of memo hits)
+    surrogate: str = ""  # Surrogate-Key value (space-separated cache tags), "" for none
 
     def __post_init__(self) -> None:
         self.etag = hashlib.sha256(self.body).hexdigest()[:20]
@@ -147,6 +151,8 @@ def respond(rep: Representation, environ, memo: PageMemo | None = None) -> tuple
     etag = rep.etag if coding == "identity" else f"{rep.etag}-{coding}"
     headers = [("Content-Type", rep.content_type), ("Vary", "Accept-Encoding"),
                ("ETag", f'"{etag}"'), ("Cache-Control", rep.cache_control)]
+    if rep.surrogate:
+        headers.append(("Surrogate-Key", rep.surrogate))
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match and parse_etags(if_none_match).contains_weak(etag):
         return 304, headers, b""
@@ -165,24 +171,84 @@ def memo_key(environ) -> str:
     return get_path_info(environ)
 
 
+REVISION_PARAM = "__rev"     # the service worker's precache query (templates/sw.js shellKey)
+
+
+revision = contract.revision   # the precache revision of a body: the contract's rule
+
+
+def revision_mismatch(environ, rep: Representation) -> bool:
+    """Whether the request names a precache revision (``?__rev=``) that ``rep`` is not: such a
+    request must not get ``rep``'s bytes (they would be kept under the wrong revision)."""
+    query = environ.get("QUERY_STRING", "")
+    if REVISION_PARAM + "=" not in query:
+        return False
+    asked = parse_qs(query).get(REVISION_PARAM, [""])[-1]
+    return asked != rep.etag[:12]
+
+
+def raw_path(environ) -> str | None:
+    """The path of the request target as the client sent it (text, percent-encodings kept,
+    no query), from the server's ``RAW_URI`` (gunicorn, werkzeug) or ``REQUEST_URI``; None when
+    the server gives neither. An absolute-form target (RFC 9112 §3.2.2) gives its path."""
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if uri is None:
+        return None
+    path = uri.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") and "://" in path:
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    return path
+
+
+def spelled_as_key(environ, key: str) -> bool:
+    """Whether the client spelled the path exactly as the memo key (no percent-encoding,
+    nothing the server decoded): only such requests may be answered from the memo, so every
+    other spelling reaches the router, which redirects it to the canonical URL."""
+    raw = raw_path(environ)
+    return raw is None or raw == key
+
+
 class MemoFront:
     """WSGI middleware answering GET/HEAD for representations already in the memo without
     entering Flask (valid because rendering is pure). Misses and everything else go on."""
 
-    def __init__(self, app, memo: PageMemo):
-        self.app, self.memo = app, memo
+    def __init__(self, app, memo: PageMemo, not_found=None):
+        """:param not_found: optional ``(environ, key) -> (Representation, cache_control,
+            route, surrogate key) | None``: a kept not-found page for a path known to be absent, answered
+            as a 404 here too (an invented path then costs about a memo hit)."""
+        self.app, self.memo, self.not_found = app, memo, not_found
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
         if method in ("GET", "HEAD"):
-            rep = self.memo.get(memo_key(environ))
-            if rep is not None:
+            key = memo_key(environ)
+            rep = self.memo.get(key) if spelled_as_key(environ, key) else None
+            if rep is not None and not revision_mismatch(environ, rep):
                 environ["reader.memo"] = "hit"
                 environ["reader.route"] = rep.route
                 status, headers, body = respond(rep, environ, self.memo)
                 start_response("200 OK" if status == 200 else "304 Not Modified", headers)
                 return [b""] if method == "HEAD" else [body]
+            if self.not_found is not None and rep is None:
+                found = self.not_found(environ, key)
+                if found is not None:
+                    return self._not_found(environ, start_response, *found)
         return self.app(environ, start_response)
+
+    @staticmethod
+    def _not_found(environ, start_response, rep: Representation, cache_control: str,
+                   route: str, surrogate: str):
+        coding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING"))
+        body = rep.encoding(coding)
+        headers = [("Content-Type", rep.content_type), ("Content-Length", str(len(body))),
+                   ("Cache-Control", cache_control), ("Vary", "Accept-Encoding")]
+        if coding != "identity":
+            headers.append(("Content-Encoding", coding))
+        if surrogate:
+            headers.append(("Surrogate-Key", surrogate))
+        environ["reader.route"] = route
+        start_response("404 NOT FOUND", headers)
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 def content_security_policy() -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort
+from flask import Flask, abort
 from flask_babel import Babel
+from werkzeug.exceptions import NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import RequestRedirect
 
@@ -19,9 +20,9 @@ from webapp import contract
 from webapp.web import observability
 from webapp.web import templating
 from webapp.config import ROOT, Defaults, validate
-from webapp.web.delivery import CacheControl, Gate, MemoFront, PageMemo, StaticPool
+from webapp.web.delivery import Gate, MemoFront, PageMemo, StaticPool
 from webapp.web.i18n import locale_selector
-from webapp.locales import DEFAULT_LOCALE, LocaleConverter
+from webapp.locales import DEFAULT_LOCALE, LocaleConverter, locale_alias
 from webapp.web.release import Release
 from webapp.web.state import Site
 
@@ -30,12 +31,21 @@ class ReaderFlask(Flask):
     ``Location`` from the request's Host, which a client chooses."""
 
     def raise_routing_exception(self, request):
+        from webapp.web.pages import canonical_path, canonical_redirect, resolve, surely_absent
         exc = request.routing_exception
         if isinstance(exc, RequestRedirect):
+            found = resolve(request.path, None)
+            if found and surely_absent(found[1], self.extensions["reader"].release):
+                abort(404)   # "/en/<invented>": the 404 at once, not a redirect to it
             parts = urlsplit(exc.new_url)
-            location = "/" + parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
-            abort(Response(status=308, headers={"Location": location,
-                                                "Cache-Control": CacheControl.REDIRECT}))
+            # straight to the canonical URL (one redirect for "/zh/page/0002")
+            location = canonical_path(request.path) or "/" + parts.path.lstrip("/")
+            abort(canonical_redirect(location + (f"?{parts.query}" if parts.query else "")))
+        if isinstance(exc, NotFound) and locale_alias(request.path):
+            # "/ZH/", "/zh-TW/<slug>/", "/en-US/archive/": the page of the locale they name
+            location = canonical_path(request.path)
+            if location:
+                abort(canonical_redirect(location))
         super().raise_routing_exception(request)
 
 
@@ -86,7 +96,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # hashed names never change content: cache for a year, immutable
         immutable_file_test=lambda path, url: bool(contract.HASHED_RE.search(url)),
         max_age=60, allow_all_origins=False)
-    app.wsgi_app = MemoFront(app.wsgi_app, memo)
+    from webapp.web.views.root import kept_not_found
+    app.wsgi_app = MemoFront(app.wsgi_app, memo, not_found=kept_not_found(app))
     hops = int(app.config["PROXY_FIX_HOPS"])
     if hops:  # only what the documented proxy sets; URLs never come from forwarded headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,

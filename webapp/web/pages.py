@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from webapp.web import delivery
 from webapp.content import SLUG_PATTERN
-from webapp.locales import LOCALES
+from webapp.locales import LOCALES, locale_alias
 
 # What the service worker does with a page type's responses.
 SHELL = "shell"      # precached with the app shell (offline and saved-library pages)
@@ -94,6 +96,9 @@ def delivered(pt: PageType):
             # "//zh/<slug>/": the router strips leading slashes, but the path is not ours, and
             # serving it would give one page endless memo keys and shared-cache entries.
             abort(404)
+        canonical = url_for(request.endpoint, **values)
+        if delivery.raw_path(request.environ) not in (canonical, None) or key != canonical:
+            abort(canonical_redirect(canonical))
         memo = site.memo
         if pt.query_key is not None:
             memo, key = site.results, key + "?" + pt.query_key()
@@ -103,11 +108,69 @@ def delivered(pt: PageType):
             body = pt.view(**values)
             rep = delivery.Representation(body.encode("utf-8"), pt.mimetype,
                                           cache_control(pt, current_app.config),
-                                          route=pt.endpoint)
+                                          route=pt.endpoint,
+                                          surrogate=surrogate_key(values))
             memo.put(key, rep)
+        if delivery.revision_mismatch(request.environ, rep):
+            # the worker asked for another revision (an older or newer release's): not these
+            # bytes, and nothing a cache may keep
+            g.error_cache_control = "no-store"
+            abort(404)
         status, headers, body = delivery.respond(rep, request.environ, memo)
         return Response(body, status=status, headers=headers)
     return view
+
+
+def surrogate_key(values: dict) -> str:
+    """The cache tag of a page (``Surrogate-Key``, as Fastly and deploy/varnish read it): an
+    article's own pages (every locale, parallel view) are ``article-<slug>``; every other page
+    lists articles or shows none, and is ``listing``. A publish that changes one article bans
+    ``article-<slug>`` and ``listing``, nothing else."""
+    return f"article-{values['slug']}" if "slug" in values else "listing"
+
+
+def canonical_redirect(location: str) -> Response:
+    """A 308 to ``location`` (a relative URL: the ``Host`` is the client's choice), cacheable
+    like the app's other redirects (RFC 9110 §15.4.9: 308 keeps the method)."""
+    return Response(status=308, headers={"Location": location,
+                                         "Cache-Control": delivery.CacheControl.REDIRECT})
+
+
+def canonical_path(path: str, adapter=None) -> str | None:
+    """The canonical URL path of the page ``path`` (decoded text) spells, or None if it spells
+    none: the router's match (a missing trailing slash followed once) written back by
+    ``url_for``, so ``/zh/page/0002`` gives ``/zh/page/2/``. A first segment that is not a
+    locale's but names one as a language tag (``ZH``, ``zh-TW``, ``zh_Hant``, ``en-US``:
+    :func:`webapp.locales.match_tag`) is read as that locale's segment (issue 23).
+    Needs a request context (``url_for``)."""
+    alias = locale_alias(path)
+    if alias:
+        path = "/" + LOCALES[alias].segment + "/" + path.lstrip("/").partition("/")[2]
+    found = resolve(path, adapter)
+    return url_for(found[0], **found[1]) if found else None
+
+
+def resolve(path: str, adapter) -> tuple[str, dict] | None:
+    """``(endpoint, values)`` of the page type ``path`` matches (a missing trailing slash
+    followed once), or None (no page type, or a route that is not a page). ``adapter``: a
+    werkzeug ``MapAdapter`` (None: the current app's)."""
+    adapter = adapter or current_app.url_map.bind("localhost")
+    for _ in range(2):
+        try:
+            endpoint, values = adapter.match(path, method="GET")
+        except RequestRedirect as exc:
+            path = "/" + exc.new_url.split("://", 1)[-1].partition("/")[2].split("?", 1)[0]
+            continue
+        except HTTPException:
+            return None
+        return (endpoint, values) if endpoint in REGISTRY else None
+    return None
+
+
+def surely_absent(values: dict, release) -> bool:
+    """Whether a page's URL values name an article (``slug``) the release lacks: such a URL
+    is a 404 whatever else it spells (no redirect to a 404 first)."""
+    return "slug" in values and not release.has(values["slug"])
 
 
 def register(bp) -> None:
