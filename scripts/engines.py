@@ -393,6 +393,8 @@ class GeckoPage(Page):
 
     def click(self, selector):
         node = self._call("(a) => { const e = document.querySelector(JSON.parse(a)[0]);"
+                          " const r = e.getBoundingClientRect();"  # only if out of view, as WebDriver
+                          " if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth)"
                           " e.scrollIntoView({block: 'center'}); return e; }", [selector])
         origin = {"type": "element", "element": {"sharedId": node["sharedId"]}}
         self.gecko.call("input.performActions", {"context": self.context, "actions": [
@@ -480,6 +482,8 @@ class Gecko(Engine):
         except Exception:  # noqa: BLE001 - closing a browser that may already be gone
             pass
         _kill_group(self.proc)
+        if self.proc.stderr:
+            self.proc.stderr.close()
         shutil.rmtree(self.profile, ignore_errors=True)
 
 

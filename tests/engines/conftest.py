@@ -1,9 +1,9 @@
 """The reader journeys in three engines (scripts/engines.py): Chromium (Playwright), WebKitGTK
 (WebKitWebDriver) and Firefox ESR (WebDriver BiDi).
 
-Every test that takes ``page`` (or ``engine``) runs once per engine: the ``engine`` fixture is
+Every test that takes ``tab`` (or ``engine``) runs once per engine: the ``engine`` fixture is
 parametrized over :data:`scripts.engines.ENGINES`, session-scoped, so each engine starts once
-per run; each ``page`` is a fresh profile. Marks: ``browser`` and the engine's name, so
+per run; each ``tab`` is a fresh profile. Marks: ``browser`` and the engine's name, so
 ``pytest -m webkit tests/engines`` (``make browser-webkit``) runs one tier alone. A missing
 engine skips on a developer machine and fails the run in CI (``CI=true``).
 
@@ -80,7 +80,7 @@ def open_page(engine, server):
 
 
 @pytest.fixture
-def page(open_page):
+def tab(open_page):
     """A phone-sized tab in a fresh profile on the fixture server."""
     return open_page()
 

@@ -28,82 +28,82 @@ def squash(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def texts(page, selectors: list[str]) -> list[str | None]:
+def texts(tab, selectors: list[str]) -> list[str | None]:
     """innerText of each selector (None where absent), white space squashed."""
-    found = page.evaluate("(ss) => ss.map((s) => { const e = document.querySelector(s); "
+    found = tab.evaluate("(ss) => ss.map((s) => { const e = document.querySelector(s); "
                           "return e ? e.innerText : null; })", selectors)
     return [None if t is None else squash(t) for t in found]
 
 
-def box(page, selector: str) -> dict:
-    return page.evaluate("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
+def box(tab, selector: str) -> dict:
+    return tab.evaluate("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
                          "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, "
                          "width: r.width, height: r.height}; }", selector)
 
 
-def overflow(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth - "
+def overflow(tab) -> int:
+    return tab.evaluate("() => document.documentElement.scrollWidth - "
                          "document.documentElement.clientWidth")
 
 
-def controlled(page) -> None:
-    page.wait(
+def controlled(tab) -> None:
+    tab.wait(
         "() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)",
-        what="a service worker controlling the page", timeout=60)
+        what="a service worker controlling the tab", timeout=60)
 
 
-def kept(page, path: str, cache: str = "reader-pages") -> None:
-    page.wait("async (p, c) => Boolean(await caches.match(p, {cacheName: c}))", path, cache,
+def kept(tab, path: str, cache: str = "reader-pages") -> None:
+    tab.wait("async (p, c) => Boolean(await caches.match(p, {cacheName: c}))", path, cache,
               what=f"{path} in {cache}", timeout=60)
 
 
-def open_switcher_link(page, selector: str) -> None:
+def open_switcher_link(tab, selector: str) -> None:
     """Click the switcher's link ``selector``, opening the menu first where the header folds
     the choices into one (as a reader would)."""
-    if not page.visible(selector):
-        page.click(".switcher-button")
-        page.wait("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
+    if not tab.visible(selector):
+        tab.click(".switcher-button")
+        tab.wait("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
                   "return r.width > 0 && r.height > 0; }", selector, what="the menu open")
-    page.click(selector)
+    tab.click(selector)
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("seg", SEGMENTS)
-def test_article_renders_fully(page, seg):
-    page.goto(f"/{seg}/{FULL}/")
-    assert page.evaluate("() => document.documentElement.lang") == LANGS[seg]
-    assert page.text("h1") == TITLES[seg]
+def test_article_renders_fully(tab, seg):
+    tab.goto(f"/{seg}/{FULL}/")
+    assert tab.evaluate("() => document.documentElement.lang") == LANGS[seg]
+    assert tab.text("h1") == TITLES[seg]
     a = article(FULL)
     locale = locale_from_segment(seg)
-    shown = texts(page, [f"#{b.id}" for b in a.body])
+    shown = texts(tab, [f"#{b.id}" for b in a.body])
     assert shown == [squash(plain(shown_text(b, locale, FULL))) for b in a.body]
-    assert page.evaluate("() => document.querySelectorAll('blockquote').length") == len(a.quotes)
+    assert tab.evaluate("() => document.querySelectorAll('blockquote').length") == len(a.quotes)
     for fig in a.figures:
-        assert page.visible(f"#{fig.caption.id} figcaption")
-    assert overflow(page) == 0
-    page.goto(f"/{seg}/{UNDATED}/")  # a figure with a photo: it loads, with its alt text
-    page.evaluate("() => document.querySelector('figure img').scrollIntoView()")
-    page.wait("() => { const i = document.querySelector('figure img'); "
+        assert tab.visible(f"#{fig.caption.id} figcaption")
+    assert overflow(tab) == 0
+    tab.goto(f"/{seg}/{UNDATED}/")  # a figure with a photo: it loads, with its alt text
+    tab.evaluate("() => document.querySelector('figure img').scrollIntoView()")
+    tab.wait("() => { const i = document.querySelector('figure img'); "
               "return i.complete && i.naturalWidth > 0; }", what="the photo loaded")
-    assert page.evaluate("() => document.querySelector('figure img').alt")
+    assert tab.evaluate("() => document.querySelector('figure img').alt")
 
 
-def test_the_switcher_keeps_the_paragraph_and_remembers_the_choice(page):
+def test_the_switcher_keeps_the_paragraph_and_remembers_the_choice(tab):
     target = article(FULL).body[3]
-    page.goto(f"/zh/{FULL}/")
-    page.evaluate("(id) => document.getElementById(id).scrollIntoView({block: 'start'})", target.id)
-    open_switcher_link(page, 'nav.switcher a[data-locale="en"]')
-    page.wait_url(f"/en/{FULL}/#{target.id}")
-    assert page.evaluate("() => document.documentElement.lang") == "en"
-    top = box(page, f"#{target.id}")["top"]
-    assert 0 <= top < page.evaluate("() => innerHeight")  # the paragraph is on screen
+    tab.goto(f"/zh/{FULL}/")
+    tab.evaluate("(id) => document.getElementById(id).scrollIntoView({block: 'start'})", target.id)
+    open_switcher_link(tab, 'nav.switcher a[data-locale="en"]')
+    tab.wait_url(f"/en/{FULL}/#{target.id}")
+    assert tab.evaluate("() => document.documentElement.lang") == "en"
+    top = box(tab, f"#{target.id}")["top"]
+    assert 0 <= top < tab.evaluate("() => innerHeight")  # the paragraph is on screen
     # the choice is remembered (a cookie): "/" sends this reader to Chinese, whatever the
     # browser's own languages say
-    open_switcher_link(page, 'nav.switcher a[data-locale="zh"]')
-    page.wait_url(f"/zh/{FULL}/#{target.id}")
-    page.goto("/")
-    page.wait_url("/zh/")
+    open_switcher_link(tab, 'nav.switcher a[data-locale="zh"]')
+    tab.wait_url(f"/zh/{FULL}/#{target.id}")
+    tab.goto("/")
+    tab.wait_url("/zh/")
 
 
 MENU = """() => {
@@ -118,54 +118,54 @@ MENU = """() => {
 
 
 @pytest.mark.parametrize("seg", ["en", "zh"])
-def test_the_language_menu_is_as_tall_as_its_choices(page, seg):
+def test_the_language_menu_is_as_tall_as_its_choices(tab, seg):
     """On a phone the choices fold into a menu (a popover) under the header button: sized to
     its choices, which sit close together, inside the screen, below the header."""
-    page.goto(f"/{seg}/{FULL}/")
-    assert not page.visible('nav.switcher a[data-locale="zh-hant"]')
-    page.click(".switcher-button")
-    m = page.wait(MENU.replace("return {open", "if (!menu.matches(':popover-open')) return null;\n  return {open"),
+    tab.goto(f"/{seg}/{FULL}/")
+    assert not tab.visible('nav.switcher a[data-locale="zh-hant"]')
+    tab.click(".switcher-button")
+    m = tab.wait(MENU.replace("return {open", "if (!menu.matches(':popover-open')) return null;\n  return {open"),
                   what="the menu open")
     assert all(h >= 44 - 0.5 for h in m["links"]), m          # tap targets
     assert all(0 <= g <= 12 for g in m["gaps"]), m             # choices together, not spread
     assert m["menu"]["height"] <= m["content"] + 12 * len(m["gaps"]) + 40, m  # sized to them
     assert m["menu"]["top"] >= m["header"] - 1, m              # under the header
     assert 0 <= m["menu"]["left"] and m["menu"]["right"] <= m["vw"], m
-    page.press(".switcher-button", "Escape")
-    page.wait("() => !document.querySelector('.switcher-list').matches(':popover-open')",
+    tab.press(".switcher-button", "Escape")
+    tab.wait("() => !document.querySelector('.switcher-list').matches(':popover-open')",
               what="the menu closed by Escape")
 
 
-def test_the_parallel_view_stacks_on_a_phone_and_aligns_on_a_desktop(page):
+def test_the_parallel_view_stacks_on_a_phone_and_aligns_on_a_desktop(tab):
     a = article(FULL)
     blocks = [*a.body, *(q.text for q in a.quotes)]
-    page.goto(f"/zh/{FULL}/parallel/")
-    assert texts(page, [f"#{b.id}-zh" for b in blocks]) == [squash(plain(b.text)) for b in blocks]
+    tab.goto(f"/zh/{FULL}/parallel/")
+    assert texts(tab, [f"#{b.id}-zh" for b in blocks]) == [squash(plain(b.text)) for b in blocks]
     english = [translation(b, "en", FULL) for b in blocks]
-    assert texts(page, [f"#{b.id}-en" for b in blocks]) == [
+    assert texts(tab, [f"#{b.id}-en" for b in blocks]) == [
         squash(plain(e)) if e else None for e in english]
     for block in a.body:
-        zh, en = box(page, f"#{block.id}-zh"), box(page, f"#{block.id}-en")
+        zh, en = box(tab, f"#{block.id}-zh"), box(tab, f"#{block.id}-en")
         assert en["top"] >= zh["bottom"] - 1 and abs(en["left"] - zh["left"]) < 24, block.id
-    assert overflow(page) == 0
-    page.set_viewport(DESKTOP["width"], DESKTOP["height"])
-    page.reload()
+    assert overflow(tab) == 0
+    tab.set_viewport(DESKTOP["width"], DESKTOP["height"])
+    tab.reload()
     for block in [a.title, *blocks]:
-        zh, en = box(page, f"#{block.id}-zh"), box(page, f"#{block.id}-en")
+        zh, en = box(tab, f"#{block.id}-zh"), box(tab, f"#{block.id}-en")
         assert en["left"] > zh["right"] and abs(en["top"] - zh["top"]) < 2, block.id
-    assert overflow(page) == 0
+    assert overflow(tab) == 0
 
 
 # --- the carousel -------------------------------------------------------------------------------
 
-def carousel_at(page, seg: str, n: int) -> None:
+def carousel_at(tab, seg: str, n: int) -> None:
     """Slide ``n`` is current in the four places that must agree, and labelled so."""
-    page.wait(f"() => {{ const s = ({STATE_JS})(); return s.visible === {n} && s.marked === {n}; }}",
+    tab.wait(f"() => {{ const s = ({STATE_JS})(); return s.visible === {n} && s.marked === {n}; }}",
               what=f"slide {n} current")
-    state = page.evaluate(STATE_JS)
+    state = tab.evaluate(STATE_JS)
     assert state == {"visible": n, "marked": n, "dot": n, "data": n, "currentDots": 1}, state
     label = LABELS[seg]["n_of"].format(n)
-    attrs = page.evaluate("""(n, ex) => ({
+    attrs = tab.evaluate("""(n, ex) => ({
       slide: document.querySelectorAll(ex.slide)[n - 1].getAttribute('aria-label'),
       prev: document.querySelector(ex.prev).getAttribute('aria-disabled'),
       next: document.querySelector(ex.next).getAttribute('aria-disabled')})""", n, EX)
@@ -173,30 +173,30 @@ def carousel_at(page, seg: str, n: int) -> None:
 
 
 @pytest.mark.parametrize("seg", ["en", "zh"])
-def test_carousel_buttons_move_one_slide_and_stop_at_the_ends(page, seg):
-    page.goto(f"/{seg}/{FULL}/#quotes")
-    page.wait("(s) => { const e = document.querySelector(s); return e && e.offsetParent !== null; }",
+def test_carousel_buttons_move_one_slide_and_stop_at_the_ends(tab, seg):
+    tab.goto(f"/{seg}/{FULL}/#quotes")
+    tab.wait("(s) => { const e = document.querySelector(s); return e && e.offsetParent !== null; }",
               EX["picker"], what="the carousel enhanced")
     for n in range(2, SLIDES + 1):
-        page.click(EX["next"])
-        carousel_at(page, seg, n)
-        page.wait("(s, t) => document.querySelector(s).textContent.trim() === t", EX["status"],
+        tab.click(EX["next"])
+        carousel_at(tab, seg, n)
+        tab.wait("(s, t) => document.querySelector(s).textContent.trim() === t", EX["status"],
                   LABELS[seg]["n_of"].format(n), what=f"slide {n} announced")
     for n in range(SLIDES - 1, 0, -1):
-        page.click(EX["prev"])
-        carousel_at(page, seg, n)
+        tab.click(EX["prev"])
+        carousel_at(tab, seg, n)
 
 
-def test_carousel_arrow_keys_home_and_end(page):
-    page.goto(f"/en/{FULL}/#quotes")
-    page.wait("(s) => { const e = document.querySelector(s); return e && e.offsetParent !== null; }",
+def test_carousel_arrow_keys_home_and_end(tab):
+    tab.goto(f"/en/{FULL}/#quotes")
+    tab.wait("(s) => { const e = document.querySelector(s); return e && e.offsetParent !== null; }",
               EX["picker"], what="the carousel enhanced")
     for key, n in (("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2), ("End", SLIDES),
                    ("Home", 1)):
-        page.press(EX["row"], key)
-        carousel_at(page, "en", n)
-    page.press(EX["next"], "ArrowRight")  # on the buttons the arrows work too
-    carousel_at(page, "en", 2)
+        tab.press(EX["row"], key)
+        carousel_at(tab, "en", n)
+    tab.press(EX["next"], "ArrowRight")  # on the buttons the arrows work too
+    carousel_at(tab, "en", 2)
 
 
 # --- Display settings, Share, install metadata ------------------------------------------------
@@ -204,61 +204,61 @@ def test_carousel_arrow_keys_home_and_end(page):
 DARK_BG = "rgb(18, 18, 20)"
 
 
-def test_display_settings_are_remembered_across_a_reload(page):
-    page.goto(f"/en/{FULL}/")
-    before = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
-    page.click("[data-comfort-toggle]")
-    page.wait("() => !document.querySelector('[data-comfort-panel]').hidden", what="the panel open")
-    page.click('label:has(input[value="dark"])')
-    page.click('label:has(input[value="large"])')
-    page.reload()
-    state = page.evaluate("""() => ({theme: document.documentElement.dataset.theme,
+def test_display_settings_are_remembered_across_a_reload(tab):
+    tab.goto(f"/en/{FULL}/")
+    before = tab.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    tab.click("[data-comfort-toggle]")
+    tab.wait("() => !document.querySelector('[data-comfort-panel]').hidden", what="the panel open")
+    tab.click('label:has(input[value="dark"])')
+    tab.click('label:has(input[value="large"])')
+    tab.reload()
+    state = tab.evaluate("""() => ({theme: document.documentElement.dataset.theme,
       size: document.documentElement.dataset.size, bg: getComputedStyle(document.body).backgroundColor,
       root: parseFloat(getComputedStyle(document.documentElement).fontSize)})""")
     assert state["theme"] == "dark" and state["size"] == "large" and state["bg"] == DARK_BG, state
     assert state["root"] == pytest.approx(before * 1.2), state
-    page.goto(f"/zh/{FULL}/parallel/")  # every page, every language
-    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == DARK_BG
+    tab.goto(f"/zh/{FULL}/parallel/")  # every tab, every language
+    assert tab.evaluate("() => getComputedStyle(document.body).backgroundColor") == DARK_BG
 
 
 SHARE = {"zh": ("分享", "链接已复制"), "en": ("Share", "Link copied"), "zh-hant": ("分享", "連結已複製")}
 
 
 @pytest.mark.parametrize("seg", ["en", "zh-hant"])
-def test_share_uses_what_the_browser_has(page, seg):
+def test_share_uses_what_the_browser_has(tab, seg):
     """Web Share where the engine has it (none here: then the button copies the canonical
     link, and says so); with neither Web Share nor a clipboard, a button that could only fail
     is not offered."""
-    page.goto(f"/{seg}/{FULL}/#p-1")
-    has = page.evaluate("() => ({share: typeof navigator.share === 'function', "
+    tab.goto(f"/{seg}/{FULL}/#p-1")
+    has = tab.evaluate("() => ({share: typeof navigator.share === 'function', "
                         "clipboard: Boolean(navigator.clipboard && navigator.clipboard.writeText)})")
     label, copied = SHARE[seg]
     if not has["share"] and not has["clipboard"]:
-        assert not page.visible(".share-button")
+        assert not tab.visible(".share-button")
         return
-    assert page.visible(".share-button") and page.text(".share-button") == label
+    assert tab.visible(".share-button") and tab.text(".share-button") == label
     if has["share"]:  # a share sheet cannot be driven here: record what would be shared
-        page.evaluate("() => { window.__shared = []; navigator.share = (d) => "
+        tab.evaluate("() => { window.__shared = []; navigator.share = (d) => "
                       "{ window.__shared.push(d); return Promise.resolve(); }; }")
-        page.click(".share-button")
-        assert page.wait("() => window.__shared.length && window.__shared[0].url") == \
-            f"{page.base_url}/{seg}/{FULL}/"
+        tab.click(".share-button")
+        assert tab.wait("() => window.__shared.length && window.__shared[0].url") == \
+            f"{tab.base_url}/{seg}/{FULL}/"
         return
     # record the copy (reading the clipboard back needs a permission no engine grants here)
-    page.evaluate("""() => { window.__copied = []; const real = navigator.clipboard.writeText.bind(navigator.clipboard);
+    tab.evaluate("""() => { window.__copied = []; const real = navigator.clipboard.writeText.bind(navigator.clipboard);
       navigator.clipboard.writeText = (t) => { window.__copied.push(t); return real(t); }; }""")
-    page.click(".share-button")
-    status = page.wait("() => document.querySelector('.share-status').textContent.trim()",
+    tab.click(".share-button")
+    status = tab.wait("() => document.querySelector('.share-status').textContent.trim()",
                        what="the share status")
-    assert page.evaluate("() => window.__copied") == [f"{page.base_url}/{seg}/{FULL}/"]
+    assert tab.evaluate("() => window.__copied") == [f"{tab.base_url}/{seg}/{FULL}/"]
     assert status == copied  # the copy worked, no "could not copy"
 
 
-def test_install_metadata(page):
-    """A manifest in the page's language, with the icons an install needs, each one served;
+def test_install_metadata(tab):
+    """A manifest in the tab's language, with the icons an install needs, each one served;
     Apple's touch icon for Safari's Add to Home Screen (which ignores manifest icons)."""
-    page.goto(f"/zh-hant/{FULL}/")
-    found = page.evaluate("""async () => {
+    tab.goto(f"/zh-hant/{FULL}/")
+    found = tab.evaluate("""async () => {
       const link = document.querySelector('link[rel="manifest"]');
       const manifest = await (await fetch(link.href)).json();
       const status = async (u) => (await fetch(new URL(u, link.href))).status;
@@ -280,48 +280,48 @@ SAVED_COPY = {"zh": "当前离线，正在显示已保存的版本。", "en": "Y
 
 
 def test_first_visit_then_offline_reload_then_another_kept_page(open_page, own_server):
-    page = open_page(own_server.url)
-    page.goto(f"/en/{FULL}/")          # the first visit: the worker installs and keeps it
-    controlled(page)
-    kept(page, f"/en/{FULL}/")
-    page.goto(f"/zh/{UNDATED}/")       # another page read online
-    kept(page, f"/zh/{UNDATED}/")
+    tab = open_page(own_server.url)
+    tab.goto(f"/en/{FULL}/")          # the first visit: the worker installs and keeps it
+    controlled(tab)
+    kept(tab, f"/en/{FULL}/")
+    tab.goto(f"/zh/{UNDATED}/")       # another tab read online
+    kept(tab, f"/zh/{UNDATED}/")
     own_server.stop()                  # offline: the server is gone
-    page.goto(f"/en/{FULL}/")
-    assert page.text("h1") == TITLES["en"]
+    tab.goto(f"/en/{FULL}/")
+    assert tab.text("h1") == TITLES["en"]
     a = article(FULL)
-    assert texts(page, [f"#{b.id}" for b in a.body]) == [
+    assert texts(tab, [f"#{b.id}" for b in a.body]) == [
         squash(plain(shown_text(b, "en", FULL))) for b in a.body]
-    assert page.visible(".saved-copy") and page.text(".saved-copy") == SAVED_COPY["en"]
-    assert page.evaluate("() => getComputedStyle(document.body).marginTop") == "0px"  # its CSS
-    page.reload()
-    assert page.text("h1") == TITLES["en"]
-    page.goto(f"/zh/{UNDATED}/")
-    assert page.text("h1") == squash(plain(article(UNDATED).title.text))
-    assert page.text(".saved-copy") == SAVED_COPY["zh"]
-    page.goto("/en/never-read/")       # a page never read: the offline page, in its language
-    assert page.text("h1") == "You are offline"
+    assert tab.visible(".saved-copy") and tab.text(".saved-copy") == SAVED_COPY["en"]
+    assert tab.evaluate("() => getComputedStyle(document.body).marginTop") == "0px"  # its CSS
+    tab.reload()
+    assert tab.text("h1") == TITLES["en"]
+    tab.goto(f"/zh/{UNDATED}/")
+    assert tab.text("h1") == squash(plain(article(UNDATED).title.text))
+    assert tab.text(".saved-copy") == SAVED_COPY["zh"]
+    tab.goto("/en/never-read/")       # a tab never read: the offline tab, in its language
+    assert tab.text("h1") == "You are offline"
 
 
-def test_save_for_offline_then_the_library_then_remove(page):
-    page.goto(f"/en/{FULL}/")
-    controlled(page)
-    page.wait("() => !document.querySelector('.save-button').hidden", what="the Save button")
-    assert page.evaluate("() => document.querySelector('.save-button').getAttribute('aria-pressed')") == "false"
-    page.click(".save-button")
-    page.wait("() => document.querySelector('.save-button').getAttribute('aria-pressed') === 'true'",
+def test_save_for_offline_then_the_library_then_remove(tab):
+    tab.goto(f"/en/{FULL}/")
+    controlled(tab)
+    tab.wait("() => !document.querySelector('.save-button').hidden", what="the Save button")
+    assert tab.evaluate("() => document.querySelector('.save-button').getAttribute('aria-pressed')") == "false"
+    tab.click(".save-button")
+    tab.wait("() => document.querySelector('.save-button').getAttribute('aria-pressed') === 'true'",
               what="saved")
-    status = page.wait("() => document.querySelector('.save-status').textContent.trim()")
+    status = tab.wait("() => document.querySelector('.save-status').textContent.trim()")
     assert status.startswith("Saved."), status  # (what it promises is issue 25's)
-    kept(page, f"/zh/{FULL}/parallel/", "reader-saved")
-    page.goto("/en/saved/")
-    page.wait("() => document.querySelectorAll('.saved-item').length === 1", what="one saved item")
-    assert page.text(".saved-item a") == TITLES["en"]
-    assert page.evaluate("() => document.querySelector('.saved-item a').getAttribute('href')") == f"/en/{FULL}/"
-    page.click(".saved-item button")
-    page.wait("() => document.querySelectorAll('.saved-item').length === 0", what="removed")
-    assert page.visible("[data-saved-empty]")
-    assert page.evaluate("async () => (await (await caches.open('reader-saved')).keys()).length") == 0
+    kept(tab, f"/zh/{FULL}/parallel/", "reader-saved")
+    tab.goto("/en/saved/")
+    tab.wait("() => document.querySelectorAll('.saved-item').length === 1", what="one saved item")
+    assert tab.text(".saved-item a") == TITLES["en"]
+    assert tab.evaluate("() => document.querySelector('.saved-item a').getAttribute('href')") == f"/en/{FULL}/"
+    tab.click(".saved-item button")
+    tab.wait("() => document.querySelectorAll('.saved-item').length === 0", what="removed")
+    assert tab.visible("[data-saved-empty]")
+    assert tab.evaluate("async () => (await (await caches.open('reader-saved')).keys()).length") == 0
 
 
 # --- typography geometry ----------------------------------------------------------------------
@@ -329,41 +329,55 @@ def test_save_for_offline_then_the_library_then_remove(page):
 @pytest.mark.parametrize("width, height", [(PHONE["width"], PHONE["height"]),
                                            (DESKTOP["width"], DESKTOP["height"])])
 @pytest.mark.parametrize("seg", SEGMENTS)
-def test_typography_geometry(open_page, seed_server, seg, width, height):
+def test_typography_geometry(engine, open_page, seed_server, seg, width, height):
     """Header of one row at most 64 px tall, no sideways scrolling, every quote card within
     the screen under the header; in English every Latin quotation mark under 0.6 em (a CJK
     face would give 1 em). WebKitGTK's phone is 447 px wide (its narrowest window)."""
-    page = open_page(seed_server.url, width, height)
-    page.goto(f"/{seg}/{SEED_SLUG}/")
-    g = page.evaluate(GEOMETRY)
+    tab = open_page(seed_server.url, width, height)
+    tab.goto(f"/{seg}/{SEED_SLUG}/")
+    g = tab.evaluate(GEOMETRY)
     assert g["overflow"] <= 0 and g["header"] <= HEADER_MAX and g["oneRow"], g
     assert not g["brandClipped"], g
     assert all(h <= g["room"] + 0.5 for h in g["cards"]) and g["cards"], g
     if seg == "en":
-        latin = page.evaluate(QUOTE_MARKS)["latin"]
-        assert len(latin) > 10 and [m for m in latin if m[1] >= 0.6] == [], latin
+        latin = tab.evaluate(QUOTE_MARKS)["latin"]
+        # WebKitGTK rounds glyph advances to whole pixels: DejaVu Serif Bold's ” at 28 px is
+        # 17 px there (0.607 em), 16.1 px in Chromium; a CJK face would give 1 em in both
+        limit = 0.6 + (1 / 16 if engine.name == "webkit" else 0)
+        assert len(latin) > 10 and [m for m in latin if m[1] >= limit] == [], latin
 
 
 # --- Chinese dates ------------------------------------------------------------------------------
 
 DATE_GAPS = """() => {
-  const t = document.querySelector('.dateline time, time');
-  const node = t.firstChild, text = node.data, gaps = [];
-  const r = (i) => { const g = document.createRange(); g.setStart(node, i); g.setEnd(node, i + 1); return g.getBoundingClientRect(); };
-  for (let i = 1; i < text.length; i++) {
-    const digit = (c) => /[0-9]/.test(c);
-    if (digit(text[i - 1]) !== digit(text[i])) gaps.push([text[i - 1] + text[i], +(r(i).left - r(i - 1).right).toFixed(1)]);
-  }
-  return {text, gaps};
+  const t = document.querySelector('.dateline time'), node = t.firstChild, text = node.data;
+  const rects = [...text].map((c, i) => { const g = document.createRange(); g.setStart(node, i);
+    g.setEnd(node, i + 1); const r = g.getBoundingClientRect(); return [c, r.left, r.width]; });
+  return {text, rects};
 }"""
 
 
+def date_spacing(rects: list) -> tuple[list, list]:
+    """From each character's ``[char, left, width]`` (px): the extra advance autospace gave at
+    each digit/Han boundary (the width of the character before it beyond the narrowest of its
+    kind), and every place where a character does not start where the previous one ends."""
+    digit = [r for r in rects if r[0].isdigit()]
+    narrowest = {True: min(r[2] for r in digit), False: min(r[2] for r in rects if not r[0].isdigit())}
+    extra, misplaced = [], []
+    for before, after in zip(rects, rects[1:], strict=False):
+        if abs(after[1] - (before[1] + before[2])) > 0.6:
+            misplaced.append(before[0] + after[0])
+        if before[0].isdigit() != after[0].isdigit():
+            extra.append(round(before[2] - narrowest[before[0].isdigit()], 1))
+    return extra, misplaced
+
+
 @pytest.mark.parametrize("seg", ["zh", "zh-hant"])
-def test_chinese_dates_space_evenly(page, seg):
+def test_chinese_dates_space_evenly(tab, seg):
     """``2026年11月29日``: the space between a number and 年/月/日 is the same before and
     after each number (text-autospace may add it, but on both sides or not at all)."""
-    page.goto(f"/{seg}/{FULL}/")
-    d = page.evaluate(DATE_GAPS)
+    tab.goto(f"/{seg}/{FULL}/")
+    d = tab.evaluate(DATE_GAPS)
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", d["text"]), d
-    sizes = {round(g) for _, g in d["gaps"]}
-    assert len(sizes) == 1, d
+    extra, misplaced = date_spacing(d["rects"])
+    assert misplaced == [] and max(extra) - min(extra) <= 0.6, (extra, misplaced, d)
