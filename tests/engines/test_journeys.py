@@ -17,6 +17,9 @@ from tests.browser.helpers import EX, LABELS, SLIDES, STATE_JS, TITLES
 from tests.browser.test_typography import GEOMETRY, HEADER_MAX, QUOTE_MARKS
 from tests.engines.conftest import DESKTOP, PHONE
 from tests.helpers import FULL, UNDATED, SEED_SLUG, article, plain, shown_text, translation
+from tests.offline import reader as offline_reader
+from tests.offline.publication import Publication, Server
+from tests.offline.test_deploy import ARTICLE, Newsroom
 from webapp.locales import locale_from_segment
 
 LANGS = {"zh": "zh-Hans", "en": "en", "zh-hant": "zh-Hant"}
@@ -322,6 +325,48 @@ def test_save_for_offline_then_the_library_then_remove(tab):
     tab.wait("() => document.querySelectorAll('.saved-item').length === 0", what="removed")
     assert tab.visible("[data-saved-empty]")
     assert tab.evaluate("async () => (await (await caches.open('reader-saved')).keys()).length") == 0
+
+
+def in_page(script: str) -> str:
+    """tests/offline/reader.py's helpers + function as one function source for Page.evaluate."""
+    function = script[len(offline_reader._HELPERS):]
+    return f"(...args) => {{ {offline_reader._HELPERS}\n return ({function})(...args); }}"
+
+
+@pytest.fixture
+def newsroom(tmp_path):
+    """The project's content on a server of its own, which the test publishes new releases to."""
+    publication = Publication(tmp_path / "publication")
+    publication.build()
+    server = Server(publication).start()
+    yield Newsroom(server)
+    server.stop()
+
+
+def test_a_release_while_the_article_is_open(open_page, newsroom):
+    """The open tab offers one reload (it never reloads by itself); the reload, and any later
+    visit, shows the new edition, not a stale copy."""
+    before = newsroom.current
+    tab = open_page(newsroom.server.url)
+    tab.goto(ARTICLE)
+    controlled(tab)
+    tab.evaluate(in_page(offline_reader.SETTLED), [before.release, 60_000])
+    first = ".article-body p"
+    assert tab.text(first) == before.paragraph
+    after = newsroom.publish()
+    # the reader comes back to the tab: pwa.js asks the browser to look for a new /sw.js
+    tab.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    tab.evaluate(in_page(offline_reader.SETTLED), [after.release, 60_000])
+    tab.wait("() => !document.querySelector('.update-prompt').hidden", what="the update notice",
+             timeout=60)
+    assert tab.text(".update-prompt p") == offline_reader.ui("zh", "Jintan Reader has been updated.")
+    assert tab.text(first) == before.paragraph        # the open page never reloads by itself
+    tab.click(".update-prompt button")
+    tab.wait("(s, t) => { const p = document.querySelector(s); return p && p.textContent.trim() === t; }",
+             first, after.paragraph, what="the new edition after the reload")
+    assert not tab.visible(".update-prompt")
+    tab.goto(ARTICLE)                                  # and the next visit: no stale copy
+    assert tab.text(first) == after.paragraph
 
 
 # --- typography geometry ----------------------------------------------------------------------
