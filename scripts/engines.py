@@ -97,8 +97,14 @@ class Page:
         raise NotImplementedError
 
     def screenshot(self, path: Path) -> None:
-        """Save what the viewport shows as a PNG file."""
+        """Save what the viewport shows as a PNG file (after two animation frames: WebKitGTK
+        under Xvfb otherwise returns the previous paint)."""
         raise NotImplementedError
+
+    def painted(self) -> None:
+        """Wait for two animation frames, so what the page changed has been painted."""
+        self.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        time.sleep(0.1)
 
     def close(self) -> None:
         raise NotImplementedError
@@ -198,6 +204,7 @@ class ChromiumPage(Page):
         return self.evaluate("() => innerWidth")
 
     def screenshot(self, path):
+        self.painted()
         self.page.screenshot(path=str(path))
 
     def close(self):
@@ -292,6 +299,7 @@ class WebKitPage(Page):
         return self.evaluate("() => innerWidth")
 
     def screenshot(self, path):
+        self.painted()
         Path(path).write_bytes(base64.b64decode(self.call("GET", "/screenshot")))
 
     def close(self):
@@ -415,6 +423,7 @@ class GeckoPage(Page):
         return self.evaluate("() => innerWidth")
 
     def screenshot(self, path):
+        self.painted()
         data = self.gecko.call("browsingContext.captureScreenshot", {"context": self.context})["data"]
         Path(path).write_bytes(base64.b64decode(data))
 
