@@ -10,7 +10,8 @@ export PYTHONPATH := $(CURDIR)
 
 .PHONY: help run publish test install install-dev translations check-catalogs qa-report release prune browser \
         unit clean screenshots bench bench-scale icons export lint audit system ops bench-photos \
-        test-lane-servers test-lane-browsers
+        test-lane-servers test-lane-browsers browser-chromium browser-webkit \
+        browser-gecko engine-screenshots
 
 help:
 	@echo "make run            set up, build a release, serve with gunicorn on 127.0.0.1:8000"
@@ -23,6 +24,7 @@ help:
 	@echo "make prune          delete old releases (keeps the current one and the 3 newest others)"
 	@echo "make bench          throughput, shared caches, publishing under load, faults, audits"
 	@echo "make bench-photos   photo pipeline, bytes to first view, offline size, Lighthouse with photos"
+	@echo "make browser-webkit the reader journeys in one engine (also browser-chromium, browser-gecko)"
 	@echo "make ops            operations tests only (real gunicorn, nginx, Varnish, systemd unit)"
 	@echo "make bench-scale    cost curves at N synthetic articles (N='10 100 1000 5000')"
 	@echo "make export         the whole site as static files in build/site"
@@ -83,15 +85,24 @@ publish: install
 	$(BIN)/python scripts/publish.py
 
 # --- tests --------------------------------------------------------------------------------------
+# Browsers: Chromium (Playwright), and for the other engine tiers of tests/engines Firefox ESR
+# (WebDriver BiDi), WebKitGTK's WebKitWebDriver and the X server it needs (Xvfb, xauth).
 browser:
 	@missing=""; [ -x $(CHROMIUM) ] || missing="chromium"; \
 	  fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
-	  for tool in nginx:nginx-light varnishd:varnish wrk:wrk systemd-analyze:systemd unshare:util-linux; do \
+	  for tool in nginx:nginx-light varnishd:varnish wrk:wrk systemd-analyze:systemd unshare:util-linux \
+	              firefox-esr:firefox-esr WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb xauth:xauth \
+	              xvfb-run:xvfb; do \
 	    command -v $${tool%%:*} >/dev/null || [ -x /usr/sbin/$${tool%%:*} ] || missing="$$missing $${tool##*:}"; done; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
 	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	    else echo "missing Debian packages:$$missing (install them, or run as root)" >&2; fi; fi
+
+# One engine tier of the cross-engine reader journeys (tests/engines), e.g. to run the three in
+# parallel: `make -j3 browser-chromium browser-webkit browser-gecko`.
+browser-chromium browser-webkit browser-gecko: browser-%: install-dev release browser
+	$(BIN)/python -m pytest tests/engines -m $* -q
 
 # ruff: pyflakes, pycodestyle errors, bugbear, mccabe complexity <= 10 (pyproject.toml);
 # ESLint (static/js, tests/js: lint/eslint.config.mjs) and Stylelint (static/css:
@@ -128,6 +139,10 @@ clean:
 
 screenshots: install-dev release browser
 	$(BIN)/python scripts/screenshots.py
+
+# the article and front page in Chromium, WebKitGTK and Firefox ESR, phone and desktop
+engine-screenshots: install-dev release browser
+	$(BIN)/python scripts/engine_screenshots.py
 
 # cairosvg needs the cairo library (Debian's chromium pulls it in; else apt-get install libcairo2)
 icons: install-dev

@@ -20,7 +20,8 @@ from tests.helpers import (FIXTURE_CONTENT, SiteCopy, build_release, site_config
 from webapp.config import ROOT
 
 # Test tiers (pyproject.toml markers), by folder: ``make unit`` runs ``-m unit`` only.
-TIERS = {"browser": ("browser",), "offline": ("offline", "browser"), "ops": ("ops",)}
+TIERS = {"browser": ("browser",), "offline": ("offline", "browser"), "engines": ("browser",),
+         "ops": ("ops",)}
 
 
 def pytest_collection_modifyitems(items):

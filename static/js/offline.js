@@ -57,8 +57,10 @@ async function init() {
       if (result.ok) { render(false); status.textContent = status.dataset.removed; }
     } else {
       status.textContent = status.dataset.saving;
+      // asked, not awaited: Firefox answers persist() only once the reader has replied to its
+      // permission prompt, and the save must not wait for that (or for ever, if it is ignored)
       if (navigator.storage?.persist && !(await navigator.storage.persisted())) {
-        await navigator.storage.persist().catch(() => false);
+        navigator.storage.persist().catch(() => false);
       }
       const result = await ask({type: "save", slug, title: box.dataset.title,
                                 urls: box.dataset.urls.split(" "), photos: await pagePhotos()});

@@ -17,7 +17,11 @@ function shareTitle() {
   return meta ? meta.content : document.title;
 }
 
-if (box) {
+// With neither Web Share nor a clipboard (an insecure origin, an old WebView) the button could
+// only fail: it stays hidden (a feature test, as everywhere here).
+const canShare = typeof navigator.share === "function" || typeof navigator.clipboard?.writeText === "function";
+
+if (box && canShare) {
   const button = box.querySelector("button");
   const status = box.querySelector('[role="status"]');
   let timer;

@@ -13,6 +13,8 @@ from tests.browser.helpers import PHONE, watch_console
 from tests.helpers import FULL
 
 NO_WEB_SHARE = "delete Navigator.prototype.share; delete Navigator.prototype.canShare;"
+# an insecure origin (http:// other than loopback) has no navigator.clipboard either
+NO_SHARE_NO_CLIPBOARD = NO_WEB_SHARE + "delete Navigator.prototype.clipboard;"
 STUB_SHARE = """
 window.__shared = [];
 Object.defineProperty(Navigator.prototype, "share", {configurable: true, writable: true,
@@ -98,6 +100,15 @@ def test_closing_the_share_sheet_copies_nothing(reader):
     page.wait_for_timeout(300)
     expect(page.locator(".share-status")).to_have_text("")
     assert page.evaluate("() => navigator.clipboard.readText()") == "untouched"
+
+
+def test_no_share_button_where_neither_web_share_nor_the_clipboard_exists(reader):
+    page = reader(NO_SHARE_NO_CLIPBOARD)
+    page.goto(f"/en/{FULL}/")
+    assert page.evaluate("typeof navigator.share + ' ' + typeof navigator.clipboard") == "undefined undefined"
+    expect(page.locator("[data-comfort-toggle]")).to_be_visible()  # the scripts ran
+    expect(page.locator(".share-button")).to_be_hidden()  # a button that could only fail
+    assert page.console == []
 
 
 def test_share_button_is_hidden_without_javascript(browser, base_url):
