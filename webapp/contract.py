@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from webapp.config import ROOT
@@ -149,3 +150,18 @@ def revision(body: bytes) -> str:
     SHA-256, which is also the start of its ETag. The build lists it in the worker data; the
     service worker fetches ``<url>?__rev=<revision>``; the app refuses any other revision."""
     return hashlib.sha256(body).hexdigest()[:12]
+
+
+def write_once(target: Path, data: bytes) -> None:
+    """Write ``data`` (bytes) to ``target`` unless it exists: through a temporary file in the
+    same folder renamed over it (atomic on POSIX), mode 0644. The build's one way of writing
+    an immutable, content-addressed file (objects, photo renditions), so a worker never reads
+    half a file. :raises OSError: if the folder cannot be written."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, target)

@@ -30,13 +30,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
+from webapp import contract
 from webapp.photos import Photo, Rendition
 
 try:  # HEIC/HEIF (iPhone photos): pillow-heif registers an opener with Pillow
@@ -142,14 +141,7 @@ def _write(pool: Path, stem: str, data: bytes, ext: str) -> str:
     """Store ``data`` as ``photos/<stem>.<12 hex of its SHA-256>.<ext>`` (written once,
     atomically); return that pool path."""
     rel = f"photos/{stem}.{hashlib.sha256(data).hexdigest()[:12]}.{ext}"
-    target = pool / rel
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+    contract.write_once(pool / rel, data)
     return rel
 
 
