@@ -124,15 +124,18 @@ unit: install-dev release
 # Every tier, in two lanes at once on a 2-core machine (docs/contributors.md, "Tests"): the
 # unit and ops tiers in one, every browser tier (Chromium, offline, WebKit, Gecko) in the other.
 # Each lane has its own pytest temp folder; its output is printed whole when it ends.
+# (The temp folders are outside the project: messages name project files by relative path.)
 test: install-dev release browser lint
-	@rm -rf build/test-tmp; mkdir -p build/test-tmp
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-lane-servers test-lane-browsers
+	@tmp=$$(mktemp -d $${TMPDIR:-/tmp}/jintan-tests.XXXXXX); \
+	  $(MAKE) --no-print-directory -j2 --output-sync=target TEST_TMP=$$tmp \
+	    test-lane-servers test-lane-browsers; rc=$$?; rm -rf $$tmp; exit $$rc
 
+TEST_TMP ?= $(shell mktemp -d $${TMPDIR:-/tmp}/jintan-tests.XXXXXX)
 test-lane-servers:
-	$(BIN)/python -m pytest -q -m "unit or ops" --basetemp=build/test-tmp/servers
+	$(BIN)/python -m pytest -q -m "unit or ops" --basetemp=$(TEST_TMP)/servers
 
 test-lane-browsers:
-	$(BIN)/python -m pytest -q -m "browser" --basetemp=build/test-tmp/browsers
+	$(BIN)/python -m pytest -q -m "browser" --basetemp=$(TEST_TMP)/browsers
 
 clean:
 	rm -rf build .pytest_cache

@@ -16,7 +16,8 @@ from webapp.config import ROOT
 DOCS = sorted([ROOT / "README.md", ROOT / "deploy/README.md", *(ROOT / "docs").glob("*.md"),
                ROOT / "translations/STYLE.md", ROOT / "translations/GLOSSARY.md"])
 DOC_IDS = [p.relative_to(ROOT).as_posix() for p in DOCS]
-TARGETS = set(re.findall(r"^([a-z][\w-]*):", (ROOT / "Makefile").read_text("utf-8"), re.M))
+TARGETS = {t for line in re.findall(r"^([a-z][\w -]*):", (ROOT / "Makefile").read_text("utf-8"), re.M)
+           for t in line.split()}
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=DOC_IDS)

@@ -105,7 +105,7 @@ def test_damaged_catalog_is_refused_by_the_build(tree):
     po.write_text("\n".join(lines) + "\n", "utf-8")
     proc = tree.build(check=False)
     assert proc.returncode == 1
-    assert f"{po}:31: " in proc.stderr, proc.stderr
+    assert f"{po.relative_to(tree.root)}:31: " in proc.stderr, proc.stderr   # relative to the tree
     assert tree.current == before
 
 
