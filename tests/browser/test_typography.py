@@ -22,6 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from scripts.gunicorn_server import GunicornServer
+from tests.browser import helpers as journeys
 from tests.helpers import SEED_SLUG
 from webapp.config import ROOT
 
@@ -489,3 +490,32 @@ def test_every_page_type_has_no_axe_violations_at_360px(browser, base_url, schem
             assert page.evaluate(SMALL_TARGETS, TARGETS) == [], path
     finally:
         context.close()
+
+
+# --- the quotes carousel on the seed article's long quotes (issue 23) -------------------------
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_tab_never_reaches_an_offscreen_slide(page, locale):
+    journeys.tab_never_reaches_an_offscreen_slide(page, locale, SEED_SLUG)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_vertical_swipe_on_a_quote_scrolls_the_page(browser, base_url, locale):
+    journeys.a_vertical_swipe_on_a_quote_scrolls_the_page(browser, base_url, locale, SEED_SLUG)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("width", [320, 390, 768])
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_no_blank_band_under_any_card(browser, base_url, locale, width, javascript):
+    journeys.no_blank_band_under_any_card(browser, base_url, locale, SEED_SLUG, width, javascript)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_focusing_the_quotes_keeps_their_heading_and_card_in_view(page, locale):
+    journeys.focusing_the_row_keeps_its_heading_and_card_in_view(page, locale, SEED_SLUG)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_swiping_through_every_card_shifts_nothing(browser, base_url, locale):
+    journeys.swiping_through_every_card_shifts_nothing(browser, base_url, locale, SEED_SLUG)
