@@ -407,3 +407,41 @@ def test_every_link_in_feed_content_resolves_without_xml_base(site_copy):
         parser.feed(entry.find(f"{ATOM}content").text)
         for tag, name, url in parser.urls:
             assert url == urljoin(entry_id, url) and "://" in url, (entry_id, tag, name, url)
+
+
+def entry_updated(client, seg: str, slug: str) -> str:
+    entries = {text(e, "id"): e for e in feed_of(client, seg).findall(f"{ATOM}entry")}
+    return text(entries[f"{BASE}/{seg}/{slug}/"], "updated")
+
+
+def test_a_corrected_headline_moves_the_entrys_updated_in_that_locales_feed(site_copy):
+    """Subscribers see a correction only if <updated> moves (RFC 4287 4.2.15: "the most
+    recent instant in time when an entry ... was modified in a way the publisher considers
+    significant"). A corrected English headline moves it in the English feed, to the release
+    that first published the new text, and nowhere else; rebuilding the same text keeps it."""
+    import json as json_
+    first = site_copy.app().test_client()
+    assert entry_updated(first, "en", FULL) == "2026-03-20T00:00:00+08:00"  # the article's date
+    site_copy_po = site_copy.po("en", FULL)
+    text_ = site_copy_po.read_text("utf-8")
+    site_copy_po.write_text(text_.replace(
+        'msgstr "Jintan dragon boat festival draws ten thousand visitors"',
+        'msgstr "Jintan dragon boat festival draws 10,000 visitors"'), "utf-8")
+    release = site_copy.release()
+    created = json_.loads((release / "release.json").read_text("utf-8"))["created"]
+    second = site_copy.app().test_client()
+    moved = entry_updated(second, "en", FULL)
+    assert moved > "2026-03-20" and dates_equal(moved, created), (moved, created)
+    assert entry_updated(second, "zh", FULL) == "2026-03-20T00:00:00+08:00"
+    assert entry_updated(second, "zh-hant", FULL) == "2026-03-20T00:00:00+08:00"
+    # the feed's own updated follows its newest entry
+    assert text(feed_of(second, "en"), "updated") == moved
+    # a later release that changes nothing in that entry keeps the instant
+    site_copy.edit(UPDATED, "\n", "\n\n")  # another article's file, same text
+    third = site_copy.app().test_client()
+    assert entry_updated(third, "en", FULL) == moved
+
+
+def dates_equal(a: str, b: str) -> bool:
+    import datetime as dt_
+    return dt_.datetime.fromisoformat(a) == dt_.datetime.fromisoformat(b)

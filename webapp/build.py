@@ -73,6 +73,8 @@ CREATE TABLE localized (
   title TEXT NOT NULL, title_lang TEXT,           -- HTML; fallback BCP 47 tag or NULL
   subtitle TEXT, subtitle_lang TEXT,
   minutes INTEGER NOT NULL,
+  changed TEXT,                  -- UTC ISO time of the release that first showed this text,
+                                 -- NULL while it is the text first published (visible table)
   PRIMARY KEY (slug, locale)
 );
 """
@@ -82,6 +84,10 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns 
                                   ino INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, value TEXT);  -- .po hash -> .mo hash
 CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, value TEXT);  -- inputs -> summary
+-- what a reader sees of each article in each locale (hash of its localized blocks), and since
+-- when: NULL for the text first built, else the creation time of the release that changed it
+CREATE TABLE IF NOT EXISTS visible (slug TEXT, locale TEXT, hash TEXT NOT NULL, since TEXT,
+                                    PRIMARY KEY (slug, locale));
 """
 
 
@@ -228,8 +234,11 @@ def _date_fields(article: Article) -> dict:
 def summarise(article: Article, locale: str, table: dict | None) -> dict:
     """One article as one locale's lists show it: status (``complete`` when every block has
     a translation, ``none`` when none has, else ``partial``; the source locale is complete),
-    title and subtitle HTML with their fallback tags, and the reading time in minutes."""
+    title and subtitle HTML with their fallback tags, the reading time in minutes, and ``seen``:
+    the SHA-256 of every block as shown in that locale (what a reader sees changes iff it does)."""
     shown = {b.id: localize(b, locale, table) for b in article.blocks}
+    seen = hashlib.sha256(json.dumps(
+        [[i, str(s.html), s.fallback_lang] for i, s in shown.items()]).encode()).hexdigest()
     translated = sum(1 for s in shown.values() if s.translated)
     total = len(shown)
     status = "complete" if translated == total else "none" if translated == 0 else "partial"
@@ -239,11 +248,29 @@ def summarise(article: Article, locale: str, table: dict | None) -> dict:
             "title": str(title.html), "title_lang": title.fallback_lang,
             "subtitle": str(subtitle.html) if subtitle else None,
             "subtitle_lang": subtitle.fallback_lang if subtitle else None,
-            "minutes": article_minutes(article, shown)}
+            "minutes": article_minutes(article, shown), "seen": seen}
 
 
-def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection) -> int:
+def changed_since(cache: Cache, slug: str, locale: str, seen: str, created: str) -> str | None:
+    """When what a reader sees of ``slug`` in ``locale`` (hash ``seen``) last changed: None
+    while it is the text first built in this build folder, else the ``created`` time (UTC ISO)
+    of the first release that showed it. Recorded in the cache's ``visible`` table, so a
+    rebuild of the same text keeps the time, and the cost is one lookup per article and locale.
+    A feed's ``<updated>`` is the later of this and the article's own date (RFC 4287 4.2.15)."""
+    row = cache.db.execute("SELECT hash, since FROM visible WHERE slug = ? AND locale = ?",
+                           (slug, locale)).fetchone()
+    if row and row[0] == seen:
+        return row[1]
+    since = created if row else None
+    cache.db.execute("INSERT OR REPLACE INTO visible VALUES (?, ?, ?, ?)", (slug, locale, seen, since))
+    return since
+
+
+def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection,
+                   created: str | None = None) -> int:
     """Validate, compile and summarise every article into ``db``; return the count.
+    ``created``: the release's creation time (UTC ISO), recorded when an article's visible text
+    changes (:func:`changed_since`).
 
     :raises BuildError: every problem found, each ``file:line: message``."""
     problems: list[str] = []
@@ -277,16 +304,21 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
                    (path.stem, a["path"], md, row.get("parsed"), a["sort_key"], a["day"],
                     a["date_kind"], a["published"], a["updated"]))
         for loc, s in row["locales"].items():
-            db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            since = changed_since(cache, path.stem, loc, s["seen"], created or _now())
+            db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (path.stem, loc, mos[loc], s["status"], s["translated"], s["total"],
                         s["title"], s["title_lang"], s["subtitle"], s["subtitle_lang"],
-                        s["minutes"]))
+                        s["minutes"], since))
         count += 1
     if problems:
         raise BuildError(problems)
     if not count:
         raise BuildError([f"{inputs.content}: no article (*.md) found"])
     return count
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def missing_images(path: Path, row: dict, static: Path) -> list[str]:
@@ -378,7 +410,8 @@ def build(config, switch: bool = True, log=print) -> Path:
     try:
         db = sqlite3.connect(tmp / "release.sqlite")
         db.executescript(SCHEMA)
-        count = build_articles(inputs, cache, objects, db)
+        created = _now()
+        count = build_articles(inputs, cache, objects, db, created)
         cache.commit()
         ui = build_ui_catalogs(inputs, tmp / "translations")
         manifest = assets.build(inputs.static, inputs.build / "static")
@@ -388,8 +421,7 @@ def build(config, switch: bool = True, log=print) -> Path:
         release_id = hashlib.sha256(json.dumps(
             [rows, mos, ui, manifest, tree_hash(inputs.templates), code_version(),
              inputs.site_url]).encode()).hexdigest()[:16]
-        info = {"id": release_id, "created": dt.datetime.now(dt.timezone.utc).isoformat(
-            timespec="seconds"), "articles": count, "locales": list(LOCALES),
+        info = {"id": release_id, "created": created, "articles": count, "locales": list(LOCALES),
             "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes}
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        [(k, json.dumps(v)) for k, v in info.items()])
