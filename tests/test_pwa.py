@@ -219,7 +219,7 @@ def test_every_page_links_its_manifest_icons_and_the_module(app, client, path):
         in page
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in page
     assert f'<script type="module" src="/static/{assets["js/pwa.js"]}"></script>' in page
-    assert '<p class="saved-copy" role="status" hidden>' in page
+    assert '<p class="saved-copy" role="status" hidden data-saved=' in page
     assert '<div class="update-prompt" role="status" hidden>' in page
     assert '<div class="install" hidden>' in page
     assert "style=" not in page and "<script>" not in page  # strict CSP: nothing inline

@@ -1,6 +1,9 @@
 // "Save for offline" (templates/_save.html): asks the service worker to keep this article in
-// every language with its parallel text, never evicted. The first save asks the browser to keep
-// the site's storage (navigator.storage.persist). Hidden without a service worker.
+// every language with its parallel text, never evicted. A save asks the browser to keep the
+// site's storage (navigator.storage.persist) unless it already does, and says "Saved" plainly
+// only if it does: a browser may refuse (Chromium without site engagement, any browser low on
+// space) or have no such API (WebKit), and then may delete the copy when space runs short
+// (https://storage.spec.whatwg.org/#persistence). Hidden without a service worker.
 
 const box = document.querySelector("[data-save]");
 const button = box?.querySelector(".save-button");
@@ -24,6 +27,16 @@ function render(saved) {
   button.querySelector(".save-mark").hidden = !saved;
 }
 
+/** Whether the browser keeps the site's storage: "granted", "denied", or "absent" (no API).
+ * Asks once per save while not granted (the browser decides, maybe without asking). */
+async function persistence() {
+  if (!navigator.storage?.persist || !navigator.storage.persisted) return "absent";
+  if (await navigator.storage.persisted().catch(() => false)) return "granted";
+  return (await navigator.storage.persist().catch(() => false)) ? "granted" : "denied";
+}
+
+const DONE = {granted: "done", denied: "doneDenied", absent: "doneAbsent"};
+
 /** Reveal the Save toggle with the worker's state, and save or remove on each press. */
 async function init() {
   if (!box || !("serviceWorker" in navigator) || !("caches" in window)) return;
@@ -41,12 +54,10 @@ async function init() {
       if (result.ok) { render(false); status.textContent = status.dataset.removed; }
     } else {
       status.textContent = status.dataset.saving;
-      if (navigator.storage?.persist && !(await navigator.storage.persisted())) {
-        await navigator.storage.persist().catch(() => false);
-      }
+      const kept = await persistence();
       const result = await ask({type: "save", slug, title: box.dataset.title,
                                 urls: box.dataset.urls.split(" ")});
-      if (result.ok) { render(true); status.textContent = status.dataset.done; }
+      if (result.ok) { render(true); status.textContent = status.dataset[DONE[kept]]; }
       else status.textContent = status.dataset.failed;
     }
     button.removeAttribute("aria-disabled");

@@ -7,7 +7,15 @@ const $ = (selector) => document.querySelector(selector);
 const show = (el, visible = true) => { if (el) el.hidden = !visible; };
 
 // --- Saved copy: the service worker marks pages it answered from its caches -----------------
-if (document.documentElement.hasAttribute("data-saved-copy")) show($(".saved-copy"));
+// "saved": a page the reader saved; "kept": kept from reading or the newest articles (the
+// notice's own text). Only a saved page is called the saved copy.
+if (document.documentElement.hasAttribute("data-saved-copy")) {
+  const notice = $(".saved-copy");
+  if (notice && document.documentElement.dataset.savedCopy === "saved") {
+    notice.textContent = notice.dataset.saved;
+  }
+  show(notice);
+}
 
 // --- Install control ---------------------------------------------------------------------------
 // Chromium offers `beforeinstallprompt`; iOS has no install API, so it gets instructions.

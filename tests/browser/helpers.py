@@ -300,9 +300,10 @@ def worker_installs_activates_and_controls_the_page(page: Page, base_url: str) -
     expect(page.locator(".update-prompt")).to_be_hidden()  # a first install is no update
 
 
-SAVED_COPY = {"zh": "当前离线，正在显示已保存的版本。",
-              "en": "You are offline: reading the saved copy.",
-              "zh-hant": "目前離線，正在顯示已儲存的版本。"}
+# a page read (not saved) is a copy kept from the last time online, never "the saved copy"
+KEPT_COPY = {"zh": "当前离线，正在显示上次联网时保存在本设备上的版本。",
+             "en": "You are offline: reading a copy kept on this device when you were last online.",
+             "zh-hant": "目前離線，正在顯示上次連線時儲存在本裝置上的版本。"}
 
 
 def an_article_read_online_opens_offline(page: Page, seg: str) -> None:
@@ -320,7 +321,7 @@ def an_article_read_online_opens_offline(page: Page, seg: str) -> None:
     page.context.set_offline(True)
     page.reload()
     expect_full_article(page, seg)
-    expect(page.locator(".saved-copy")).to_have_text(SAVED_COPY[seg])
+    expect(page.locator(".saved-copy")).to_have_text(KEPT_COPY[seg])
     expect(page.locator(".saved-copy")).to_be_visible()
     # the stylesheet came from the cache too
     assert page.locator("body").evaluate("b => getComputedStyle(b).marginTop") == "0px"
