@@ -266,3 +266,16 @@ def test_an_article_offers_to_save_every_language_and_its_parallel_text(client):
         [f"/{seg}/{FULL}/parallel/" for seg in SEGMENTS.values()]
     assert box[3] == "Jintan dragon boat festival draws ten thousand visitors"
     assert re.search(r'<button type="button" class="save-button" aria-pressed="false"[^>]* hidden>', page)
+
+
+def test_every_page_carries_a_version_of_its_own_bytes(client):
+    """The update notice compares the page on screen with the current one by this version: a
+    hash of the page's bytes as rendered (with the placeholder), so equal text, equal version."""
+    import hashlib
+    for path in ("/en/river-festival/", "/zh/", "/zh-hant/offline/"):
+        page = client.get(path).get_data(as_text=True)
+        found = re.findall(r'<meta name="page-version" content="([0-9a-f]{16})">', page)
+        assert len(found) == 1, path
+        unstamped = page.replace(found[0], "page-version-unstamped", 1)
+        assert hashlib.sha256(unstamped.encode("utf-8")).hexdigest()[:16] == found[0]
+    assert client.get("/en/river-festival/").data == client.get("/en/river-festival/").data
