@@ -39,6 +39,7 @@ export class QuoteCarousel {
     this.settleTimer = 0; // id of the SETTLE_MS fallback timer
     this.announce = false; // set by a control: say the new slide's label once settled
     this.touching = false; // a finger is on the row
+    this.pending = null; // index of the slide the row will snap to once the finger lifts
 
     this.prevButton.addEventListener("click", () => this.step(-1));
     this.nextButton.addEventListener("click", () => this.step(1));
@@ -55,9 +56,14 @@ export class QuoteCarousel {
     for (const type of ["touchend", "touchcancel"]) {
       this.row.addEventListener(type, () => {
         this.touching = false;
+        // the snap the lift starts may outlast the input window: take its target at once
+        if (this.pending !== null && this.target === null) this.update(this.pending);
+        this.pending = null;
         this.scheduleSettle();
       }, { passive: true });
     }
+    // where the row will snap (Chromium 129+; elsewhere the row settles on scrollend)
+    this.row.addEventListener("scrollsnapchanging", (event) => this.onSnapChanging(event));
 
     this.update(this.nearestIndex());
     this.row.tabIndex = 0; // the row scrolls: the keyboard must reach it (arrow keys)
@@ -152,6 +158,16 @@ export class QuoteCarousel {
     // hadRecentInput): changing it mid-swipe would be a layout shift, at the end it is not.
     // A control's scroll keeps its target until settled.
     this.scheduleSettle();
+  }
+
+  /** The browser has picked the slide the row snaps to (`scrollsnapchanging`): while a finger
+   * is down, remember it for the lift; after the lift (a flick's snap), make it current now,
+   * within the input's window rather than when the snap animation ends. */
+  onSnapChanging(event) {
+    const index = this.slides.indexOf(event.snapTargetInline);
+    if (index < 0 || this.target !== null) return;
+    if (this.touching) this.pending = index;
+    else this.update(index);
   }
 
   onScrollEnd() {
