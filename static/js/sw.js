@@ -227,14 +227,30 @@ function alternatesOf(path, html) {
 /** Keep a page just fetched online: refresh it wherever it is kept, and in the read-pages LRU;
  * an article's other languages and parallel views are kept with it (fetched unless kept
  * already), so its language switcher works offline. They are not reads: the LRU counts the
- * page read, and they leave with it. A failed alternate is skipped (the next read tries). */
+ * page read, and they leave with it. The page is recorded first, in navigation order; its
+ * alternates follow in a second step of the queue, if it is still kept then. A failed
+ * alternate is skipped (the next read tries again). */
 async function keep(path, response) {
   const body = await response.blob();
   const copy = () => new Response(body, {status: response.status, headers: response.headers});
   const article = alternatesOf(path, await body.text());
   const pages = await caches.open(PAGES_CACHE);
+  await serially(async () => {
+    for (const name of [SAVED_CACHE, LATEST_CACHE]) {
+      const cache = await caches.open(name);
+      if (await cache.match(path)) await cache.put(path, copy());
+    }
+    await pages.put(path, copy());
+    const alternates = await readMeta("alternates", {});
+    if (article) alternates[path] = article.paths;
+    const order = (await readMeta("lru", [])).filter((p) => p !== path);
+    order.push(path);
+    await writeMeta("lru", await trim(order, alternates));
+    await writeMeta("alternates", alternates);
+  });
+  if (!article) return;
   const fetched = [];
-  for (const alt of article ? article.paths : []) {
+  for (const alt of article.paths) {
     if (await pages.match(alt) || await caches.match(alt, {cacheName: SAVED_CACHE})) continue;
     try {
       fetched.push([alt, await fetchPage(alt)]);
@@ -243,18 +259,8 @@ async function keep(path, response) {
     }
   }
   await serially(async () => {
-    for (const name of [SAVED_CACHE, LATEST_CACHE]) {
-      const cache = await caches.open(name);
-      if (await cache.match(path)) await cache.put(path, copy());
-    }
-    await pages.put(path, copy());
+    if (!(await readMeta("lru", [])).includes(path)) return;  // evicted meanwhile
     for (const [alt, fresh] of fetched) await pages.put(alt, fresh);
-    const alternates = await readMeta("alternates", {});
-    if (article) alternates[path] = article.paths;
-    const order = (await readMeta("lru", [])).filter((p) => p !== path);
-    order.push(path);
-    await writeMeta("lru", await trim(order, alternates));
-    await writeMeta("alternates", alternates);
   });
 }
 

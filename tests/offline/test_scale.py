@@ -23,6 +23,8 @@ from playwright.sync_api import expect
 from tests.offline.conftest import FIGURES, PHONE
 from tests.offline.publication import Publication, Server
 from tests.offline.reader import (
+    KEPT,
+    TIMEOUT_MS,
     cache_contents,
     ui,
     wait_controlled,
@@ -115,10 +117,12 @@ def test_reading_30_articles_keeps_them_and_the_first_page(new_context, server, 
         expect(page.locator("h1")).to_contain_text(f"（{n}）")
     # the front page the visit started on (before the worker controlled it) counts as read
     wait_read_pages(page, ["/zh/", *read], read[-1])
-    contents = cache_contents(page)
-    # each article read is kept with its other languages and parallel views (issue 23)
+    # each article read is kept with its other languages and parallel views (issue 23), which
+    # follow the page read in a second step
     every_view = [f"/{s}/synthetic-{n:05d}/{v}" for n in numbers for s in ("zh", "en", "zh-hant")
                   for v in ("", "parallel/")]
+    page.evaluate(KEPT, [every_view, TIMEOUT_MS])
+    contents = cache_contents(page)
     assert sorted(contents["reader-pages"]) == sorted(["/zh/", *every_view])
     assert sorted(contents["reader-latest"]) == sorted(["/zh/", *(article(n) for n in range(1, 6))])
     assert contents["reader-saved"] == []
