@@ -370,3 +370,78 @@ def test_article_page_has_a_share_button_hidden_without_javascript(client, app):
     en = client.get(f"/en/{FULL}/").get_data(as_text=True)
     assert ">Share</button>" in en and 'data-copied="Link copied"' in en
     assert 'role="status"' in en
+
+
+class Links(HTMLParser):
+    """Every URL-valued attribute (href, src) of an HTML fragment, with its tag."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.urls.append((tag, name, value))
+
+
+def test_every_link_in_feed_content_resolves_without_xml_base(site_copy):
+    """A feed reader that ignores xml:base (most do) must still open the right page: every
+    href and src inside atom:content is absolute, resolved against the entry's page URL (RFC
+    3986 section 5), a fragment too. An editor's relative links and a fragment link, in the
+    Chinese feed (the source text)."""
+    from urllib.parse import urljoin
+    site_copy.edit(FULL, "更多信息可以访问[金坛文旅](https://example.com/jintan)网站。",
+                   "更多信息可以访问[金坛文旅](https://example.com/jintan)网站，"
+                   "另见[老桥](/zh/old-bridge/)、[上文](#top)和[同目录](../tea-harvest/)。")
+    client = site_copy.app().test_client()
+    entries = {text(e, "id"): e for e in feed_of(client, "zh").findall(f"{ATOM}entry")}
+    page = f"{BASE}/zh/{FULL}/"
+    parser = Links()
+    parser.feed(entries[page].find(f"{ATOM}content").text)
+    urls = [url for _, _, url in parser.urls]
+    assert urls == ["https://example.com/jintan", f"{BASE}/zh/old-bridge/", f"{page}#top",
+                    f"{BASE}/zh/tea-harvest/"]
+    for entry_id, entry in entries.items():   # and nothing relative anywhere
+        parser = Links()
+        parser.feed(entry.find(f"{ATOM}content").text)
+        for tag, name, url in parser.urls:
+            assert url == urljoin(entry_id, url) and "://" in url, (entry_id, tag, name, url)
+
+
+def entry_updated(client, seg: str, slug: str) -> str:
+    entries = {text(e, "id"): e for e in feed_of(client, seg).findall(f"{ATOM}entry")}
+    return text(entries[f"{BASE}/{seg}/{slug}/"], "updated")
+
+
+def test_a_corrected_headline_moves_the_entrys_updated_in_that_locales_feed(site_copy):
+    """Subscribers see a correction only if <updated> moves (RFC 4287 4.2.15: "the most
+    recent instant in time when an entry ... was modified in a way the publisher considers
+    significant"). A corrected English headline moves it in the English feed, to the release
+    that first published the new text, and nowhere else; rebuilding the same text keeps it."""
+    import json as json_
+    first = site_copy.app().test_client()
+    assert entry_updated(first, "en", FULL) == "2026-03-20T00:00:00+08:00"  # the article's date
+    site_copy_po = site_copy.po("en", FULL)
+    text_ = site_copy_po.read_text("utf-8")
+    site_copy_po.write_text(text_.replace(
+        'msgstr "Jintan dragon boat festival draws ten thousand visitors"',
+        'msgstr "Jintan dragon boat festival draws 10,000 visitors"'), "utf-8")
+    release = site_copy.release()
+    created = json_.loads((release / "release.json").read_text("utf-8"))["created"]
+    second = site_copy.app().test_client()
+    moved = entry_updated(second, "en", FULL)
+    assert moved > "2026-03-20" and dates_equal(moved, created), (moved, created)
+    assert entry_updated(second, "zh", FULL) == "2026-03-20T00:00:00+08:00"
+    assert entry_updated(second, "zh-hant", FULL) == "2026-03-20T00:00:00+08:00"
+    # the feed's own updated follows its newest entry
+    assert text(feed_of(second, "en"), "updated") == moved
+    # a later release that changes nothing in that entry keeps the instant
+    site_copy.edit(UPDATED, "\n", "\n\n")  # another article's file, same text
+    third = site_copy.app().test_client()
+    assert entry_updated(third, "en", FULL) == moved
+
+
+def dates_equal(a: str, b: str) -> bool:
+    import datetime as dt_
+    return dt_.datetime.fromisoformat(a) == dt_.datetime.fromisoformat(b)

@@ -224,7 +224,7 @@ def test_every_page_links_its_manifest_icons_and_the_module(app, client, path):
         in page
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in page
     assert f'<script type="module" src="/static/{assets["js/pwa.js"]}"></script>' in page
-    assert '<p class="saved-copy" role="status" hidden>' in page
+    assert '<p class="saved-copy" role="status" hidden data-saved=' in page
     assert '<div class="update-prompt" role="status" hidden>' in page
     assert '<div class="install" hidden>' in page
     assert "style=" not in page and "<script>" not in page  # strict CSP: nothing inline
@@ -302,3 +302,16 @@ def test_the_caches_key_on_the_revision_of_every_cached_shell_page():
         named = _re.search(r"\^/\[a-z-\]\+/\(([a-z|]+)\)/", text)   # ^/[a-z-]+/(offline|saved)/
         assert named, conf
         assert set(named.group(1).split("|")) == stored, (conf, named.group(1), stored)
+
+
+def test_every_page_carries_a_version_of_its_own_bytes(client):
+    """The update notice compares the page on screen with the current one by this version: a
+    hash of the page's bytes as rendered (with the placeholder), so equal text, equal version."""
+    import hashlib
+    for path in ("/en/river-festival/", "/zh/", "/zh-hant/offline/"):
+        page = client.get(path).get_data(as_text=True)
+        found = re.findall(r'<meta name="page-version" content="([0-9a-f]{16})">', page)
+        assert len(found) == 1, path
+        unstamped = page.replace(found[0], "page-version-unstamped", 1)
+        assert hashlib.sha256(unstamped.encode("utf-8")).hexdigest()[:16] == found[0]
+    assert client.get("/en/river-festival/").data == client.get("/en/river-festival/").data

@@ -8,9 +8,11 @@
 // arrow keys scroll the row by one slide. Whichever way the row moved, the current slide is
 // read back from the scroll position, so state, picker and status always agree.
 //
-// Cards are as tall as their own quotes; the row keeps the tallest card's height, so moving
-// between slides moves nothing on the page. The picker follows the current card's bottom by a
-// transform only (no layout, no layout shift), so the dots always sit right under the quote.
+// Cards are as tall as their own quotes and the row is as tall as the current card (site.css:
+// the other slides take no height), so there is no blank band under a short card and the
+// picker sits right under it. The server marks the first slide current, so the row has its
+// height before this script runs (no shift at load); afterwards the height changes only when
+// the reader moves to another slide. Only the current slide's content is in the Tab order.
 
 const SETTLE_MS = 120; // fallback for browsers without `scrollend`
 const ARRIVE_MS = 3000; // a control's scroll not arrived by then settles where the row is
@@ -36,6 +38,8 @@ export class QuoteCarousel {
     this.movedAt = 0; // when the control started that scroll (performance.now())
     this.settleTimer = 0; // id of the SETTLE_MS fallback timer
     this.announce = false; // set by a control: say the new slide's label once settled
+    this.touching = false; // a finger is on the row
+    this.pending = null; // index of the slide the row will snap to once the finger lifts
 
     this.prevButton.addEventListener("click", () => this.step(-1));
     this.nextButton.addEventListener("click", () => this.step(1));
@@ -47,10 +51,22 @@ export class QuoteCarousel {
     for (const type of ["pointerdown", "wheel"]) {
       this.row.addEventListener(type, () => this.release(), { passive: true });
     }
+    // a finger on the row: the row settles only once it is lifted (see onScroll)
+    this.row.addEventListener("touchstart", () => { this.touching = true; }, { passive: true });
+    for (const type of ["touchend", "touchcancel"]) {
+      this.row.addEventListener(type, () => {
+        this.touching = false;
+        // the snap the lift starts may outlast the input window: take its target at once
+        if (this.pending !== null && this.target === null) this.update(this.pending);
+        this.pending = null;
+        this.scheduleSettle();
+      }, { passive: true });
+    }
+    // where the row will snap (Chromium 129+; elsewhere the row settles on scrollend)
+    this.row.addEventListener("scrollsnapchanging", (event) => this.onSnapChanging(event));
 
     this.update(this.nearestIndex());
-    // card heights change with the width and the text size: keep the picker under the card
-    new ResizeObserver(() => this.placePicker()).observe(this.row);
+    this.row.tabIndex = 0; // the row scrolls: the keyboard must reach it (arrow keys)
     this.buttons.hidden = false;
     this.picker.hidden = false;
     this.root.classList.add("carousel--ready");
@@ -118,6 +134,7 @@ export class QuoteCarousel {
     if (index === this.current) return;
     this.current = index;
     this.slides.forEach((slide, i) => slide.classList.toggle("is-current", i === index));
+    this.root.dispatchEvent(new Event("carousel:current"));
     this.dots.forEach((dot, i) => {
       if (i === index) dot.setAttribute("aria-current", "true");
       else dot.removeAttribute("aria-current");
@@ -125,14 +142,6 @@ export class QuoteCarousel {
     this.prevButton.setAttribute("aria-disabled", String(index === 0));
     this.nextButton.setAttribute("aria-disabled", String(index === this.slides.length - 1));
     this.root.dataset.current = String(index + 1);
-    this.placePicker();
-  }
-
-  /** Move the picker up from under the tallest card to just under the current one. */
-  placePicker() {
-    const heights = this.slides.map((slide) => slide.offsetHeight);
-    const lift = Math.max(...heights) - heights[this.current];
-    this.picker.style.transform = lift > 0 ? `translateY(${-lift}px)` : "";
   }
 
   scheduleSettle() {
@@ -143,13 +152,27 @@ export class QuoteCarousel {
   // --- Event handlers ---------------------------------------------------------------------
 
   onScroll() {
-    // a finger swipe: follow the row live; a control's scroll: keep its target until settled
-    if (this.target === null) this.update(this.nearestIndex());
+    // A finger swipe or a wheel: the slide is read back once the row settles, not live. The
+    // row's height follows the current slide, and a browser counts the end of a touch (not its
+    // scroll) as the input that excuses the page moving (Layout Instability API,
+    // hadRecentInput): changing it mid-swipe would be a layout shift, at the end it is not.
+    // A control's scroll keeps its target until settled.
     this.scheduleSettle();
+  }
+
+  /** The browser has picked the slide the row snaps to (`scrollsnapchanging`): while a finger
+   * is down, remember it for the lift; after the lift (a flick's snap), make it current now,
+   * within the input's window rather than when the snap animation ends. */
+  onSnapChanging(event) {
+    const index = this.slides.indexOf(event.snapTargetInline);
+    if (index < 0 || this.target !== null) return;
+    if (this.touching) this.pending = index;
+    else this.update(index);
   }
 
   onScrollEnd() {
     clearTimeout(this.settleTimer);
+    if (this.touching) return; // touchend settles
     if (this.arriving()) {
       this.scheduleSettle();
       return;
@@ -175,18 +198,22 @@ export class QuoteCarousel {
   }
 }
 
-/** A quote too long for its card scrolls inside it (site.css): make exactly those quotes
- * focusable, so that the keyboard can scroll them in every browser (Chromium and Firefox do
- * it on their own, Safari does not: WCAG 2.1.1). Re-checked when sizes change. */
+/** A quote too long for its card scrolls inside it (site.css), only on the current slide:
+ * make exactly that quote focusable, so that the keyboard can scroll it in every browser
+ * (Chromium and Firefox do it on their own, Safari does not: WCAG 2.1.1). Quotes of slides
+ * not shown do not scroll (overflow hidden), so Tab never reaches a slide that is not shown
+ * (it would scroll the row there). Re-checked when sizes and the current slide change. */
 function focusableWhenScrolling(root) {
   const quotes = [...root.querySelectorAll(".carousel-slide blockquote")];
   const check = () => {
     for (const quote of quotes) {
-      if (quote.scrollHeight > quote.clientHeight + 1) quote.tabIndex = 0;
+      const current = quote.closest(".carousel-slide").classList.contains("is-current");
+      if (current && quote.scrollHeight > quote.clientHeight + 1) quote.tabIndex = 0;
       else quote.removeAttribute("tabindex");
     }
   };
   new ResizeObserver(check).observe(root);
+  root.addEventListener("carousel:current", check);
   check();
 }
 

@@ -1,6 +1,9 @@
 // "Save for offline" (templates/_save.html): asks the service worker to keep this article in
-// every language with its parallel text, never evicted. The first save asks the browser to keep
-// the site's storage (navigator.storage.persist). Hidden without a service worker.
+// every language with its parallel text, never evicted. A save asks the browser to keep the
+// site's storage (navigator.storage.persist) unless it already does, and says "Saved" plainly
+// only if it does: a browser may refuse (Chromium without site engagement, any browser low on
+// space) or have no such API (WebKit), and then may delete the copy when space runs short
+// (https://storage.spec.whatwg.org/#persistence). Hidden without a service worker.
 
 const box = document.querySelector("[data-save]");
 const button = box?.querySelector(".save-button");
@@ -40,6 +43,21 @@ function render(saved) {
   button.querySelector(".save-mark").hidden = !saved;
 }
 
+/** Whether the browser keeps the site's storage: "granted", "denied", or "absent" (no API).
+ * Asks once per save while not granted (the browser decides, maybe without asking). Firefox
+ * answers persist() only once the reader has replied to its permission prompt: the answer is
+ * awaited at most PERSIST_WAIT ms, and "not yet" is said as "denied" (it has not agreed). */
+function persistence() {
+  if (!navigator.storage?.persist || !navigator.storage.persisted) return Promise.resolve("absent");
+  const asked = navigator.storage.persisted()
+    .then((yes) => yes || navigator.storage.persist()).catch(() => false);
+  const later = new Promise((done) => setTimeout(() => done(false), PERSIST_WAIT));
+  return Promise.race([asked, later]).then((yes) => (yes ? "granted" : "denied"));
+}
+const PERSIST_WAIT = 1000;   // ms
+
+const DONE = {granted: "done", denied: "doneDenied", absent: "doneAbsent"};
+
 /** Reveal the Save toggle with the worker's state, and save or remove on each press. */
 async function init() {
   if (!box || !("serviceWorker" in navigator) || !("caches" in window)) return;
@@ -57,14 +75,10 @@ async function init() {
       if (result.ok) { render(false); status.textContent = status.dataset.removed; }
     } else {
       status.textContent = status.dataset.saving;
-      // asked, not awaited: Firefox answers persist() only once the reader has replied to its
-      // permission prompt, and the save must not wait for that (or for ever, if it is ignored)
-      if (navigator.storage?.persist && !(await navigator.storage.persisted())) {
-        navigator.storage.persist().catch(() => false);
-      }
+      const kept = persistence();   // asked now, answered (or not) while the pages are saved
       const result = await ask({type: "save", slug, title: box.dataset.title,
                                 urls: box.dataset.urls.split(" "), photos: await pagePhotos()});
-      if (result.ok) { render(true); status.textContent = status.dataset.done; }
+      if (result.ok) { render(true); status.textContent = status.dataset[DONE[await kept]]; }
       else status.textContent = status.dataset.failed;
     }
     button.removeAttribute("aria-disabled");

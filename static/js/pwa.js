@@ -7,7 +7,15 @@ const $ = (selector) => document.querySelector(selector);
 const show = (el, visible = true) => { if (el) el.hidden = !visible; };
 
 // --- Saved copy: the service worker marks pages it answered from its caches -----------------
-if (document.documentElement.hasAttribute("data-saved-copy")) show($(".saved-copy"));
+// "saved": a page the reader saved; "kept": kept from reading or the newest articles (the
+// notice's own text). Only a saved page is called the saved copy.
+if (document.documentElement.hasAttribute("data-saved-copy")) {
+  const notice = $(".saved-copy");
+  if (notice && document.documentElement.dataset.savedCopy === "saved") {
+    notice.textContent = notice.dataset.saved;
+  }
+  show(notice);
+}
 
 // --- Install control ---------------------------------------------------------------------------
 // Chromium offers `beforeinstallprompt`; iOS has no install API, so it gets instructions.
@@ -73,13 +81,30 @@ function tellLocale(worker) {
 
 // --- Service worker and updates ------------------------------------------------------------------
 // A new worker takes over on its own (it skips waiting), so the reader never has to accept an
-// update for offline pages to be current. The page on screen was rendered before the release:
-// it offers one reload, and never reloads by itself.
-function offerReload() {
+// update for offline pages to be current. When the page on screen is older than the release
+// (its version differs from the current page's) it offers one reload, and never reloads by
+// itself.
+async function offerReload() {
   const prompt = $(".update-prompt");
-  if (!prompt || !prompt.hidden) return;
+  if (!prompt || !prompt.hidden || !(await outdated())) return;
   show(prompt);
   prompt.querySelector("button").addEventListener("click", () => location.reload(), {once: true});
+}
+
+/** Whether this page's text is older than the release now served: its page-version (a
+ * hash of its bytes, webapp/delivery.py stamp_version) differs from the current page's. A
+ * page opened after the publish already has the new text: no notice. Not a navigation, so the
+ * worker lets this request through to the network (a 304 when nothing changed). Offline or on
+ * an error: false (nothing newer can be shown). */
+async function outdated() {
+  const mine = document.querySelector('meta[name="page-version"]')?.content;
+  try {
+    const response = await fetch(location.pathname, {cache: "no-cache", credentials: "same-origin"});
+    const current = /<meta name="page-version" content="([0-9a-f]+)">/.exec(await response.text());
+    return response.ok && Boolean(current) && current[1] !== mine;
+  } catch {
+    return false;
+  }
 }
 
 /** Register /sw.js, tell it the language, and look for a new release when the tab comes back. */

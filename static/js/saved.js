@@ -41,15 +41,25 @@ function item({slug, title, titles, urls, bytes}) {
       li.remove();
       status.textContent = page.dataset.removed;
       empty.hidden = list.children.length > 0;
+      showTotal();
     }
   });
+  li.dataset.bytes = String(bytes);
   li.append(link, " ", meta, " ", remove);
   return li;
 }
 
+/** The bytes the listed articles keep, added up (what the app knows it keeps; not
+ * `storage.estimate()`, which lags behind a removal): shown while any is listed. */
+function showTotal() {
+  const total = [...list.children].reduce((sum, li) => sum + Number(li.dataset.bytes || 0), 0);
+  storage.textContent = page.dataset.storage.replace("%(size)s", formatBytes(total));
+  storage.hidden = list.children.length === 0;
+}
+
 let ask;
 
-/** Fill the library from the worker: one item per saved article, the storage used. */
+/** Fill the library from the worker: one item per saved article, and their total size. */
 async function render() {
   if (!page) return;
   // the hashed URL of js/offline.js (its `ask`), from the page: static names carry a hash
@@ -61,10 +71,7 @@ async function render() {
   const items = result.items || [];
   list.replaceChildren(...items.map(item));
   empty.hidden = items.length > 0;
-  if (result.storage && result.storage.quota) {
-    storage.textContent = page.dataset.storage.replace("%(size)s", formatBytes(result.storage.usage));
-    storage.hidden = false;
-  }
+  showTotal();
 }
 
 render();

@@ -6,13 +6,16 @@
 //                           manifests, and the offline and saved-library pages (stored under
 //                           ?__rev=<revision>).
 //   reader-latest           the front page and the newest articles in the reader's language.
-//   reader-pages            pages read online, least recently used beyond MAX_PAGES.
+//   reader-pages            pages read online, least recently used beyond MAX_PAGES, each
+//                           article read with its other languages and parallel views (they
+//                           do not count as reads: they leave with the page read).
 //   reader-saved            articles the reader saved (every locale + parallel): never evicted.
 //   reader-photos           photos of kept pages, one size each (the file the page loaded on
 //                           this device): those of saved articles never evicted, the others
 //                           oldest first beyond PHOTO_BUDGET bytes, and all of them
 //                           dropped first under storage pressure (docs/photos.md).
-//   reader-meta             the reader's language choice, the LRU order, the saved list.
+//   reader-meta             the reader's language choice, the LRU order (pages read) and each
+//                           one's alternates, the saved list.
 // install   precache the shell (copying entries an older shell already holds), then activate at
 //           once: RELEASE is in these bytes, so every release installs a new worker.
 // activate  delete old shells and claim open pages; then, outside activation, refresh what is
@@ -20,10 +23,10 @@
 //           offline reader gets the new text next time. Every navigation and message resumes a
 //           refresh that was cut short. The "status" message reports release and refresh.
 // fetch     navigations: network first (3 s), keeping every page it gets; then the kept copy
-//           (marked data-saved-copy), or for a search page the search of the kept articles;
-//           then the offline page in the URL's language. Other requests for shell entries
-//           (hashed static files, manifests): cache first. Photos: the kept file, else the
-//           network (kept when a kept page asked), else offline another kept size of the photo.
+//           (marked data-saved-copy="saved" or "kept"), or for a search page the search of
+//           the kept articles; then the offline page in the URL's language. Other requests for
+//           shell entries (hashed static files, manifests): cache first. Photos: the kept file,
+//           else the network (kept when a kept page asked), else offline another kept size.
 //           Other origins and non-GET requests: untouched.
 
 // DATA: the release's worker data (see above); a declared global in lint/eslint.config.mjs
@@ -234,19 +237,52 @@ async function refreshKept() {
   }
 }
 
-/** Keep a page just fetched online: refresh it wherever it is kept, and in the read-pages LRU. */
+/** The other pages of the article a page shows: its other languages and parallel views, as
+ * its "Save for offline" box lists them (templates/_save.html `data-urls`, `data-save`);
+ * `{slug, paths}` without `path` itself, or null for a page that is not an article. */
+function alternatesOf(path, html) {
+  const box = /<div class="save" data-save="([^"]+)"\s+data-urls="([^"]*)"/.exec(html);
+  if (!box) return null;
+  return {slug: box[1], paths: box[2].split(" ").filter((p) => p && p !== path && isPage(p))};
+}
+
+/** Keep a page just fetched online: refresh it wherever it is kept, and in the read-pages LRU;
+ * an article's other languages and parallel views are kept with it (fetched unless kept
+ * already), so its language switcher works offline. They are not reads: the LRU counts the
+ * page read, and they leave with it. The page is recorded first, in navigation order; its
+ * alternates follow in a second step of the queue, if it is still kept then. A failed
+ * alternate is skipped (the next read tries again). */
 async function keep(path, response) {
   const body = await response.blob();
   const copy = () => new Response(body, {status: response.status, headers: response.headers});
+  const article = alternatesOf(path, await body.text());
+  const pages = await caches.open(PAGES_CACHE);
   await serially(async () => {
     for (const name of [SAVED_CACHE, LATEST_CACHE]) {
       const cache = await caches.open(name);
       if (await cache.match(path)) await cache.put(path, copy());
     }
-    await (await caches.open(PAGES_CACHE)).put(path, copy());
+    await pages.put(path, copy());
+    const alternates = await readMeta("alternates", {});
+    if (article) alternates[path] = article.paths;
     const order = (await readMeta("lru", [])).filter((p) => p !== path);
     order.push(path);
-    await writeMeta("lru", await trim(order));
+    await writeMeta("lru", await trim(order, alternates));
+    await writeMeta("alternates", alternates);
+  });
+  if (!article) return;
+  const fetched = [];
+  for (const alt of article.paths) {
+    if (await pages.match(alt) || await caches.match(alt, {cacheName: SAVED_CACHE})) continue;
+    try {
+      fetched.push([alt, await fetchPage(alt)]);
+    } catch (err) {
+      // offline or gone: not kept this time
+    }
+  }
+  await serially(async () => {
+    if (!(await readMeta("lru", [])).includes(path)) return;  // evicted meanwhile
+    for (const [alt, fresh] of fetched) await pages.put(alt, fresh);
   });
 }
 
@@ -264,22 +300,37 @@ async function keepUncontrolled(path) {
   }
 }
 
-/** Evict the least recently read pages beyond MAX_PAGES, or half of them (never the newest) under storage pressure;
- * returns the new order. Entries the order does not know (a worker stopped between the two
- * writes) count as the oldest, so nothing in reader-pages escapes the bound. */
-async function trim(order) {
+/** Evict the least recently read pages beyond MAX_PAGES, or half of them (never the newest) under
+ * storage pressure, photos first;
+ * returns the new order. An evicted page takes its alternates (`alternates`: page read ->
+ * paths, pruned here in place) unless another kept page still has them. Entries nothing knows
+ * (a worker stopped between writes) count as the oldest, so nothing escapes the bound. */
+async function trim(order, alternates = {}) {
   const cache = await caches.open(PAGES_CACHE);
   const present = (await cache.keys()).map((request) => new URL(request.url).pathname);
   const known = new Set(order);
-  order = [...present.filter((p) => !known.has(p)), ...order.filter((p) => present.includes(p))];
-  let limit = MAX_PAGES;
-  // under storage pressure photos go first (all but the saved articles'), then half the pages
-  if ((await underPressure()) && (await trimPhotos(0)) && (await underPressure())) {
-    // the page just read (the newest) always stays: a reader short of room still has it
-    limit = Math.max(1, Math.floor(order.length / 2));
+  const ridden = new Set(Object.values(alternates).flat());
+  order = [...present.filter((p) => !known.has(p) && !ridden.has(p)),
+    ...order.filter((p) => present.includes(p))];
+  const limit = await pageLimit(order.length);
+  while (order.length > limit) {
+    const victim = order.shift();
+    const alts = alternates[victim] || [];
+    delete alternates[victim];
+    const still = new Set([...order, ...order.flatMap((p) => alternates[p] || [])]);
+    for (const p of [victim, ...alts]) if (!still.has(p)) await cache.delete(p);
   }
-  while (order.length > limit) await cache.delete(order.shift());
+  for (const p of Object.keys(alternates)) if (!order.includes(p)) delete alternates[p];
   return order;
+}
+
+/** How many read pages may stay: MAX_PAGES, or under storage pressure (after every unsaved
+ * photo went) half of the `count` kept, never fewer than one: the page just read stays. */
+async function pageLimit(count) {
+  if ((await underPressure()) && (await trimPhotos(0)) && (await underPressure())) {
+    return Math.max(1, Math.floor(count / 2));
+  }
+  return MAX_PAGES;
 }
 
 /** Whether the origin uses more than STORAGE_PRESSURE of its quota (false without a
@@ -358,18 +409,23 @@ async function photo(event, url) {
   }
 }
 
-/** Mark a read page as just read again (offline), so eviction takes it last. */
+/** Mark a read page as just read again (offline), so eviction takes it last; an alternate
+ * read offline does this for the page it came with. */
 async function touch(path) {
   await serially(async () => {
     const order = await readMeta("lru", []);
-    if (!order.includes(path)) return;
-    await writeMeta("lru", [...order.filter((p) => p !== path), path]);
+    const alternates = await readMeta("alternates", {});
+    const mine = order.filter((p) => p === path || (alternates[p] || []).includes(path));
+    if (!mine.length) return;
+    await writeMeta("lru", [...order.filter((p) => !mine.includes(p)), ...mine]);
   });
 }
 
 // --- saving articles -------------------------------------------------------------------------------
 /** Save an article: fetch every page of it (each locale and parallel view), then store them all
- * and list the article, in one step of the write queue. A failed fetch stores nothing. */
+ * and list the article, in one step of the write queue. A failed fetch stores nothing; a store
+ * that fails (QuotaExceededError: the device has no room) deletes the pages it wrote, so
+ * reader-saved never holds pages the list does not show. Rejects with the error. */
 async function save({slug, title, urls, photos = []}) {
   const pages = urls.filter(isPage);
   if (!pages.length) throw new Error(`nothing to save for ${slug}`);
@@ -387,16 +443,23 @@ async function save({slug, title, urls, photos = []}) {
   const responses = await Promise.all(pages.map((path) => fetchPage(path)));
   await serially(async () => {
     const cache = await caches.open(SAVED_CACHE);
-    await Promise.all(pages.map((path, i) => cache.put(path, responses[i])));
-    const index = await readMeta("photos", {});
-    for (const [path, body, headers] of fetched) {
-      await photoCache.put(path, new Response(body, {status: 200, headers}));
-      index[path] = {bytes: body.size, last: Date.now()};
+    const before = await readMeta("saved", []);
+    const listed = new Set(before.flatMap((item) => item.urls));
+    try {
+      for (const [i, path] of pages.entries()) await cache.put(path, responses[i]);
+      const index = await readMeta("photos", {});
+      for (const [path, body, headers] of fetched) {
+        await photoCache.put(path, new Response(body, {status: 200, headers}));
+        index[path] = {bytes: body.size, last: Date.now()};
+      }
+      await writeMeta("photos", index);
+      const saved = before.filter((item) => item.slug !== slug);
+      saved.unshift({slug, title, urls: pages, photos: wanted, savedAt: Date.now()});
+      await writeMeta("saved", saved);
+    } catch (err) {
+      for (const path of pages) if (!listed.has(path)) await cache.delete(path).catch(() => {});
+      throw err;
     }
-    await writeMeta("photos", index);
-    const saved = (await readMeta("saved", [])).filter((item) => item.slug !== slug);
-    saved.unshift({slug, title, urls: pages, photos: wanted, savedAt: Date.now()});
-    await writeMeta("saved", saved);
   });
 }
 
@@ -425,9 +488,11 @@ function headingOf(html) {
   return text || null;
 }
 
-/** The saved articles, each with the bytes it keeps on the device and its title in every
- * language (from the kept copies, so a library page lists it in its own language), its photos
- * included; the photos kept (count, bytes, budget); and the origin's storage use. */
+/** The saved articles, each with the bytes it keeps on the device (the sum of its cached
+ * bodies, its photos included) and its title in every language (from the kept copies, so a library page lists it
+ * in its own language). The page adds the sizes up: what the app knows it keeps, not
+ * `storage.estimate()`, which lags behind a removal and counts more than the library; and the
+ * photos kept (count, bytes, budget). */
 async function library() {
   const cache = await caches.open(SAVED_CACHE);
   const index = await readMeta("photos", {});
@@ -447,15 +512,9 @@ async function library() {
     }
     items.push({...item, bytes, titles});
   }
-  let storage = null;
-  try {
-    storage = await self.navigator.storage.estimate();
-  } catch (err) {
-    // not available
-  }
   const photos = {count: Object.keys(index).length, budget: PHOTO_BUDGET,
                   bytes: Object.values(index).reduce((sum, entry) => sum + entry.bytes, 0)};
-  return {items, photos, storage: storage && {usage: storage.usage, quota: storage.quota}};
+  return {items, photos};
 }
 
 self.addEventListener("message", (event) => {
@@ -544,7 +603,7 @@ async function navigate(event, url) {
   const searched = await offlineSearch(url);
   if (searched) return searched;
   const kept = await keptPage(path);
-  if (kept) return markSaved(kept);
+  if (kept) return markSaved(kept.response, kept.saved);
   try {
     return await network;  // slow, but nothing kept to show instead: keep waiting
   } catch (err) {
@@ -552,18 +611,20 @@ async function navigate(event, url) {
   }
 }
 
-/** The kept copy of a path (query ignored): saved, read, latest, or shell; "/" -> a front page. */
+/** The kept copy of a path (query ignored): saved, read, latest, or shell; "/" -> a front page.
+ * `{response, saved}` (saved: the reader saved it), or null. */
 async function keptPage(path) {
   if (path === "/") path = `/${await preferredSegment()}/`;
   for (const name of [SAVED_CACHE, PAGES_CACHE, LATEST_CACHE]) {
     const response = await caches.match(path, {cacheName: name});
     if (response) {
       if (name === PAGES_CACHE) await touch(path);
-      return response;
+      return {response, saved: name === SAVED_CACHE};
     }
   }
-  if (SHELL_KEYS.has(path)) return caches.match(SHELL_KEYS.get(path), {cacheName: SHELL_CACHE});
-  return null;
+  if (!SHELL_KEYS.has(path)) return null;
+  const response = await caches.match(SHELL_KEYS.get(path), {cacheName: SHELL_CACHE});
+  return response ? {response, saved: false} : null;
 }
 
 /** The offline page in the language of `path`, else in the reader's preferred language. */
@@ -572,9 +633,11 @@ async function offlinePage(path) {
   return caches.match(SHELL_KEYS.get(OFFLINE_PAGES[segment]), {cacheName: SHELL_CACHE});
 }
 
-/** The kept response, with <html data-saved-copy> so the page can say it is a saved copy. */
-async function markSaved(response) {
-  const html = (await response.text()).replace("<html ", "<html data-saved-copy ");
+/** The kept response, with <html data-saved-copy="saved"> (a page the reader saved) or "kept"
+ * (kept from reading or the newest articles), so the page says which kind of copy it is. */
+async function markSaved(response, saved) {
+  const html = (await response.text())
+    .replace("<html ", `<html data-saved-copy="${saved ? "saved" : "kept"}" `);
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   headers.delete("content-encoding");

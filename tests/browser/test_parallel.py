@@ -63,15 +63,14 @@ def test_desktop_aligns_two_columns_row_by_row(page, console_errors, ui):
     assert horizontal_overflow(page) == 0
 
 
-def test_a_passage_without_english_keeps_its_row_and_column_and_says_nothing(page,
-                                                                             console_errors):
+def test_a_passage_without_english_keeps_its_row_and_column_and_says_so(page, console_errors):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/en/{PARTIAL}/parallel/")
     expect_full_parallel_text(page, PARTIAL)
     missing = article(PARTIAL).body[2]
     row = page.locator(f"#{missing.id}")
     expect(row.locator(".parallel-missing")).to_have_count(1)
-    expect(row.locator(".parallel-missing")).to_have_text("")
+    expect(row.locator(".parallel-missing")).to_have_text("No English translation yet")
     assert row.locator(".parallel-missing").get_attribute("aria-hidden") == "true"
     zh = box(page, f"#{missing.id}-zh")
     empty = row.locator(".parallel-missing").evaluate(
@@ -149,3 +148,16 @@ def test_a_traditional_reader_gets_traditional_beside_english_online_and_offline
     page.reload()
     expect_full_parallel_text(page, chinese="zh_Hant")
     expect(page.locator(".saved-copy")).to_be_visible()
+
+
+def test_on_a_phone_a_passage_without_english_says_so_with_no_stray_mark(page, console_errors):
+    """Stacked on a phone, the English cell of a passage without English is a line of muted
+    text, not an empty cell whose coloured edge is a stray blue mark."""
+    page.goto(f"/en/{PARTIAL}/parallel/")
+    missing = page.locator(f"#{article(PARTIAL).body[2].id} .parallel-missing")
+    expect(missing).to_have_text("No English translation yet")
+    style = missing.evaluate("""el => { const s = getComputedStyle(el), r = el.getBoundingClientRect();
+        return {height: r.height, edge: s.borderLeftColor, second: getComputedStyle(document
+          .querySelector('.pcell--en:not(.parallel-missing)')).borderLeftColor}; }""")
+    assert style["height"] >= 16, style           # a line of text, not a 1 px sliver
+    assert style["edge"] != style["second"], style  # not the English column's blue rule

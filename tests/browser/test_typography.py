@@ -22,6 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from scripts.gunicorn_server import GunicornServer
+from tests.browser import helpers as journeys
 from tests.helpers import SEED_SLUG
 from webapp.config import ROOT
 
@@ -487,5 +488,58 @@ def test_every_page_type_has_no_axe_violations_at_360px(browser, base_url, schem
             violations = AXE.run(page).response["violations"]
             assert violations == [], (path, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
             assert page.evaluate(SMALL_TARGETS, TARGETS) == [], path
+    finally:
+        context.close()
+
+
+# --- the quotes carousel on the seed article's long quotes (issue 23) -------------------------
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_tab_never_reaches_an_offscreen_slide(page, locale):
+    journeys.tab_never_reaches_an_offscreen_slide(page, locale, SEED_SLUG)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_vertical_swipe_on_a_quote_scrolls_the_page(browser, base_url, locale):
+    journeys.a_vertical_swipe_on_a_quote_scrolls_the_page(browser, base_url, locale, SEED_SLUG)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("width", [320, 390, 768])
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_no_blank_band_under_any_card(browser, base_url, locale, width, javascript):
+    journeys.no_blank_band_under_any_card(browser, base_url, locale, SEED_SLUG, width, javascript)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_focusing_the_quotes_keeps_their_heading_and_card_in_view(page, locale):
+    journeys.focusing_the_row_keeps_its_heading_and_card_in_view(page, locale, SEED_SLUG)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_swiping_through_every_card_shifts_nothing(browser, base_url, locale):
+    journeys.swiping_through_every_card_shifts_nothing(browser, base_url, locale, SEED_SLUG)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_at_large_text_on_a_phone_the_display_choices_stay_in_a_row(browser, base_url, locale):
+    """Display → Large on a phone: each group of size and theme choices is one row (a wrapped
+    pill reads as a separate setting), and from 360 px the header's language pill keeps its
+    language's name beside the icon (issue 23)."""
+    context, page = open_reader(browser, base_url, size="large", viewport={"width": 320, "height": 700})
+    try:
+        page.goto(f"/{locale}/{SEED_SLUG}/")
+        page.locator("[data-comfort-toggle]").click()
+        expect(page.locator("[data-comfort-panel]")).to_be_visible()
+        for width in (320, 360, 390):
+            page.set_viewport_size({"width": width, "height": 700})
+            settle(page)
+            rows = page.locator("[data-comfort-panel] .segmented").evaluate_all("""els => els.map(s =>
+                new Set([...s.querySelectorAll('label')].map(l => Math.round(l.getBoundingClientRect().top))).size)""")
+            assert rows and all(r == 1 for r in rows), (locale, width, rows)
+            if width >= 360:
+                name = page.locator(".switcher-button .switcher-current")
+                assert name.evaluate("el => el.getBoundingClientRect().width") > 10, (locale, width)
+            check_geometry(page, f"large {locale} {width}")
     finally:
         context.close()

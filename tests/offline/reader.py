@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from babel.messages.pofile import read_po
+from playwright.sync_api import expect
 
 from webapp.config import ROOT
 
@@ -95,8 +96,8 @@ async ([paths, last, timeout]) => {
       const meta = await caches.match("/__meta/lru", {cacheName: "reader-meta"});
       const order = meta ? await meta.json() : [];
       seen = {kept, order};
-      return kept.length === paths.length && paths.every((p) => kept.includes(p))
-        && order[order.length - 1] === last && seen;
+      return order.length === paths.length && paths.every((p) => kept.includes(p)
+        && order.includes(p)) && order[order.length - 1] === last && seen;
     }, "the read pages", timeout);
   } catch (err) {
     throw new Error(`${err.message}: reader-pages holds ${JSON.stringify(seen)}`);
@@ -141,9 +142,10 @@ def cache_contents(page) -> dict[str, list[str]]:
 
 
 def wait_read_pages(page, paths: list[str], last: str, timeout: int = TIMEOUT_MS) -> dict:
-    """Wait until reader-pages holds exactly ``paths`` and ``last`` is the most recently read
-    (keeping runs after each navigation, one page at a time, so every earlier navigation has
-    been dealt with by then); ``{"kept": [...], "order": [...]}``."""
+    """Wait until the pages read (the LRU order) are exactly ``paths``, each kept in
+    reader-pages (with the alternates of the articles among them), and ``last`` is the most
+    recently read (keeping runs after each navigation, one page at a time, so every earlier
+    navigation has been dealt with by then); ``{"kept": [...], "order": [...]}``."""
     return page.evaluate(READ_PAGES, [paths, last, timeout])
 
 
@@ -173,3 +175,110 @@ def size_pattern(segment: str) -> re.Pattern:
     text = re.escape(ui(segment, "%(size)s on this device")).replace(
         re.escape("%(size)s"), r"[\d.,]+\s*(?:kB|KB|MB|千字节|兆字节|千位元組|百萬位元組)")
     return re.compile(text)
+
+
+# --- journeys (issue 23): what is kept and what the page promises ------------------------------
+
+ARTICLE_VIEWS = ("", "parallel/")
+KEPT_NOTICE = "You are offline: reading a copy kept on this device when you were last online."
+SAVED_NOTICE = "You are offline: reading the saved copy."
+
+KEPT = _HELPERS + """
+async ([paths, timeout]) => until(async () => {
+  const kept = (await cacheContents())["reader-pages"] || [];
+  return paths.every((p) => kept.includes(p)) && kept;
+}, `reader-pages holding ${paths.join(" ")}`, timeout)
+"""
+
+
+def article_pages(slug: str) -> list[str]:
+    """Every page of an article: each locale's version and parallel view."""
+    return [f"/{s}/{slug}/{view}" for view in ARTICLE_VIEWS for s in SEGMENT_LOCALE]
+
+
+def a_read_article_opens_offline_in_every_language(page, slug: str) -> None:
+    """Read in Chinese only, online: offline, the switcher's other languages and the parallel
+    views open too, each saying it is a copy kept from the last time online (not "saved")."""
+    page.goto(f"/zh/{slug}/")
+    wait_controlled(page)
+    page.goto(f"/zh/{slug}/")  # read with the worker in charge
+    page.evaluate(KEPT, [article_pages(slug), TIMEOUT_MS])
+    page.context.set_offline(True)
+    for path in article_pages(slug):
+        page.goto(path)
+        segment = path.split("/")[1]
+        expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[segment])
+        expect(page.locator("h1")).not_to_have_text(ui(segment, "You are offline"))
+        expect(page.locator(".saved-copy")).to_have_text(ui(segment, KEPT_NOTICE))
+        expect(page.locator(".saved-copy")).to_be_visible()
+
+
+PERSIST_STUBS = {  # what the browser answers to navigator.storage.persist()
+    "granted": "navigator.storage.persisted = async () => false;"
+               " navigator.storage.persist = async () => true;",
+    "denied": "navigator.storage.persisted = async () => false;"
+              " navigator.storage.persist = async () => false;",
+    "absent": "delete StorageManager.prototype.persist; delete StorageManager.prototype.persisted;",
+}
+SAVED_SAYS = {
+    "granted": "Saved. You can read it without a connection.",
+    "denied": "Saved for reading without a connection, but your browser has not agreed to keep "
+              "it: it may delete saved articles when the device runs short of space.",
+    "absent": "Saved for reading without a connection. This browser does not say how long it "
+              "keeps saved articles: it may delete them when the device runs short of space.",
+}
+
+
+def saved_says_what_the_browser_granted(page, slug: str, segment: str, persistence: str) -> None:
+    """The save's status says "Saved" plainly only when the browser keeps the site's storage;
+    otherwise what may happen to the copy."""
+    page.context.add_init_script(PERSIST_STUBS[persistence])
+    page.goto(f"/{segment}/{slug}/")
+    wait_controlled(page)
+    page.locator(".save-button").click()
+    expect(page.locator(".save-button")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".save-status")).to_have_text(ui(segment, SAVED_SAYS[persistence]))
+
+
+def a_save_without_room_leaves_nothing_behind(page, server_url: str, slug: str) -> None:
+    """The device has room for the worker's shell but not for an article's six pages: the
+    save says it failed and reader-saved holds nothing (no unlisted pages)."""
+    page.goto(f"/en/{slug}/")
+    wait_controlled(page)
+    page.evaluate(KEPT, [[f"/en/{slug}/"], TIMEOUT_MS])
+    usage = page.evaluate("navigator.storage.estimate().then((e) => e.usage)")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": server_url, "quotaSize": usage + 30_000})
+    page.locator(".save-button").click()
+    expect(page.locator(".save-status")).to_have_text(
+        ui("en", "Could not save: your device has no room or storage is off."))
+    expect(page.locator(".save-button")).to_have_attribute("aria-pressed", "false")
+    assert cache_contents(page).get("reader-saved", []) == []
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": server_url})
+
+
+TOTAL_JS = """async () => {
+  const cache = await caches.open("reader-saved");
+  let bytes = 0;
+  for (const request of await cache.keys()) bytes += (await (await cache.match(request)).blob()).size;
+  return new Intl.NumberFormat(document.documentElement.lang, {style: "unit",
+    unit: bytes < 1e6 ? "kilobyte" : "megabyte", maximumFractionDigits: 1})
+    .format(bytes < 1e6 ? bytes / 1e3 : bytes / 1e6);
+}"""
+
+
+def the_library_counts_what_it_keeps(page, slug: str, segment: str) -> None:
+    """The library's total is the size of the saved copies it lists, and goes at once when the
+    last one is removed."""
+    page.goto(f"/{segment}/{slug}/")
+    wait_controlled(page)
+    page.locator(".save-button").click()
+    expect(page.locator(".save-button")).to_have_attribute("aria-pressed", "true")
+    page.goto(f"/{segment}/saved/")
+    expect(page.locator(".saved-item")).to_have_count(1)
+    total = page.evaluate(TOTAL_JS)
+    expect(page.locator("[data-saved-storage]")).to_have_text(
+        ui(segment, "Your saved articles take %(size)s on this device.").replace("%(size)s", total))
+    page.locator(".saved-item").get_by_role("button").click()
+    expect(page.locator(".saved-item")).to_have_count(0)
+    expect(page.locator("[data-saved-storage]")).to_be_hidden()

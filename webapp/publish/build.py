@@ -78,6 +78,8 @@ CREATE TABLE localized (
   title TEXT NOT NULL, title_lang TEXT,           -- HTML; fallback BCP 47 tag or NULL
   subtitle TEXT, subtitle_lang TEXT,
   minutes INTEGER NOT NULL,
+  changed TEXT,                  -- UTC ISO time of the release that first showed this text,
+                                 -- NULL while it is the text first published (visible table)
   PRIMARY KEY (slug, locale)
 );
 CREATE TABLE photos (
@@ -92,6 +94,10 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns 
 CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, value TEXT);  -- .po hash -> .mo hash
 CREATE TABLE IF NOT EXISTS summaries (key TEXT PRIMARY KEY, value TEXT);  -- inputs -> summary
 CREATE TABLE IF NOT EXISTS search (key TEXT PRIMARY KEY, value TEXT);  -- index row -> columns
+-- what a reader sees of each article in each locale (hash of its localized blocks), and since
+-- when: NULL for the text first built, else the creation time of the release that changed it
+CREATE TABLE IF NOT EXISTS visible (slug TEXT, locale TEXT, hash TEXT NOT NULL, since TEXT,
+                                    PRIMARY KEY (slug, locale));
 """
 
 
@@ -295,9 +301,12 @@ def summarise(article: Article, locale: str, table: dict | None,
               shown: dict | None = None) -> dict:
     """One article as one locale's lists show it: status (``complete`` when every block has
     a translation, ``none`` when none has, else ``partial``; the source locale is complete),
-    title and subtitle HTML with their fallback tags, and the reading time in minutes.
+    title and subtitle HTML with their fallback tags, the reading time in minutes, and ``seen``:
+    the SHA-256 of every block as shown in that locale (what a reader sees changes iff it does).
     ``shown``: the blocks already localized (``{block id: Localized}``), else done here."""
     shown = shown or {b.id: localize(b, locale, table) for b in article.blocks}
+    seen = hashlib.sha256(json.dumps(
+        [[i, str(s.html), s.fallback_lang] for i, s in shown.items()]).encode()).hexdigest()
     translated = sum(1 for s in shown.values() if s.translated)
     total = len(shown)
     status = (Status.COMPLETE if translated == total else Status.NONE if translated == 0
@@ -308,14 +317,30 @@ def summarise(article: Article, locale: str, table: dict | None,
             "title": str(title.html), "title_lang": title.fallback_lang,
             "subtitle": str(subtitle.html) if subtitle else None,
             "subtitle_lang": subtitle.fallback_lang if subtitle else None,
-            "minutes": article_minutes(article, shown)}
+            "minutes": article_minutes(article, shown), "seen": seen}
+
+
+def changed_since(cache: Cache, slug: str, locale: str, seen: str, created: str) -> str | None:
+    """When what a reader sees of ``slug`` in ``locale`` (hash ``seen``) last changed: None
+    while it is the text first built in this build folder, else the ``created`` time (UTC ISO)
+    of the first release that showed it. Recorded in the cache's ``visible`` table, so a
+    rebuild of the same text keeps the time, and the cost is one lookup per article and locale.
+    A feed's ``<updated>`` is the later of this and the article's own date (RFC 4287 4.2.15)."""
+    row = cache.db.execute("SELECT hash, since FROM visible WHERE slug = ? AND locale = ?",
+                           (slug, locale)).fetchone()
+    if row and row[0] == seen:
+        return row[1]
+    since = created if row else None
+    cache.db.execute("INSERT OR REPLACE INTO visible VALUES (?, ?, ?, ?)", (slug, locale, seen, since))
+    return since
 
 
 def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.Connection,
-                   index: list | None = None) -> int:
+                   index: list | None = None, created: str | None = None) -> int:
     """Validate, compile and summarise every article into ``db``; return the count. Each
     article's search index rows ``(slug, sort_key, row key, text bytes)`` are appended to
-    ``index`` when given.
+    ``index`` when given. ``created``: the release's creation time (UTC ISO), recorded when an
+    article's visible text changes (:func:`changed_since`).
 
     :raises BuildError: every problem found, each ``file:line: message``."""
     problems: list[str] = []
@@ -344,7 +369,7 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
         if bad_photos:
             problems += bad_photos
             continue
-        _insert(db, path.stem, row)
+        _insert(db, path.stem, row, cache, created or _now())
         if index is not None:
             index += [(path.stem, row["article"]["sort_key"], key, size)
                       for key, size in row["search"]]
@@ -356,18 +381,24 @@ def build_articles(inputs: Inputs, cache: Cache, objects: Objects, db: sqlite3.C
     return count
 
 
-def _insert(db: sqlite3.Connection, slug: str, row: dict) -> None:
-    """One article's rows of the release index (articles, localized)."""
+def _insert(db: sqlite3.Connection, slug: str, row: dict, cache: Cache, created: str) -> None:
+    """One article's rows of the release index (articles, localized, with when what a reader
+    sees last changed: :func:`changed_since`)."""
     md, mos = row["md"], row["mos"]
     a = row["article"]
     db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (slug, a["path"], md, row.get("parsed"), a["sort_key"], a["day"],
                 a["date_kind"], a["published"], a["updated"]))
     for loc, s in row["locales"].items():
-        db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        since = changed_since(cache, slug, loc, s["seen"], created)
+        db.execute("INSERT INTO localized VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (slug, loc, mos[loc], s["status"], s["translated"], s["total"],
                     s["title"], s["title_lang"], s["subtitle"], s["subtitle_lang"],
-                    s["minutes"]))
+                    s["minutes"], since))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def missing_images(path: Path, row: dict, photos: Path) -> list[str]:
@@ -544,7 +575,8 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
         db = sqlite3.connect(tmp / contract.INDEX_DB)
         db.executescript(SCHEMA)
         entries: list = []
-        count = build_articles(inputs, cache, objects, db, entries)
+        created = _now()
+        count = build_articles(inputs, cache, objects, db, entries, created)
         cache.commit()
         index_stats = build_search(inputs, cache, entries, tmp)
         ui = build_ui_catalogs(inputs, tmp)
@@ -556,10 +588,9 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
         release_id = hashlib.sha256(json.dumps(
             [rows, mos, ui, manifest, contract.code_version(), contract.tree_version(inputs.templates),
              inputs.site_url, sorted(e[2] for e in entries)]).encode()).hexdigest()[:16]
-        info = {"id": release_id, "created": dt.datetime.now(dt.timezone.utc).isoformat(
-            timespec="seconds"), "articles": count, "locales": list(LOCALES),
-            "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes,
-            "search": index_stats}
+        info = {"id": release_id, "created": created, "articles": count, "locales": list(LOCALES),
+                "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes,
+                "search": index_stats}
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        [(k, json.dumps(v)) for k, v in info.items()])
         db.commit()

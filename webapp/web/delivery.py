@@ -129,6 +129,23 @@ class PageMemo:
         return len(self._items)
 
 
+# <meta name="page-version" content="..."> in templates/base.html: replaced by the page's own
+# fingerprint
+PAGE_VERSION_PLACEHOLDER = "page-version-unstamped"
+
+
+def stamp_version(body: str) -> str:
+    """``body`` (an HTML page, text) with ``PAGE_VERSION_PLACEHOLDER`` replaced by the first 16
+    hex digits of the SHA-256 of ``body`` as rendered (UTF-8): pages that read the same carry
+    the same version in every release, a page whose bytes change carries a new one. The update
+    notice (static/js/pwa.js) compares the version on screen with the current page's, so it
+    appears only on a page older than the release. Pure: same body, same result."""
+    if PAGE_VERSION_PLACEHOLDER not in body:
+        return body
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+    return body.replace(PAGE_VERSION_PLACEHOLDER, digest, 1)
+
+
 @lru_cache(maxsize=64)
 def choose_encoding(accept_encoding: str | None) -> str:
     """``br``, ``gzip`` or ``identity`` for a raw ``Accept-Encoding`` value (text or None),

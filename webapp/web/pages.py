@@ -105,7 +105,7 @@ def delivered(pt: PageType):
         rep = memo.get(key)
         request.environ["reader.memo"] = "hit" if rep is not None else "miss"
         if rep is None:
-            body = pt.view(**values)
+            body = delivery.stamp_version(pt.view(**values))
             rep = delivery.Representation(body.encode("utf-8"), pt.mimetype,
                                           cache_control(pt, current_app.config),
                                           route=pt.endpoint,

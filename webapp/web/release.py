@@ -278,6 +278,17 @@ class Release:
             return []
         return [f for (data,) in rows for f in Photo.from_json(json.loads(data)).files()]
 
+    def changed(self, slug: str, locale: str) -> dt.datetime | None:
+        """When what a reader sees of ``slug`` in ``locale`` last changed (an aware datetime:
+        the creation of the release that first showed the text), or None while it is the text
+        first published or for a release built before this was recorded."""
+        try:
+            rows = self._query("SELECT changed FROM localized WHERE slug = ? AND locale = ?",
+                               (slug, locale))
+        except sqlite3.OperationalError:  # an older release: no such column
+            return None
+        return dt.datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
     # --- articles and catalogs (parsed on first use, LRU) -------------------------------------
     def article(self, slug: str) -> Article | None:
         """The parsed article ``slug``, or None if this release has none."""

@@ -11,6 +11,9 @@ msgid falls back to the msgid instead of failing the page.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+from urllib.parse import urljoin
 
 from babel.dates import format_skeleton
 from flask import render_template
@@ -90,10 +93,27 @@ def year_label(year: int) -> str:
     return format_skeleton("y", dt.date(year, 1, 1), locale=get_locale())
 
 
-def feed_content(article, shown) -> str:
+# a URL-valued attribute as our templates and the Markdown renderer write it (double quotes)
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def absolute_links(fragment: str, base: str) -> str:
+    """``fragment`` (HTML text) with every ``href`` and ``src`` resolved against ``base`` (the
+    absolute URL of the page the fragment comes from), per RFC 3986 section 5
+    (``urllib.parse.urljoin``): ``/zh/x/`` -> ``https://site/zh/x/``, ``#note`` ->
+    ``<base>#note``. Feed readers rarely honour ``xml:base`` (RFC 4287 section 2), so a feed's
+    content must not depend on it. Attribute values are unescaped before and escaped after."""
+    def resolve(match: re.Match) -> str:
+        url = urljoin(base, html.unescape(match.group(2)))
+        return f"{match.group(1)}{escape(url)}{match.group(3)}"
+    return _URL_ATTRIBUTE.sub(resolve, fragment)
+
+
+def feed_content(article, shown, base: str) -> str:
     """An article's text as one HTML fragment for ``atom:content type="html"`` (text: the
-    feed template escapes it)."""
-    return render_template("_feed_content.html", article=article, shown=shown)
+    feed template escapes it), every link resolved against ``base``, the article's page URL
+    in the feed's locale (:func:`absolute_links`)."""
+    return absolute_links(render_template("_feed_content.html", article=article, shown=shown), base)
 
 
 def figure_layout(article) -> tuple[list, dict]:

@@ -138,7 +138,8 @@ def feed() -> str:
     ``link rel=self``, ``rel=alternate`` (the front page, and each other locale's feed with its
     ``hreflang``). Entry: ``id`` (the article's URL in this locale), ``title``, alternates (this
     page, then the article in each other locale where its translation has started),
-    ``updated``, ``published`` when known, ``author`` per byline name,
+    ``updated`` (the article's date, or the release that changed what this locale's reader
+    sees of it if later: :meth:`webapp.web.release.Release.changed`), ``published`` when known, ``author`` per byline name,
     ``summary`` (subtitle, else the first paragraph) and the full text as
     ``content type="html"``. Text shown in the source carries ``xml:lang``. 404 when no article
     is dated and available."""
@@ -150,6 +151,9 @@ def feed() -> str:
         art = release.article(slug)
         shown = localize_all(art.blocks, code, release.catalog(slug, code))
         updated = dates.sort_key(art.updated if art.updated is not None else art.published)
+        changed = release.changed(slug, code)  # a correction in this locale (issue 23)
+        if changed is not None and changed > updated:
+            updated = changed
         summary = art.subtitle or next((b for b in art.body if b.kind == "paragraph"), None)
         started = [a.locale for a in release.availability([slug])[slug]
                    if a.status != Status.NONE and a.locale != code]
