@@ -134,8 +134,11 @@ TEST_TMP ?= $(shell mktemp -d $${TMPDIR:-/tmp}/jintan-tests.XXXXXX)
 test-lane-servers:
 	$(BIN)/python -m pytest -q -m "unit or ops" --basetemp=$(TEST_TMP)/servers
 
+# tests/engines in a process of its own: its Chromium is a Playwright instance of its own, which
+# cannot share a process with pytest-playwright's (one sync Playwright per event loop)
 test-lane-browsers:
-	$(BIN)/python -m pytest -q -m "browser" --basetemp=$(TEST_TMP)/browsers
+	$(BIN)/python -m pytest -q -m "browser" --ignore=tests/engines --basetemp=$(TEST_TMP)/browsers
+	$(BIN)/python -m pytest -q tests/engines --basetemp=$(TEST_TMP)/engines
 
 clean:
 	rm -rf build .pytest_cache

@@ -1,4 +1,4 @@
-// "Save for offline" (templates/_save.html): asks the service worker to keep this article in
+// "Save to read offline" (templates/_save.html): asks the service worker to keep this article in
 // every language with its parallel text, never evicted. A save asks the browser to keep the
 // site's storage (navigator.storage.persist) unless it already does, and says "Saved" plainly
 // only if it does: a browser may refuse (Chromium without site engagement, any browser low on
@@ -37,7 +37,7 @@ async function pagePhotos() {
 }
 
 /** Show whether the article is saved: aria-pressed for assistive technology, a check mark on
- * screen. The button's name stays "Save for offline" (a toggle's label must not change). */
+ * screen. The button's name stays "Save to read offline" (a toggle's label must not change). */
 function render(saved) {
   button.setAttribute("aria-pressed", String(saved));
   button.querySelector(".save-mark").hidden = !saved;

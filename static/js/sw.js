@@ -238,7 +238,7 @@ async function refreshKept() {
 }
 
 /** The other pages of the article a page shows: its other languages and parallel views, as
- * its "Save for offline" box lists them (templates/_save.html `data-urls`, `data-save`);
+ * its "Save to read offline" box lists them (templates/_save.html `data-urls`, `data-save`);
  * `{slug, paths}` without `path` itself, or null for a page that is not an article. */
 function alternatesOf(path, html) {
   const box = /<div class="save" data-save="([^"]+)"\s+data-urls="([^"]*)"/.exec(html);

@@ -301,9 +301,9 @@ def worker_installs_activates_and_controls_the_page(page: Page, base_url: str) -
 
 
 # a page read (not saved) is a copy kept from the last time online, never "the saved copy"
-KEPT_COPY = {"zh": "当前离线，正在显示上次联网时保存在本设备上的版本。",
+KEPT_COPY = {"zh": "当前离线，正在显示上次联网时保留在本设备上的版本。",
              "en": "You are offline: reading a copy kept on this device when you were last online.",
-             "zh-hant": "目前離線，正在顯示上次連線時儲存在本裝置上的版本。"}
+             "zh-hant": "目前離線，正在顯示上次連線時保留在這個裝置上的版本。"}
 
 
 def an_article_read_online_opens_offline(page: Page, seg: str) -> None:

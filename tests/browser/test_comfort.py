@@ -197,8 +197,10 @@ def expected_speech(locale: str) -> list[str]:
 
     def say(b):
         return plain(shown_text(b, locale, FULL))
-    note_label = "编者按：" if locale == "zh" else "Editor’s note:"
-    texts = [say(a.title), say(a.subtitle), f"{note_label} {say(a.note)}"]
+
+    # the page shows "编者按：" run into the note, "Editor’s note: " with a space
+    note_label = "编者按：" if locale == "zh" else "Editor’s note: "
+    texts = [say(a.title), say(a.subtitle), f"{note_label}{say(a.note)}"]
     texts += [say(f.caption) for f in a.figures]
     texts += [say(b) for b in a.body]
     texts.append(say(a.quotes_heading))

@@ -1,4 +1,4 @@
-"""Offline reading, driven in Debian's Chromium: the service worker, "Save for offline", the
+"""Offline reading, driven in Debian's Chromium: the service worker, "Save to read offline", the
 saved-articles library, and deploys seen by a reader with the page open, with the browser
 closed, and offline (issue 10).
 

@@ -221,10 +221,10 @@ PERSIST_STUBS = {  # what the browser answers to navigator.storage.persist()
     "absent": "delete StorageManager.prototype.persist; delete StorageManager.prototype.persisted;",
 }
 SAVED_SAYS = {
-    "granted": "Saved. You can read it without a connection.",
-    "denied": "Saved for reading without a connection, but your browser has not agreed to keep "
+    "granted": "Saved. You can now read it offline.",
+    "denied": "Saved to read offline, but your browser has not agreed to keep "
               "it: it may delete saved articles when the device runs short of space.",
-    "absent": "Saved for reading without a connection. This browser does not say how long it "
+    "absent": "Saved to read offline. This browser does not say how long it "
               "keeps saved articles: it may delete them when the device runs short of space.",
 }
 
@@ -278,7 +278,7 @@ def the_library_counts_what_it_keeps(page, slug: str, segment: str) -> None:
     expect(page.locator(".saved-item")).to_have_count(1)
     total = page.evaluate(TOTAL_JS)
     expect(page.locator("[data-saved-storage]")).to_have_text(
-        ui(segment, "Your saved articles take %(size)s on this device.").replace("%(size)s", total))
+        ui(segment, "Saved articles take %(size)s on this device.").replace("%(size)s", total))
     page.locator(".saved-item").get_by_role("button").click()
     expect(page.locator(".saved-item")).to_have_count(0)
     expect(page.locator("[data-saved-storage]")).to_be_hidden()

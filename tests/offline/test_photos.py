@@ -95,7 +95,7 @@ def test_a_saved_article_keeps_its_photos_beyond_the_budget_and_counts_them(
     page.wait_for_timeout(1000)
     assert photos_kept(page) == []            # read only: over the one-byte budget
     page.goto(ARTICLE)
-    button = page.get_by_role("button", name=ui("zh", "Save for offline"), exact=True)
+    button = page.get_by_role("button", name=ui("zh", "Save to read offline"), exact=True)
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
     kept = photos_kept(page)

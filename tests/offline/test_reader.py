@@ -1,4 +1,4 @@
-"""A reader's offline features on the seed article: "Save for offline" and the saved-articles
+"""A reader's offline features on the seed article: "Save to read offline" and the saved-articles
 library in each language, the language chosen in the switcher honoured offline, the offline
 page in the URL's language, and installability.
 """
@@ -39,7 +39,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def online_view(browser, server):
-    """What a reader sees of every page "Save for offline" keeps, online and without a
+    """What a reader sees of every page "Save to read offline" keeps, online and without a
     service worker: ``{path: (document title, h1 text, number of paragraphs)}``."""
     context = browser.new_context(base_url=server.url, service_workers="block")
     page = context.new_page()
