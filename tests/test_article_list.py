@@ -16,7 +16,7 @@ def text(html: str, fallback: str | None = None) -> Item:
     return Item(html=Markup(html), fallback_lang=fallback)
 
 
-LANGUAGES = [Item(name="中文", tag="zh-Hans", status="complete"),
+LANGUAGES = [Item(name="简体", tag="zh-Hans", status="complete"),
              Item(name="English", tag="en", status="none"),
              Item(name="繁體", tag="zh-Hant", status="partial")]
 FULL = Item(url="/en/a/", title=text("A “big” <em>story</em>"), subtitle=text("Its standfirst"),
@@ -51,7 +51,7 @@ def test_item_shows_every_field_and_marks_languages_honestly(macros):
     assert '<p class="list-subtitle">Its standfirst</p>' in html
     assert 'Updated <time datetime="2026-11-29">November 29, 2026</time>' in html
     assert "7 min read" in html
-    assert '<li lang="zh-Hans" data-status="complete">中文</li>' in html
+    assert '<li lang="zh-Hans" data-status="complete">简体</li>' in html
     assert re.search(r'<li lang="en" data-status="none">English <span class="language-status" '
                      r'lang="en">\(not yet translated\)</span></li>', html)
     assert "(partly translated)" in html

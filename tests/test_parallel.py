@@ -146,7 +146,7 @@ def test_an_untranslated_article_shows_its_source_once_and_is_not_indexed(client
     assert credits(page) == []
     assert '<meta name="robots" content="noindex">' in page and 'rel="canonical"' not in page
     legend = page.split('class="parallel-legend"', 1)[1].split("</p>", 1)[0]
-    assert "中文" in legend and "English" not in legend
+    assert "简体" in legend and "English" not in legend
 
 
 @pytest.mark.parametrize("ui", list(LOCALES))

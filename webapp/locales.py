@@ -36,7 +36,7 @@ class LocaleInfo:
 
 
 LOCALES: dict[str, LocaleInfo] = {
-    "zh": LocaleInfo("zh", "zh-Hans", "中文", "zh_CN", "zh"),
+    "zh": LocaleInfo("zh", "zh-Hans", "简体", "zh_CN", "zh"),   # beside 繁體: both are Chinese (FT中文网 too)
     "en": LocaleInfo("en", "en", "English", "en_US", "en"),   # American spelling (STYLE.md)
     "zh_Hant": LocaleInfo("zh_Hant", "zh-Hant", "繁體", "zh_TW", "zh-hant"),
 }

@@ -186,7 +186,7 @@ def reading_works_without_javascript(browser, base_url: str) -> None:
         expect_full_article(page, "en")
         for quote in article(FULL).quotes:
             expect(page.locator(f"#{quote.speaker.id}")).to_be_visible()
-        switcher_link(page, "中文").click()  # the menu opens without JavaScript (a popover)
+        switcher_link(page, "简体").click()  # the menu opens without JavaScript (a popover)
         expect(page.locator("h1")).to_have_text(TITLES["zh"])
     finally:
         context.close()
@@ -206,7 +206,7 @@ def switcher_keeps_the_paragraph_and_remembers_the_choice(page: Page, base_url: 
     page.context.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
     page.goto("/")
     page.wait_for_url(f"{base_url}/en/")  # a 302 on the live app, a script on the static export
-    switcher_link(page, "中文").click()
+    switcher_link(page, "简体").click()
     page.wait_for_url(f"{base_url}/zh/")
     page.goto("/")
     page.wait_for_url(f"{base_url}/zh/")

@@ -255,14 +255,14 @@ def test_language_menu_by_keyboard_touch_and_without_javascript(browser, base_ur
         page.goto(f"/en/{SEED_SLUG}/")
         button = page.get_by_role("button", name="Language English")
         expect(button).to_be_visible()
-        expect(page.get_by_role("link", name="中文")).to_be_hidden()
+        expect(page.get_by_role("link", name="简体")).to_be_hidden()
         button.focus()
         page.keyboard.press("Enter")
         menu = page.locator(".switcher-list")
         expect(menu).to_be_visible()
         assert ax_property(page, ".switcher-button", "expanded") is True  # what a screen reader hears
         page.keyboard.press("Tab")
-        expect(page.get_by_role("link", name="中文")).to_be_focused()
+        expect(page.get_by_role("link", name="简体")).to_be_focused()
         m = menu.bounding_box()
         header = page.locator(".site-header").bounding_box()
         assert m["x"] >= 0 and m["x"] + m["width"] <= 320 and m["y"] >= header["y"] + header["height"] - 1
@@ -281,7 +281,7 @@ def test_language_menu_by_keyboard_touch_and_without_javascript(browser, base_ur
     context, page = open_reader(browser, base_url, viewport={"width": 320, "height": 640}, javascript=False)
     try:
         page.goto(f"/zh/{SEED_SLUG}/")
-        page.get_by_role("button", name="语言 中文").click()
+        page.get_by_role("button", name="语言 简体").click()
         page.get_by_role("link", name="English").click()
         page.wait_for_url(f"{base_url}/en/{SEED_SLUG}/")
     finally:
