@@ -137,8 +137,9 @@ test-lane-servers:
 # tests/engines in a process of its own: its Chromium is a Playwright instance of its own, which
 # cannot share a process with pytest-playwright's (one sync Playwright per event loop)
 test-lane-browsers:
-	$(BIN)/python -m pytest -q -m "browser" --ignore=tests/engines --basetemp=$(TEST_TMP)/browsers
-	$(BIN)/python -m pytest -q tests/engines --basetemp=$(TEST_TMP)/engines
+	@rc=0; $(BIN)/python -m pytest -q -m "browser" --ignore=tests/engines \
+	  --basetemp=$(TEST_TMP)/browsers || rc=1; \
+	  $(BIN)/python -m pytest -q tests/engines --basetemp=$(TEST_TMP)/engines || rc=1; exit $$rc
 
 clean:
 	rm -rf build .pytest_cache

@@ -117,6 +117,15 @@ def expect_announced(page: Page, seg: str, n: int) -> None:
     expect(page.locator(EX["status"])).to_have_text(LABELS[seg]["n_of"].format(n))
 
 
+def settled(page: Page) -> None:
+    """Wait until the slide row stops moving: its scroll position the same over 5 frames."""
+    page.locator(EX["row"]).evaluate("""(row) => new Promise((done) => {
+      let last = row.scrollLeft, still = 0;
+      const tick = () => { still = row.scrollLeft === last ? still + 1 : 0; last = row.scrollLeft;
+        if (still >= 5) done(); else requestAnimationFrame(tick); };
+      requestAnimationFrame(tick); })""")
+
+
 def swipe(page: Page, direction: int) -> None:
     """One finger swipe across the row through real touch input (CDP), ``-1`` = towards next:
     three quarters of a slide's width, so it clearly passes the middle (the browser keeps the
@@ -241,6 +250,7 @@ def a_touch_swipe_moves_exactly_one_slide(browser, base_url: str, seg: str) -> N
         expect_current(page, seg, 3)
         swipe(page, +1)
         expect_current(page, seg, 2)
+        settled(page)   # the snap has finished (a tap during it: see the closing note of issue 23)
         page.locator(EX["next"]).tap()  # the buttons pick up where the finger left off
         expect_current(page, seg, 3)
         assert errors == []

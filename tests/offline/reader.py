@@ -251,7 +251,7 @@ def a_save_without_room_leaves_nothing_behind(page, server_url: str, slug: str) 
     cdp.send("Storage.overrideQuotaForOrigin", {"origin": server_url, "quotaSize": usage + 30_000})
     page.locator(".save-button").click()
     expect(page.locator(".save-status")).to_have_text(
-        ui("en", "Could not save: your device has no room or storage is off."))
+        ui("en", "Could not save: your device may be full, or your browser does not let websites save pages."))
     expect(page.locator(".save-button")).to_have_attribute("aria-pressed", "false")
     assert cache_contents(page).get("reader-saved", []) == []
     cdp.send("Storage.overrideQuotaForOrigin", {"origin": server_url})
