@@ -78,7 +78,8 @@ async function init() {
       const kept = persistence();   // asked now, answered (or not) while the pages are saved
       const result = await ask({type: "save", slug, title: box.dataset.title,
                                 urls: box.dataset.urls.split(" "), photos: await pagePhotos()});
-      if (result.ok) { render(true); status.textContent = status.dataset[DONE[await kept]]; }
+      const how = result.ok ? await kept : null;   // the button and its status change together
+      if (result.ok) { render(true); status.textContent = status.dataset[DONE[how]]; }
       else status.textContent = status.dataset.failed;
     }
     button.removeAttribute("aria-disabled");

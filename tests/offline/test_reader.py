@@ -226,8 +226,8 @@ def test_installable_without_errors(persistent_context, page_errors):
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1")
 IOS_NOTE = ("On iPhone and iPad, saved articles are kept for good only once Jintan Reader is on "
-            "your Home Screen; in Safari they may be deleted after seven days of use without a "
-            "visit to this site.")
+            "your Home Screen; in Safari, they may be deleted if you use Safari for seven days "
+            "without visiting this site.")
 
 
 @pytest.mark.parametrize("user_agent, told", [(IPHONE, True), (None, False)])
