@@ -256,8 +256,7 @@ class WebKitPage(Page):
         super().__init__(base_url)
         self.driver = driver
         caps = {"webkitgtk:browserOptions": {"binary": MINIBROWSER, "args": ["--automation"]}}
-        value = driver.call("POST", "/session", {"capabilities": {"alwaysMatch": caps}})
-        self.session = f"/session/{value['sessionId']}"
+        self.session = f"/session/{driver.new_session({'alwaysMatch': caps})}"
         self.call("POST", "/timeouts", {"script": 60_000, "pageLoad": 60_000})
         self.set_viewport(width, height)
 
@@ -309,6 +308,9 @@ class WebKitPage(Page):
             pass
 
 
+SESSION_WAIT = 45   # seconds WebKitWebDriver may take to open a session before a restart
+
+
 class WebKit(Engine):
     name = "webkit"
     min_width = 447  # MiniBrowser's narrowest window (a 390 px request gives 447)
@@ -318,9 +320,13 @@ class WebKit(Engine):
                                  ("xvfb-run", "xvfb"), ("xauth", "xauth")):
             if not shutil.which(program) and not Path(program).exists():
                 raise EngineMissing(f"{program} not found (apt-get install {package})")
+        self._fonts = tempfile.mkdtemp(prefix="fonts-")
+        self._start()
+
+    def _start(self):
+        """Start WebKitWebDriver under its own Xvfb on a free port; wait for its /status."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._fonts = tempfile.mkdtemp(prefix="fonts-")
         env = {**os.environ, **worst_case_fonts(Path(self._fonts))}
         self.proc = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1920x1200x24",
                                       WEBKIT_DRIVER, f"--port={self.port}"], env=env,
@@ -337,13 +343,29 @@ class WebKit(Engine):
                     raise RuntimeError("WebKitWebDriver did not start") from None
                 time.sleep(0.1)
 
-    def call(self, method, path, body=None):
-        """One W3C WebDriver command; its ``value``. :raises RuntimeError: on a WebDriver error."""
+    def new_session(self, capabilities: dict) -> str:
+        """A new WebDriver session's id. WebKitWebDriver sometimes never answers a new session
+        on a loaded machine (seen once in about 20 runs): after SESSION_WAIT seconds the driver
+        is restarted and asked again, up to 3 times. :raises RuntimeError: if none answers."""
+        for attempt in range(3):
+            try:
+                return self.call("POST", "/session", {"capabilities": capabilities},
+                                 timeout=SESSION_WAIT)["sessionId"]
+            except OSError:   # a timeout, or the driver gone
+                if attempt == 2:
+                    raise RuntimeError("WebKitWebDriver did not open a session") from None
+                _kill_group(self.proc)
+                self._start()
+        raise AssertionError("unreachable")
+
+    def call(self, method, path, body=None, timeout=120):
+        """One W3C WebDriver command; its ``value``. :raises RuntimeError: on a WebDriver error;
+        :raises OSError: on a timeout (``timeout`` seconds) or a lost connection."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=120) as resp:
+            with urllib.request.urlopen(request, timeout=timeout) as resp:
                 return json.load(resp)["value"]
         except urllib.error.HTTPError as err:
             value = json.load(err).get("value", {})
