@@ -364,11 +364,11 @@ def test_article_page_has_a_share_button_hidden_without_javascript(client, app):
     page = client.get(f"/zh-hant/{FULL}/").get_data(as_text=True)
     assert '<div class="share" data-share>' in page
     assert '<button type="button" class="share-button" data-reserve hidden>分享</button>' in page
-    assert 'data-copied="連結已複製"' in page
+    assert 'data-copied="連結已複製。"' in page
     share_js = app.extensions["reader"].release.assets["js/share.js"]
     assert f'<script type="module" src="/static/{share_js}"></script>' in page
     en = client.get(f"/en/{FULL}/").get_data(as_text=True)
-    assert ">Share</button>" in en and 'data-copied="Link copied"' in en
+    assert ">Share</button>" in en and 'data-copied="Link copied."' in en
     assert 'role="status"' in en
 
 

@@ -84,8 +84,8 @@ def test_a_partly_translated_page_shows_the_source_where_english_is_missing(clie
     assert sorted(i for i, f in fell_back.items() if f) == sorted(
         [a.body[1].id, a.body[2].id, a.quotes[1].role.id, a.quotes[1].text.id])
     notices = re.findall(r'<p class="translation-status" role="note">([^<]*)</p>', page)
-    assert notices == ["Parts of this article are not translated yet and are shown in the "
-                       "Chinese original."]
+    assert notices == ["Some paragraphs of this article are not translated yet; they are "
+                       "shown in the Chinese original."]
     assert "translation-credit" not in page  # credited only when the whole text is translated
     assert '<meta name="robots"' not in page and 'rel="canonical"' in page
 

@@ -124,15 +124,15 @@ def test_a_partly_translated_article_says_no_english_yet_in_the_english_cell(cli
     # the rows around keep their own English: pairing is by id, nothing shifted
     for block in (a.body[0], a.body[3], a.quotes[0].text):
         assert parsed.by_id[f"{block.id}-en"]["text"] == translation(block, "en", PARTIAL)
-    said = {"en": ["10 of 14 passages are translated into English; the others are shown in "
+    said = {"en": ["10 of 14 paragraphs are translated into English; the others are shown in "
                    "Chinese only."],
             "zh": ["全文共 14 段，已有 10 段译成英文，其余仅显示中文。"]}
     assert notices(page) == said[ui]  # once, at the top
     assert position(page, "p-88e08c7e") > page.find('class="translation-status"')
     assert credits(page) == {
-        "en": ["The English passages were translated from the Chinese original by the Jintan "
+        "en": ["The English paragraphs were translated from the Chinese original by the Jintan "
                "Reader team."],
-        "zh": ["英文部分由金坛阅读团队根据中文原文翻译。"]}[ui]
+        "zh": ["英文段落由金坛阅读团队根据中文原文翻译。"]}[ui]
 
 
 def test_an_untranslated_article_shows_its_source_once_and_is_not_indexed(client):

@@ -148,7 +148,7 @@ def test_bad_input_gets_a_normal_page(client, query):
 
 def test_long_query_is_cut_and_says_so(client):
     html = client.get("/en/search/", query_string={"q": "光伏 " * 5_000}).get_data(as_text=True)
-    assert "A search uses at most 200 characters and 12 words." in html
+    assert "A search can have at most 200 characters and 12 words, so part of yours was left out." in html
     assert results(client, "光伏 " * 5_000, "en") == SYNTHETIC
 
 

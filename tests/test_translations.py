@@ -185,8 +185,8 @@ def test_an_edited_paragraph_turns_fuzzy_and_shows_chinese_until_reviewed(site_c
             assert el["attrs"].get("lang") == "zh-Hans" and plain(new_text) in el["text"]
         else:
             assert el["lang_in"] == "en", block.id
-    assert NOTICE.findall(page) == ["Parts of this article are not translated yet and are shown "
-                                    "in the Chinese original."]
+    assert NOTICE.findall(page) == ["Some paragraphs of this article are not translated yet; they "
+                                    "are shown in the Chinese original."]
     parallel = app.test_client().get(f"/en/{FULL}/parallel/").get_data(as_text=True)
     row = parallel.split(f'id="{edited.id}"', 1)[1].split("</div>", 1)[0]
     assert "parallel-missing" in row

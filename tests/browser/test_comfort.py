@@ -35,7 +35,7 @@ def test_theme_is_remembered_across_reloads(page, console_errors):
     page.goto(ARTICLE.format("en"))
     assert background(page) == LIGHT_BG
     open_panel(page)
-    expect(page.get_by_role("radio", name="System")).to_be_checked()
+    expect(page.get_by_role("radio", name="Same as device")).to_be_checked()
     page.get_by_role("radio", name="Dark").check()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     assert background(page) == DARK_BG
@@ -46,7 +46,7 @@ def test_theme_is_remembered_across_reloads(page, console_errors):
     assert background(page) == DARK_BG
     open_panel(page)
     expect(page.get_by_role("radio", name="深色")).to_be_checked()
-    page.get_by_role("radio", name="跟随系统").check()
+    page.get_by_role("radio", name="跟随设备").check()
     expect(page.locator("html")).not_to_have_attribute("data-theme", re.compile(".*"))
     page.reload()
     assert background(page) == LIGHT_BG

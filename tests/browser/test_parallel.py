@@ -1,5 +1,5 @@
 """The parallel view (中英对照) on a phone and a desktop, from the switcher, without
-JavaScript, with passages not yet translated, and offline once read."""
+JavaScript, with paragraphs not yet translated, and offline once read."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_a_passage_without_english_keeps_its_row_and_column_and_says_so(page, co
         "el => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top}; }")
     assert empty["left"] > zh["right"] and abs(empty["top"] - zh["top"]) < 2
     expect(page.get_by_role("note")).to_have_text(
-        "10 of 14 passages are translated into English; the others are shown in Chinese only.")
+        "10 of 14 paragraphs are translated into English; the others are shown in Chinese only.")
 
 
 def test_switcher_goes_to_the_parallel_view_and_back_keeping_the_paragraph(page, console_errors,

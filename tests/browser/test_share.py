@@ -59,9 +59,9 @@ def test_headless_chromium_has_no_web_share(reader):
 
 
 @pytest.mark.parametrize("seg, label, copied", [
-    ("zh-hant", "分享", "連結已複製"),
-    ("zh", "分享", "链接已复制"),
-    ("en", "Share", "Link copied"),
+    ("zh-hant", "分享", "連結已複製。"),
+    ("zh", "分享", "链接已复制。"),
+    ("en", "Share", "Link copied."),
 ])
 def test_share_falls_back_to_copying_the_canonical_url(reader, base_url, seg, label, copied):
     page = reader(NO_WEB_SHARE)

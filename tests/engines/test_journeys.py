@@ -224,7 +224,7 @@ def test_display_settings_are_remembered_across_a_reload(tab):
     assert tab.evaluate("() => getComputedStyle(document.body).backgroundColor") == DARK_BG
 
 
-SHARE = {"zh": ("分享", "链接已复制"), "en": ("Share", "Link copied"), "zh-hant": ("分享", "連結已複製")}
+SHARE = {"zh": ("分享", "链接已复制。"), "en": ("Share", "Link copied."), "zh-hant": ("分享", "連結已複製。")}
 
 
 @pytest.mark.parametrize("seg", ["en", "zh-hant"])

@@ -278,7 +278,7 @@ def the_library_counts_what_it_keeps(page, slug: str, segment: str) -> None:
     expect(page.locator(".saved-item")).to_have_count(1)
     total = page.evaluate(TOTAL_JS)
     expect(page.locator("[data-saved-storage]")).to_have_text(
-        ui(segment, "Saved articles take %(size)s on this device.").replace("%(size)s", total))
+        ui(segment, "Saved articles take up %(size)s on this device.").replace("%(size)s", total))
     page.locator(".saved-item").get_by_role("button").click()
     expect(page.locator(".saved-item")).to_have_count(0)
     expect(page.locator("[data-saved-storage]")).to_be_hidden()

@@ -238,7 +238,7 @@ def test_library_says_what_saving_promises_on_ios(new_context, page_errors, user
     page = page_errors(context.new_page())
     page.goto("/zh-hant/saved/")
     expect(page.locator(".saved-empty")).to_have_text(ui(
-        "zh-hant", "You have not saved any article yet. Use “Save to read offline” under an article."))
+        "zh-hant", "You have not saved any articles yet. Use “Save to read offline” under an article."))
     note = page.locator(".saved-ios")
     expect(note).to_have_text(ui("zh-hant", IOS_NOTE))
     if told:

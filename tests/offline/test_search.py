@@ -49,7 +49,7 @@ def test_offline_search_finds_kept_articles_and_says_so(new_context, page_errors
     page.goto("/en/search/?q=zzzz")
     expect(page.locator(".search-item")).to_have_count(0)
     expect(page.locator(".search-none")).to_have_text(
-        "No article found. Try another word, or fewer words.")
+        "No articles found. Try another word, or fewer words.")
     # the Chinese search page, in Chinese, finds nothing read in English under a Chinese word
     page.goto("/zh/search/?q=%E7%94%B5%E6%B1%A0")
     expect(page.locator(".search-offline")).to_have_text(
