@@ -1,116 +1,125 @@
-"""One term per concept per locale in the reader's UI (translations/TERMS.tsv).
+"""One term per concept per locale in the reader's UI (translations/TERMS.tsv), checked by the
+`terms` rule of `make check-catalogs` (webapp/desk/qa.py).
 
 The UI catalogs (`translations/zh/…/messages.po`, `translations/zh_Hant/…/messages.po`) and the
 English msgids they translate must each use the concept's one term and none of its
 forbidden variants, and a string whose English uses the term must use the term in Chinese
 too. The list is the desk's: a reviewer who finds a second word for a concept adds it to the
-forbidden column, and this test then finds every place it is used.
+forbidden column, and the check then finds every place it is used, as `file:line: terms: …`.
 """
 
 from __future__ import annotations
 
-import csv
+import os
 import re
-from dataclasses import dataclass
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from webapp.desk.catalogs import read_catalog
 from webapp.config import ROOT
+from webapp.desk import qa
+from webapp.po import read_catalog
 
-TERMS = ROOT / "translations" / "TERMS.tsv"
-LOCALES = ("en", "zh", "zh_Hant")
-
-
-@dataclass(frozen=True)
-class Concept:
-    line: int
-    name: str
-    term: dict[str, str]                   # locale -> the one term ('' = not checked there)
-    forbidden: dict[str, tuple[str, ...]]  # locale -> variants; '=X' forbids the whole string X
+HANT_UI = "zh_Hant/LC_MESSAGES/messages.po"
+ZH_UI = "zh/LC_MESSAGES/messages.po"
 
 
-def concepts() -> list[Concept]:
-    with TERMS.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    out = []
-    for n, row in enumerate(rows, 2):
-        forbidden = {loc: tuple(v.strip() for v in (row[f"forbidden_{loc}"] or "").split("|")
-                                if v.strip()) for loc in LOCALES}
-        out.append(Concept(n, row["concept"], {loc: (row[loc] or "").strip() for loc in LOCALES},
-                           forbidden))
-    return out
+@pytest.fixture
+def translations_copy(tmp_path) -> Path:
+    dest = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", dest)
+    return dest
 
 
-def _first(s):
-    """A msgstr, or the singular of a plural one."""
-    return s if isinstance(s, str) else s[0]
+def run_qa(translations: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "webapp.desk.qa", "--translations",
+                           str(translations)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def ui_strings() -> dict[str, dict[str, str]]:
-    """msgid -> {locale: text}: the English msgid and its zh and zh_Hant msgstr."""
-    cats = {loc: read_catalog(ROOT / "translations" / loc / "LC_MESSAGES" / "messages.po", loc)
-            for loc in ("zh", "zh_Hant")}
-    out = {}
-    for m in cats["zh"]:
-        if not m.id:
-            continue
-        key = m.id if isinstance(m.id, str) else m.id[0]
-        hant = cats["zh_Hant"].get(m.id, m.context)
-        out[key] = {"en": key, "zh": _first(m.string),
-                    "zh_Hant": _first(hant.string) if hant else ""}
-    return out
+def _entry_line(po: Path, msgid: str) -> int:
+    """The line of ``msgid "<msgid>"`` in ``po`` (where qa reports an entry)."""
+    lines = po.read_text("utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line == f'msgid "{msgid}"')
 
 
-def _has(text: str, term: str, locale: str) -> bool:
-    if locale == "en":
-        return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I) is not None
-    return term in text
+def _edit(po: Path, old: str, new: str) -> None:
+    text = po.read_text("utf-8")
+    assert text.count(old) == 1, old
+    po.write_text(text.replace(old, new), "utf-8")
 
 
-def _violations(concept: Concept, locale: str, text: str) -> list[str]:
-    term = concept.term[locale]
-    rest = text
-    if term:  # the term itself may contain a variant (已儲存的文章 holds 儲存的文章)
-        rest = re.sub(re.escape(term), "\0", text, flags=re.I if locale == "en" else 0)
-    found = []
-    for v in concept.forbidden[locale]:
-        if v.startswith("="):
-            if text.strip() == v[1:]:
-                found.append(v)
-        elif (_has(rest, v, locale) if locale == "en" else v in rest):
-            found.append(v)
-    return found
+def test_the_terminology_list_reads_and_names_its_rows():
+    concepts = qa.load_terms(ROOT / "translations" / "TERMS.tsv")
+    assert {"offline", "saved articles", "display settings", "side by side"} <= {
+        c.name for c in concepts}
+    display = next(c for c in concepts if c.name == "display settings")
+    assert display.term == {"en": "Display settings", "zh": "显示设置", "zh_Hant": "顯示設定"}
+    assert display.forbidden["zh_Hant"] == ("=顯示",)
+    assert display.where() == f"translations/TERMS.tsv:{display.line}"
 
 
-STRINGS = ui_strings()
-CONCEPTS = concepts()
+def test_the_shipped_ui_strings_keep_one_term_per_concept():
+    findings = qa.check_all(ROOT / "translations", ROOT / "content")
+    assert [str(f) for f in findings if f.problem.rule == "terms"] == []
 
 
-def test_the_terminology_list_is_well_formed():
-    """Every concept names a term or forbids something, and each term is used in the UI (a
-    stale row would check nothing)."""
-    assert CONCEPTS
-    for c in CONCEPTS:
-        assert any(c.term.values()) or any(c.forbidden.values()), f"TERMS.tsv:{c.line}: empty"
-        for loc in LOCALES:
-            if c.term[loc]:
-                assert any(_has(s[loc], c.term[loc], loc) for s in STRINGS.values()), (
-                    f"TERMS.tsv:{c.line}: {c.name}: {loc} term {c.term[loc]!r} is used nowhere")
+@pytest.mark.parametrize("source, translation, locale, says", [
+    ("Slide", "投影片", "zh_Hant", "'投影片' for “quote slide”: the term is '引語'"),
+    ("Display settings", "显示", "zh", "the whole string '显示' for “display settings”"),
+    ("Saved. You can now read it offline.", "已保存，现在没有网络也能阅读。", "zh",
+     "'没有网络' for “offline”: the term is '离线'"),
+    ("Saved. You can now read it offline.", "已保存，现在可以阅读。", "zh",
+     "the English says 'offline' (“offline”): the zh term '离线' is missing"),
+])
+def test_check_terms_names_the_variant_and_the_term(source, translation, locale, says):
+    concepts = qa.load_terms(ROOT / "translations" / "TERMS.tsv")
+    problems = qa.check_terms(source, translation, locale, concepts)
+    assert {p.rule for p in problems} == {"terms"}
+    assert any(p.message.startswith(says) for p in problems), problems
+    assert all(re.search(r"\(translations/TERMS\.tsv:\d+\)$", p.message) for p in problems)
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_no_ui_string_uses_a_forbidden_variant(locale):
-    problems = [f"{c.name}: {msgid!r} ({locale}: {s[locale]!r}) uses {v!r}, not {c.term[locale]!r}"
-                for msgid, s in STRINGS.items() for c in CONCEPTS
-                for v in _violations(c, locale, s[locale])]
-    assert problems == []
+def test_a_term_that_holds_a_variant_is_not_the_variant():
+    """已儲存的文章 (the term) contains 儲存的文章 (a variant): the term alone passes."""
+    concepts = qa.load_terms(ROOT / "translations" / "TERMS.tsv")
+    assert qa.check_terms("Saved articles", "已儲存的文章", "zh_Hant", concepts) == []
+    assert qa.check_terms("Saved articles", "儲存的文章", "zh_Hant", concepts)
 
 
-@pytest.mark.parametrize("locale", ("zh", "zh_Hant"))
-def test_a_concept_in_the_english_is_the_same_term_in_chinese(locale):
-    problems = [f"{c.name}: {msgid!r} -> {s[locale]!r} lacks {c.term[locale]!r}"
-                for msgid, s in STRINGS.items() for c in CONCEPTS
-                if c.term["en"] and c.term[locale] and _has(msgid, c.term["en"], "en")
-                and not _has(s[locale], c.term[locale], locale)]
-    assert problems == []
+def test_a_forbidden_variant_in_a_catalog_fails_check_catalogs_at_its_line(translations_copy):
+    po = translations_copy / HANT_UI
+    _edit(po, 'msgid "Display settings"\nmsgstr "顯示設定"', 'msgid "Display settings"\nmsgstr "顯示"')
+    result = run_qa(translations_copy)
+    assert result.returncode == 1
+    line = _entry_line(po, "Display settings")
+    assert f"{po}:{line}: terms: the whole string '顯示' for “display settings”: the term is " \
+           f"'顯示設定' ({translations_copy / 'TERMS.tsv'}:" in result.stderr, result.stderr
+
+
+def test_a_forbidden_english_variant_is_reported_where_the_english_is_written(translations_copy):
+    """The English lives in the templates: the finding names the msgid's source location."""
+    po = translations_copy / ZH_UI
+    file, line = read_catalog(po, "zh").get("Saved articles").locations[0]
+    _edit(po, 'msgid "Saved articles"\n', 'msgid "Your saved articles"\n')
+    result = run_qa(translations_copy)
+    assert result.returncode == 1
+    assert (f"{file}:{line}: terms: 'your saved articles' for “saved articles”: the term "
+            "is 'saved articles'") in result.stderr, result.stderr
+
+
+def test_a_stale_or_broken_row_of_the_list_is_named(translations_copy):
+    terms = translations_copy / "TERMS.tsv"
+    rows = terms.read_text("utf-8").splitlines()
+    terms.write_text("\n".join([*rows, "stale\tunicorn\t\t\t\t\t\t"]) + "\n", "utf-8")
+    result = run_qa(translations_copy)
+    assert result.returncode == 1
+    assert f"{terms}:{len(rows) + 1}: terms: “stale”: the en term 'unicorn' is used by no UI " \
+           "string" in result.stderr, result.stderr
+    terms.write_text("\n".join([rows[0].replace("forbidden_zh\t", ""), *rows[1:]]) + "\n", "utf-8")
+    result = run_qa(translations_copy)
+    assert f"{terms}:1: terms: missing column(s): forbidden_zh" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

@@ -29,6 +29,10 @@ Two layers, both reported as ``file:line: rule: message`` (exit status 1 if any)
   placeholders   ``%(name)s``-style placeholders that differ between source and translation
   length         a translation far shorter or longer than the catalog's usual length ratio
                  (probably an omission or an addition), see :func:`length_outliers`
+  terms          UI strings only: a forbidden variant of a concept of
+                 ``translations/TERMS.tsv`` in a msgstr, or in an English msgid (reported at
+                 its template line), a concept's English term without its Chinese term, and
+                 rows whose term no UI string uses (:func:`check_terms`, issue 24)
   ============== ============================================================================
 
 **Reviewed exceptions.** A problem of an advisory rule that a reviewer has judged correct is
@@ -890,6 +894,145 @@ class Exceptions:
         return kept
 
 
+# --- terminology (translations/TERMS.tsv) ----------------------------------------------------
+
+TERM_LOCALES = ("en", "zh", "zh_Hant")
+_TERM_COLUMNS = ("concept", *TERM_LOCALES, *(f"forbidden_{loc}" for loc in TERM_LOCALES))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A row of ``translations/TERMS.tsv``: one concept of the reader's UI, its one ``term``
+    per locale (``""``: not checked there) and the ``forbidden`` variants per locale (a
+    variant ``=X`` forbids a whole string that is exactly ``X``), at ``line`` of ``path``."""
+
+    name: str
+    term: dict[str, str]
+    forbidden: dict[str, tuple[str, ...]]
+    line: int
+    path: str = "translations/TERMS.tsv"
+
+    def where(self) -> str:
+        """``path:line``, for messages that point the translator to the row."""
+        return f"{self.path}:{self.line}"
+
+
+def load_terms(path: Path | str) -> list[Concept]:
+    """Read the desk's terminology list: a tab-separated file with a header row naming at
+    least the columns of :data:`_TERM_COLUMNS` (``concept``, ``en``, ``zh``, ``zh_Hant``,
+    ``forbidden_<locale>`` with variants separated by ``|``; other columns, such as ``note``,
+    are the desk's).
+
+    :returns: the concepts in file order; ``[]`` when the file does not exist.
+    :raises CatalogError: ``path:line: message`` for a missing column, a row with fewer cells
+        than the header, or a row that names neither a term nor a forbidden variant.
+    """
+    import csv
+    path = Path(path)
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t"))
+    header = rows[0] if rows else []
+    missing = [c for c in _TERM_COLUMNS if c not in header]
+    if missing:
+        raise CatalogError(path, 1, f"missing column(s): {', '.join(missing)}")
+    out = []
+    for n, cells in enumerate(rows[1:], 2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < len(header):
+            raise CatalogError(path, n, f"{len(cells)} cells, the header has {len(header)}")
+        row = dict(zip(header, cells, strict=False))
+        concept = Concept(
+            row["concept"].strip(), {loc: row[loc].strip() for loc in TERM_LOCALES},
+            {loc: tuple(v.strip() for v in row[f"forbidden_{loc}"].split("|") if v.strip())
+             for loc in TERM_LOCALES}, n, _rel(path))
+        if not any(concept.term.values()) and not any(concept.forbidden.values()):
+            raise CatalogError(path, n, f"{concept.name!r} names no term and forbids nothing")
+        out.append(concept)
+    return out
+
+
+def term_in(text: str, term: str, locale: str) -> bool:
+    """Whether ``text`` uses ``term``: in English as a whole word or phrase, any case
+    ("Saved articles" uses "saved articles", "side-by-side" does not use "side by side"); in
+    Chinese as a substring."""
+    if locale == "en":
+        return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I) is not None
+    return term in text
+
+
+def forbidden_in(concept: Concept, locale: str, text: str) -> list[str]:
+    """The forbidden variants of ``concept`` that ``text`` (a UI string in ``locale``) uses,
+    outside the concept's own term (已儲存的文章 holds the variant 儲存的文章), unless the variant
+    holds the term ("your saved articles")."""
+    term = concept.term[locale]
+    flags = re.I if locale == "en" else 0
+    rest = re.sub(re.escape(term), "\0", text, flags=flags) if term else text
+    found = []
+    for v in concept.forbidden[locale]:
+        if v.startswith("="):
+            hit = text.strip() == v[1:]
+        else:
+            hit = term_in(text if term and re.search(re.escape(term), v, flags) else rest, v, locale)
+        if hit:
+            found.append(v)
+    return found
+
+
+def _term_problem(concept: Concept, locale: str, variant: str) -> Problem:
+    shown = f"the whole string {variant[1:]!r}" if variant.startswith("=") else repr(variant)
+    term = concept.term[locale]
+    advice = f": the term is {term!r}" if term else " (not a word for readers)"
+    return Problem("terms", f"{shown} for “{concept.name}”{advice} ({concept.where()})")
+
+
+def check_terms(source: str, translation: str, locale: str,
+                concepts: Sequence[Concept]) -> list[Problem]:
+    """Terminology of one UI string: the translation (``locale`` ``zh`` or ``zh_Hant``) uses no
+    forbidden variant of a concept, and where the English ``source`` (the msgid) uses a
+    concept's English term, the translation uses the concept's term of ``locale`` (one term
+    per concept per locale: issue 24, translations/TERMS.tsv)."""
+    problems = [_term_problem(c, locale, v) for c in concepts
+                for v in forbidden_in(c, locale, translation)]
+    problems += [Problem("terms", f"the English says {c.term['en']!r} (“{c.name}”): the "
+                                  f"{locale} term {c.term[locale]!r} is missing ({c.where()})")
+                 for c in concepts if c.term["en"] and c.term.get(locale)
+                 and term_in(source, c.term["en"], "en")
+                 and not term_in(translation, c.term[locale], locale)]
+    return problems
+
+
+def english_term_findings(reference: Catalog | None, path: str,
+                          concepts: Sequence[Concept]) -> list[Finding]:
+    """The English UI strings (the msgids of the ``reference`` UI catalog, at ``path``) that
+    use a forbidden English variant: one finding per msgid and variant, at the msgid's first
+    source location (``templates/x.html:12``, where the English is written), else at its line
+    in the catalog."""
+    out = []
+    for msg in reference or ():
+        if not msg.id:
+            continue
+        where = (msg.locations[0] if msg.locations else (path, msg.lineno))
+        out += [Finding(str(where[0]), where[1], _term_problem(c, "en", v))
+                for c in concepts for v in forbidden_in(c, "en", _text(msg.id))]
+    return out
+
+
+def unused_terms(concepts: Sequence[Concept], catalogs: dict[str, Catalog]) -> list[Finding]:
+    """Rows whose term is used by no UI string of its locale (``catalogs``: locale -> UI
+    catalog; English is read from the msgids): a stale row checks nothing. One finding per
+    row and locale, at the row."""
+    texts = {loc: [_text(m.string) for m in cat if m.id] for loc, cat in catalogs.items()}
+    texts["en"] = [_text(m.id) for cat in catalogs.values() for m in cat if m.id]
+    return [Finding(c.path, c.line, Problem("terms", f"“{c.name}”: the {loc} term "
+                                                     f"{c.term[loc]!r} is used by no UI string"))
+            for c in concepts for loc in TERM_LOCALES
+            if c.term[loc] and loc in texts and not any(term_in(t, c.term[loc], loc)
+                                                        for t in texts[loc])]
+
+
 # --- catalogs --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -1107,10 +1250,12 @@ def _obsolete_entries(path: str, catalog: Catalog) -> list[Finding]:
 def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
                     glossary: Sequence[Term],
                     stats: dict[tuple[str, str], ArticleStats] | None,
-                    waivers: dict[tuple[str, str], list[str]] | None = None) -> list[Finding]:
-    """Translation QA of the translated entries: every rule of :data:`RULES`, and for article
+                    waivers: dict[tuple[str, str], list[str]] | None = None,
+                    concepts: Sequence[Concept] = ()) -> list[Finding]:
+    """Translation QA of the translated entries: every rule of :data:`RULES`, for article
     text the length ratio (:func:`length_outliers`; UI strings are short labels and
-    placeholders), less what each entry's ``qa-ok`` comments accept (:class:`Exceptions`).
+    placeholders), for UI strings the terminology (:func:`check_terms` with ``concepts``),
+    less what the reviewed waivers accept (:class:`Exceptions`).
 
     :param stats: when given, each finding of an article entry adds a warning to its
         (slug, locale), which :func:`_article_coverage` created.
@@ -1121,6 +1266,8 @@ def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
     findings = []
     for i, (msg, source, slug) in enumerate(entries):
         problems = check_entry(source, _text(msg.string), cat.locale, glossary)
+        if cat.domain == UI_DOMAIN:
+            problems += check_terms(source, _text(msg.string), cat.locale, concepts)
         if i in outliers:
             problems.append(outliers[i])
         if any(c.startswith("qa-ok") for c in msg.user_comments):
@@ -1137,12 +1284,14 @@ def _translation_qa(cat: CatalogFile, path: str, entries: Sequence[_Entry],
 def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term],
                        reference: Catalog | None,
                        stats: dict[tuple[str, str], ArticleStats] | None = None,
-                       waivers: dict[tuple[str, str], list[str]] | None = None) -> list[Finding]:
+                       waivers: dict[tuple[str, str], list[str]] | None = None,
+                       concepts: Sequence[Concept] = ()) -> list[Finding]:
     """Coverage and QA findings for one catalog file.
 
     :param articles: ``{slug: Article}`` (webapp.content). :param reference: the ``zh`` UI
         catalog, whose entries every other UI catalog must have. :param stats: filled with
-        per-article counts for :func:`report` when given.
+        per-article counts for :func:`report` when given. :param concepts: the terminology
+        list (:func:`load_terms`) UI strings are checked against.
     :returns: a missing catalog, or the error of one that does not read, alone; else the
         coverage findings (:func:`_article_coverage` or :func:`_ui_coverage`), then obsolete
         entries, then translation QA (:func:`_translation_qa`).
@@ -1160,7 +1309,7 @@ def check_catalog_file(cat: CatalogFile, articles: dict, glossary: Sequence[Term
     else:
         findings = _ui_coverage(cat, path, catalog, reference, entries)
     findings += _obsolete_entries(path, catalog)
-    return findings + _translation_qa(cat, path, entries, glossary, stats, waivers)
+    return findings + _translation_qa(cat, path, entries, glossary, stats, waivers, concepts)
 
 
 def check_all(translations_dir: Path | str, content_dir: Path | str,
@@ -1184,11 +1333,37 @@ def check_all(translations_dir: Path | str, content_dir: Path | str,
     except CatalogError as exc:
         findings.append(_error_finding(exc, "waivers"))
         waivers = {}
+    try:
+        concepts = load_terms(root / "TERMS.tsv")
+    except CatalogError as exc:
+        findings.append(_error_finding(exc, "terms"))
+        concepts = []
     files = find_catalogs(root, sorted(articles))
     reference = ui_reference(files)
     for cat in files:
-        findings += check_catalog_file(cat, articles, glossary, reference, stats, waivers)
-    return findings + orphan_catalogs(root, articles)
+        findings += check_catalog_file(cat, articles, glossary, reference, stats, waivers,
+                                       concepts)
+    return findings + _terminology(files, reference, concepts) + orphan_catalogs(root, articles)
+
+
+def _terminology(files: Sequence[CatalogFile], reference: Catalog | None,
+                 concepts: Sequence[Concept]) -> list[Finding]:
+    """The terminology findings that belong to no one translated entry: English msgids with a
+    forbidden variant (:func:`english_term_findings`) and stale rows (:func:`unused_terms`),
+    over the UI catalogs among ``files`` that read (an unreadable one is reported by its own
+    check)."""
+    if not concepts or reference is None:
+        return []
+    catalogs = {}
+    for cat in files:
+        if cat.domain == UI_DOMAIN and cat.path.exists():
+            try:
+                catalogs[cat.locale] = read_catalog(cat.path, cat.locale)
+            except CatalogError:
+                continue
+    ref_path = next(_rel(c.path) for c in files if c.domain == UI_DOMAIN
+                    and c.locale == UI_REFERENCE)
+    return english_term_findings(reference, ref_path, concepts) + unused_terms(concepts, catalogs)
 
 
 def ui_reference(files: Sequence[CatalogFile]) -> Catalog | None:
