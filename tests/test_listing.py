@@ -38,9 +38,11 @@ def test_front_page_dates_are_localized_and_say_when_only_updated(client):
     en = {i["href"]: i["text"] for i in items(client.get("/en/").get_data(as_text=True))}
     assert "2026年3月14日" in zh[f"/zh/{FULL}/"]
     assert "March 14, 2026" in en[f"/en/{FULL}/"]
-    assert "Updated February 28, 2026" in en[f"/en/{UPDATED}/"]  # no publication date
-    assert "更新于 2026年2月28日" in zh[f"/zh/{UPDATED}/"]
-    assert "Updated" not in en[f"/en/{FULL}/"]
+    # no publication date: the day our copy was added, as the article page says it
+    assert "Added February 28, 2026" in en[f"/en/{UPDATED}/"]
+    assert "收录于 2026年2月28日" in zh[f"/zh/{UPDATED}/"]
+    assert "Updated" not in en[f"/en/{UPDATED}/"] and "更新" not in zh[f"/zh/{UPDATED}/"]
+    assert "Added" not in en[f"/en/{FULL}/"]
     assert not re.search(r"\d{4}", en[f"/en/{UNDATED}/"])  # no date invented
 
 

@@ -77,9 +77,11 @@ class Listing:
 
     @property
     def date_label(self) -> str:
-        """"Updated" (translated) when the date shown is the last update, else ""."""
+        """"Added" (translated) when the date shown is not a publication date but the day our
+        copy was added or last edited (no ``published``: the article page says "Added to Jintan
+        Reader on …" for the same date), else ""."""
         from flask_babel import gettext
-        return gettext("Updated") if self.date_kind == "updated" else ""
+        return gettext("Added") if self.date_kind == "updated" else ""
 
 
 class LRU:
