@@ -292,3 +292,24 @@ def test_listen_on_an_untranslated_parallel_view_reads_the_chinese(page, console
     assert [s["text"] for s in spoken] == [a.title.text, a.subtitle.text,
                                            *(b.text for b in a.body)]
     assert {s["lang"] for s in spoken} == {"zh-CN"}  # the Mandarin voice
+
+
+@pytest.mark.parametrize("seg", ["en", "zh", "zh-hant"])
+@pytest.mark.parametrize("width", [320, 360, 390, 412])
+def test_listen_appearing_late_moves_nothing_on_a_phone(page, console_errors, seg, width):
+    """Voices load late (Chrome fires `voiceschanged` after the page is shown): Listen then
+    appears beside “Display settings”, and the reading time, the buttons and everything below
+    stay where they were (CLS 0), at every phone width and in every language."""
+    page.set_viewport_size({"width": width, "height": 844})
+    page.add_init_script(STUB % "[]")
+    page.goto(ARTICLE.format(seg))
+    expect(page.locator("[data-reading-tools]")).to_be_visible()
+    expect(page.locator("[data-listen]")).to_be_hidden()
+    where = """() => ['.reading-time', '[data-comfort-toggle]', '.reading-meta + *']
+      .map((s) => { const r = document.querySelector(s).getBoundingClientRect();
+                    return [s, Math.round(r.top), Math.round(r.bottom)]; })"""
+    before = page.evaluate(where)
+    page.evaluate(f"__speech.addVoices({VOICES})")
+    expect(page.locator("[data-listen]")).to_be_visible()
+    assert page.evaluate(where) == before, seg
+    assert page.evaluate("document.documentElement.scrollWidth") == width
