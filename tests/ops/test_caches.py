@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -26,6 +27,8 @@ from scripts.servers import (
     Varnish,
     get,
     tool,
+    wrk,
+    wrk_result,
 )
 
 S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
@@ -422,6 +425,62 @@ def test_expired_pages_are_served_stale_while_the_origin_is_down(tree, tmp_path)
               f"{ {n: len(v) for n, v in statuses.items()} }")
     finally:
         for p in proxies.values():
+            p.stop()
+        g.stop()
+
+
+RESTART_PAGES = [ARTICLE, "/en/", "/zh/", f"/en/{SEED}/parallel/"]
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "varnish"])
+def test_an_origin_restart_under_load_costs_readers_of_cached_pages_nothing(tree, tmp_path,
+                                                                           proxy):
+    """The origin stopped and started again under wrk (32 connections, 5 s, a 2 s timeout),
+    pages expiring every second: every request through the cache is a 200 within 3 s. The hard
+    part is the window in which a new gunicorn master listens but no worker has booted yet:
+    connections wait in its backlog and nothing answers. Here that window is a plain socket
+    listening on the origin's port for 3.5 s without accepting (a new master whose workers
+    boot slowly, as on a loaded machine), then gunicorn starts for real. Before the fix
+    nginx's request refreshing an expired page, and Varnish's requests queued behind it
+    (``req.grace = 0s`` while the probe still said healthy), waited until wrk gave up
+    (3 timeouts through nginx, 32 through Varnish)."""
+    require("nginx", "varnishd", "wrk")
+    g = Gunicorn(tree, env={**APP_ENV, "WEB_CONCURRENCY": "2",
+                            "JINTAN_PAGE_CACHE_CONTROL": "public, max-age=0, s-maxage=1"})
+    g.start()
+    p = None
+    try:
+        p = start_proxy(proxy, tmp_path, g.port)
+        for path in RESTART_PAGES:
+            assert get(p.url + path)[0] == 200
+        load = wrk(p.url, connections=32, duration=5, paths=RESTART_PAGES, timeout="3s",
+                   background=True, workdir=tmp_path)
+        time.sleep(0.3)
+        old = g.proc
+        g.signal(signal.SIGTERM)     # the master closes its socket at once, then its workers end
+        with socket.socket() as hole:          # listening, never accepting: a booting master
+            hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            deadline = time.monotonic() + 3
+            while True:
+                try:
+                    hole.bind(("127.0.0.1", g.port))
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.02)
+            hole.listen(128)
+            time.sleep(3.5)
+        old.wait(20)
+        g.start(wait=False)
+        r = wrk_result(load)
+        g.wait_ready()
+        print(f"\n{proxy}: {r['requests']} requests across the restart, socket errors "
+              f"{r['socket']}, non-2xx {r['non2xx']}, max {r['max_ms']:.0f} ms")
+        assert r["requests"] > 0
+        assert r["errors"] == 0 and r["non2xx"] == 0, r["raw"]
+    finally:
+        if p:
             p.stop()
         g.stop()
 
