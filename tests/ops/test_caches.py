@@ -35,6 +35,7 @@ S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
 APP_ENV = {"JINTAN_PROXY_FIX_HOPS": "1", "GUNICORN_LOG_FORMAT": "json",
            "JINTAN_PAGE_CACHE_CONTROL": f"public, max-age=0, s-maxage={S_MAXAGE}"}
 BR = {"Accept-Encoding": "br"}
+OTHER = "second-story"   # a second article (ReleaseTree.add_article)
 
 
 def hit(proxy: str, headers: dict) -> bool:
@@ -296,6 +297,67 @@ def test_publish_reaches_readers_through_both_caches(tree, tmp_path):
     finally:
         for p in proxies.values():
             p.stop()
+        g.stop()
+
+
+def after_reload(g: Gunicorn, tree: ReleaseTree, varnish) -> subprocess.CompletedProcess:
+    """scripts/after_reload.py --varnish, as the systemd unit's reload runs it."""
+    proc = subprocess.run(
+        [PYTHON, str(ROOT / "scripts" / "after_reload.py"), "--app", g.url,
+         "--varnish", varnish.url, "--build-dir", str(tree.build_dir), "--timeout", "60"],
+        capture_output=True, text=True, timeout=90, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def publish(g: Gunicorn, tree: ReleaseTree) -> None:
+    """make release + kill -HUP, until the new worker serves."""
+    tree.build()
+    old_workers = set(g.workers())
+    g.hup()
+    g.wait_workers(1, exclude=old_workers, timeout=90)
+
+
+def test_a_publish_bans_in_varnish_only_the_pages_it_changed(tree, tmp_path):
+    """Two articles cached in Varnish; a publish changes one article's English title: after
+    the reload hook that article's pages and the lists of articles (front page) are fetched
+    fresh, while the other article's page stays a HIT, with the very bytes the new release
+    serves. A publish that changes what every page shows (the stylesheet) bans every page."""
+    require("varnishd")
+    other = f"/en/{OTHER}/"
+    tree.add_article(OTHER, "另一篇报道")
+    tree.build()
+    g = Gunicorn(tree, env={**APP_ENV, "WEB_CONCURRENCY": "1",
+                            "JINTAN_PAGE_CACHE_CONTROL": "public, max-age=0, s-maxage=600"})
+    g.start()
+    varnish = None
+    try:
+        varnish = start_proxy("varnish", tmp_path, g.port)
+        after_reload(g, tree, varnish)            # the first run knows no earlier ban: all
+        pages = [ARTICLE, other, "/en/"]
+        before = {path: get(varnish.url + path, BR)[2] for path in pages}
+        assert all(hit("varnish", get(varnish.url + path, BR)[1]) for path in pages)
+
+        new_title = "Only this article changed"
+        tree.set_msgstr(f"{SEED}/title", new_title)
+        publish(g, tree)
+        out = after_reload(g, tree, varnish).stdout
+        print("\n" + out)
+        s, h, body = get(varnish.url + other, BR)
+        assert hit("varnish", h), "the unchanged article's page was banned"
+        assert body == before[other] == get(g.url + other, BR)[2]   # and it is still right
+        s, h, body = get(varnish.url + ARTICLE)
+        assert not hit("varnish", h) and new_title.encode() in body
+        s, h, body = get(varnish.url + "/en/")
+        assert not hit("varnish", h) and new_title.encode() in body
+
+        tree.edit_css("\n/* a new look */\n")
+        publish(g, tree)
+        after_reload(g, tree, varnish)
+        assert not hit("varnish", get(varnish.url + other, BR)[1])
+    finally:
+        if varnish:
+            varnish.stop()
         g.stop()
 
 
