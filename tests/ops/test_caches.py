@@ -278,7 +278,8 @@ def test_publish_reaches_readers_through_both_caches(tree, tmp_path):
         g.hup()
         g.wait_workers(1, exclude=old_workers, timeout=90)
         switched = time.monotonic()
-        # Varnish: the release hook waits for the new release, then bans every page.
+        # Varnish: the release hook waits for the new release, then bans what it changed
+        # (its first run knows no earlier ban: every page).
         varnish = proxies["varnish"]
         purge = subprocess.run(
             [PYTHON, str(ROOT / "scripts" / "after_reload.py"), "--app", g.url,
