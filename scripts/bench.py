@@ -311,6 +311,7 @@ def _under_load(fronts: dict[str, str], tmp: Path, seconds: float, act) -> dict:
             r.stop()
         results = {name: wrk_result(p) for name, p in loads.items()}
     return {name: {"requests": r["requests"], "errors": r["errors"] + r["non2xx"],
+                   "timeouts": r["socket"].get("timeout", 0), "max_ms": r["max_ms"],
                    "readers": readers[name]} for name, r in results.items()}
 
 
@@ -359,7 +360,8 @@ def section_lifecycle(tmp: Path, tree: ReleaseTree, out: dict) -> None:
             g.start(path="/healthz")
         restarted = _under_load(fronts, work, min(DURATION, 5) + 2, restart)
         for name, r in restarted.items():
-            print(f"{name:9} {r['requests']} requests, {r['errors']} errors; page loads "
+            print(f"{name:9} {r['requests']} requests, {r['errors']} errors "
+                  f"({r['timeouts']} timeouts, slowest {r['max_ms']:.0f} ms); page loads "
                   f"{r['readers'].loads}, failed {r['readers'].failed}"
                   + ("  (target 0)" if name != "gunicorn" else "  (no cache: refused while down)")
                   + (f"; first: {r['readers'].bad[:3]}" if r["readers"].bad else ""))

@@ -171,3 +171,22 @@ def test_the_published_stylesheet_is_minified_under_its_source_hash(site_copy):
     published = (site_copy.build_dir / "static" / info["assets"]["css/site.css"]).read_bytes()
     assert b"/*" not in published and len(published) < 0.75 * len(source)
     assert b".figure-frame{display:grid}" in published
+
+
+def test_a_release_names_the_cache_tags_whose_pages_it_changed(site_copy, tmp_path):
+    """What a publish bans in a shared cache (scripts/after_reload.py): the changed article's
+    tag and ``listing``; nothing for a rebuild of the same inputs; every page (None) when what
+    every page shows changed (here the site URL) or the earlier release is unknown."""
+    from webapp.publish.build import changed_tags
+    old = site_copy.release()
+    assert changed_tags(old, old) == []
+    po = site_copy.po("en", FULL)
+    catalog = read_catalog(po, "en")
+    title = site_copy.article(FULL).title
+    catalog.get(title.text, context=title.msgctxt).string = "A new English headline"
+    write_catalog(po, catalog)
+    new = site_copy.release()
+    assert changed_tags(old, new) == [f"article-{FULL}", "listing"]
+    assert changed_tags(tmp_path / "pruned", new) is None
+    moved = site_copy.release(SITE_URL="https://news.example")
+    assert changed_tags(new, moved) is None

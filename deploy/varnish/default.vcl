@@ -108,20 +108,17 @@ sub vcl_recv {
     if (req.url ~ "^[^?]*(%|//|/\.\.?(/|$|\?))") {
         return (pass);
     }
-    # A stale page is served only while the app is down; otherwise a reader waits for the
-    # fresh one once s-maxage has passed (publishing then shows within s-maxage). "Down" is
-    # the probe's verdict, or this request's own fetch failing (vcl_deliver restarts it):
-    # the probe takes up to two intervals to notice a stopped app, and without the restart
-    # every expired page answered 503 meanwhile.
+    # Stale-while-revalidate: an expired page (within its grace, 1 day) is delivered at once
+    # while a background fetch gets the fresh one, as nginx does (proxy_cache_background_update).
+    # No reader waits on the origin for a cached page: a new gunicorn master listens before its
+    # workers have booted, so a fetch sent to it waits in its backlog, and every request for
+    # that page queued behind it (measured with `req.grace = 0s` while the probe said healthy:
+    # all 32 wrk connections timed out). A publish bans what it changed (after_reload.py), so
+    # it shows at once; without a ban within s-maxage plus one request.
+    # A page not in the cache whose fetch fails is tried once more (vcl_synth restarts it):
+    # an object that became stale meanwhile, if any, is served instead of the 503.
     if (req.restarts == 0) {
         unset req.http.X-Jintan-Stale-If-Error;   # ours only (vcl_synth), never a client's
-    }
-    if (req.http.X-Jintan-Stale-If-Error) {
-        # the second try after a failed fetch: the object's grace (1 day) applies (req.grace
-        # survives a restart, so the 0s set the first time must be undone)
-        set req.grace = 1d;
-    } elsif (std.healthy(req.backend_hint)) {
-        set req.grace = 0s;
     }
     return (hash);
 }

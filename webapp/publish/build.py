@@ -585,12 +585,16 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
         rows = db.execute("SELECT slug, md FROM articles ORDER BY slug").fetchall()
         rows += db.execute("SELECT source, data FROM photos ORDER BY source").fetchall()
         mos = db.execute("SELECT slug, locale, mo FROM localized ORDER BY slug, locale").fetchall()
+        shell = [ui, manifest, contract.code_version(), contract.tree_version(inputs.templates),
+                 inputs.site_url, list(LOCALES), sizes,
+                 db.execute("SELECT source, data FROM photos ORDER BY source").fetchall()]
         release_id = hashlib.sha256(json.dumps(
-            [rows, mos, ui, manifest, contract.code_version(), contract.tree_version(inputs.templates),
-             inputs.site_url, sorted(e[2] for e in entries)]).encode()).hexdigest()[:16]
+            [rows, mos, *shell[:5], sorted(e[2] for e in entries)]).encode()).hexdigest()[:16]
         info = {"id": release_id, "created": created, "articles": count, "locales": list(LOCALES),
                 "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes,
-                "search": index_stats}
+                "search": index_stats,
+                # what every page shows besides its articles (changed_tags)
+                SHELL_VERSION: hashlib.sha256(json.dumps(shell).encode()).hexdigest()[:16]}
         db.executemany("INSERT INTO meta VALUES (?, ?)",
                        [(k, json.dumps(v)) for k, v in info.items()])
         db.commit()
@@ -643,6 +647,33 @@ def changed_articles(current: Path, new: Path) -> set[str]:
     release ``current``'s (every article when there is no current release)."""
     old = _article_versions(current)
     return {slug for slug, version in _article_versions(new).items() if old.get(slug) != version}
+
+
+SHELL_VERSION = "shell_version"   # release.json: 16 hex over the code, templates, UI catalogs,
+                                  # static files, site URL, locales and photos
+
+
+def changed_tags(old: Path, new: Path) -> list[str] | None:
+    """The cache tags (``Surrogate-Key`` values, :func:`webapp.web.pages.surrogate_key`) whose
+    pages differ between the release in folder ``old`` and the one in ``new``: ``[]`` when no
+    page changed, ``article-<slug>`` for each article added, removed or changed (its file or
+    any of its catalogs) plus ``listing`` (front pages, archives, feeds, search list them),
+    or None when every page may have changed (the code, templates, UI catalogs, static files,
+    photos or site URL differ, or ``old`` is missing or predates the shell version)."""
+    from webapp.web.pages import surrogate_key
+    try:
+        versions = [json.loads((d / contract.RELEASE_INFO).read_text("utf-8")).get(SHELL_VERSION)
+                    for d in (old, new)]
+    except (OSError, ValueError):
+        return None
+    if versions[0] is None or versions[0] != versions[1]:
+        return None
+    before, after = _article_versions(old), _article_versions(new)
+    slugs = sorted(slug for slug in before.keys() | after.keys()
+                   if before.get(slug) != after.get(slug))
+    if not slugs:
+        return []
+    return [surrogate_key({"slug": slug}) for slug in slugs] + [surrogate_key({})]
 
 
 def check_release(config, release_dir: Path, changed: set[str] = frozenset()) -> None:
