@@ -46,18 +46,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.servers import (
-    ARTICLE,
-    SEED,
-    Gunicorn,
-    Nginx,
-    PageLoads,
-    ReleaseTree,
-    Varnish,
-    get,
-    wrk,
-    wrk_result,
-)
+from scripts.harness import SEED, Gunicorn, ReleaseTree, get
+from scripts.servers import ARTICLE, Nginx, PageLoads, Varnish, wrk, wrk_result
 from webapp.config import ROOT  # noqa: E402
 
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.servers import Gunicorn, ReleaseTree, tool
+from scripts.harness import Gunicorn, ReleaseTree
+from scripts.servers import tool
 
 
 def require(*names: str) -> None:
