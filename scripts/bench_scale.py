@@ -237,6 +237,16 @@ def search_recall(env: dict, n: int) -> float:
     return sum(min(c, e) for c, e in zip(counts, expected, strict=False)) / sum(expected)
 
 
+def under_load(key: str):
+    """A table cell: wrk's requests per second and p99 (ms) of measurement ``key``."""
+    return lambda r: f"{r[key]['rps']:,.0f}, {r[key]['p99']:.0f}"
+
+
+def spread(key: str):
+    """A table cell: median / p99 (ms) of measurement ``key``."""
+    return lambda r: f"{r[key]['median']:.1f} / {r[key]['p99']:.1f}"
+
+
 def table(results: dict[int, dict]) -> str:
     ns = sorted(results)
     rows = [
@@ -248,12 +258,9 @@ def table(results: dict[int, dict]) -> str:
         ("catalog a translator opens (KB)", lambda r: f"{r['catalog_kb']:.0f}", "one article"),
         ("gunicorn start to first 200 (s)", lambda r: f"{r['first_200_s']:.2f}", "< 10"),
         (f"RSS per worker after 1,000 random pages each ({WORKERS} workers, MB)", lambda r: f"{r['rss_mb']:.0f}", "< 120"),
-        ("cold render, median / p99 (ms)",
-         lambda r: f"{r['cold_render_ms']['median']:.1f} / {r['cold_render_ms']['p99']:.1f}", "< 50"),
-        ("hot article, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['hot_article']['rps']:,.0f}, {r['hot_article']['p99']:.0f}", "p99 < 50"),
-        ("random articles, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['random_articles']['rps']:,.0f}, {r['random_articles']['p99']:.0f}", ""),
+        ("cold render, median / p99 (ms)", spread("cold_render_ms"), "< 50"),
+        ("hot article, 64 conn: req/s, p99 (ms)", under_load("hot_article"), "p99 < 50"),
+        ("random articles, 64 conn: req/s, p99 (ms)", under_load("random_articles"), ""),
         ("front page, brotli (KB)", lambda r: f"{r['front_br'] / 1024:.1f}", "< 30"),
         ("/sw.js, brotli (KB)", lambda r: f"{r['sw_br'] / 1024:.1f}", ""),
         ("worker's first install, brotli (KB)", lambda r: f"{r['first_install_br'] / 1024:.0f}",
@@ -269,12 +276,11 @@ def table(results: dict[int, dict]) -> str:
         ("search index step, publishing 1 article (s)", lambda r: f"{r['search']['seconds']:.2f}",
          "< 1"),
         ("search recall (synthetic queries)", lambda r: f"{r['search_recall']:.0%}", "100 %"),
-        ("search, 24-query mix, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['search_mix']['rps']:,.0f}, {r['search_mix']['p99']:.0f}", "p99 < 20"),
-        ("search miss in-process (distinct query), median / p99 (ms)",
-         lambda r: f"{r['search_miss_ms']['median']:.1f} / {r['search_miss_ms']['p99']:.1f}", ""),
-        ("search, distinct 2-word queries, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['search_distinct']['rps']:,.0f}, {r['search_distinct']['p99']:.0f}", ""),
+        ("search, 24-query mix, 64 conn: req/s, p99 (ms)", under_load("search_mix"), "p99 < 20"),
+        ("search miss in-process (distinct query), median / p99 (ms)", spread("search_miss_ms"),
+         ""),
+        ("search, distinct 2-word queries, 64 conn: req/s, p99 (ms)", under_load("search_distinct"),
+         ""),
     ]
     head = "| N articles | " + " | ".join(f"{n:,}" for n in ns) + " | target |"
     lines = [head, "|---" * (len(ns) + 2) + "|"]
