@@ -26,12 +26,10 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import synth  # noqa: E402
-from processes import free_port  # noqa: E402
 
+from scripts import harness  # noqa: E402
+from scripts.harness import Gunicorn, ReleaseTree  # noqa: E402
 from webapp import contract  # noqa: E402
 
 PY = sys.executable
@@ -49,29 +48,23 @@ WORKERS = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 
 
-def env_for(base: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT),
-            "JINTAN_CONTENT_DIR": str(base / "content"),
-            "JINTAN_TRANSLATIONS_DIR": str(base / "translations"),
-            "JINTAN_BUILD_DIR": str(base / "build")}
-
-
 def timed(cmd: list[str], env: dict) -> float:
+    """Seconds ``cmd`` took (run from the project, output dropped). :raises CalledProcessError:"""
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - start
 
 
+def timed_build(tree: ReleaseTree) -> float:
+    """Seconds the release build of ``tree`` took (``make release``). :raises RuntimeError:"""
+    start = time.perf_counter()
+    tree.build()
+    return time.perf_counter() - start
+
+
 def fetch(url: str, br: bool = True) -> bytes:
-    req = urllib.request.Request(url, headers={"Accept-Encoding": "br"} if br else {})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return resp.read()
-
-
-def rss_mb(master: int) -> list[float]:
-    out = subprocess.run(["ps", "-o", "pid=,rss=", "--ppid", str(master)], capture_output=True,
-                         text=True).stdout.split()
-    return [int(out[i + 1]) / 1024 for i in range(0, len(out), 2)]
+    """The body of a GET that must answer 200, brotli-compressed with ``br``."""
+    return harness.fetch(url, {"Accept-Encoding": "br"} if br else {}, timeout=30)[0]
 
 
 def wrk(url: str, script: Path | None = None) -> dict:
@@ -93,16 +86,17 @@ def measure(n: int) -> dict:
     shutil.rmtree(base / "build", ignore_errors=True)
     for extra in (base / "content").glob("zz-*.md"):
         extra.unlink()
-    env = env_for(base)
+    tree = ReleaseTree(base)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **tree.env}
     r: dict = {}
-    r["build_cold_s"] = timed([PY, "-m", "webapp.publish.build"], env)
-    r["build_noop_s"] = timed([PY, "-m", "webapp.publish.build"], env)
+    r["build_cold_s"] = timed_build(tree)
+    r["build_noop_s"] = timed_build(tree)
     new = base / "content" / "zz-new-article.md"
     text = (base / "content" / "synthetic-00001.md").read_text("utf-8").replace("（1）", "（新）")
     new.write_text(text, "utf-8")
     r["publish_cycle_s"] = timed([PY, "-m", "webapp.desk.catalogs", "update", "--no-ui",
                                   "zz-new-article"], env)
-    r["publish_build_s"] = timed([PY, "-m", "webapp.publish.build"], env)
+    r["publish_build_s"] = timed_build(tree)
     info = json.loads((contract.current_link(base / "build") / contract.RELEASE_INFO).read_text())
     r["search"] = info["search"]
     r["search_recall"] = search_recall(env, n)
@@ -123,25 +117,12 @@ def measure(n: int) -> dict:
     r["cold_render_ms"] = json.loads(out.strip().splitlines()[-1])
     r["search_miss_ms"] = search_misses(env)
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    genv = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(WORKERS),
-            "GUNICORN_ACCESS_LOG": "/dev/null"}
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(Path(PY).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
-                            cwd=ROOT, env=genv, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    g = Gunicorn(tree, env={"WEB_CONCURRENCY": str(WORKERS), "GUNICORN_ACCESS_LOG": "/dev/null"})
+    url = g.url
+    g.start(wait=False)
     try:
-        while True:
-            try:
-                fetch(url + "/zh/", br=False)
-                break
-            except OSError:
-                if time.perf_counter() - start > 120:
-                    raise
-                time.sleep(0.02)
-        r["first_200_s"] = time.perf_counter() - start
-        time.sleep(1)
+        r["first_200_s"] = g.wait_ready("/zh/", timeout=120)
+        g.wait_release(tree.current)   # every worker booted before the requests below
         rng = random.Random(2)
         slugs = [p.stem for p in (base / "content").glob("*.md")]
         kinds = ["/{l}/{s}/", "/{l}/{s}/parallel/", "/{l}/"]
@@ -149,7 +130,7 @@ def measure(n: int) -> dict:
             path = rng.choice(kinds).format(l=rng.choice(["zh", "en", "zh-hant"]),
                                             s=rng.choice(slugs))
             fetch(url + path)
-        r["rss_mb"] = max(rss_mb(proc.pid))
+        r["rss_mb"] = max(g.worker_rss_mb())
         r["hot_article"] = wrk(url + "/en/synthetic-00001/")
         lua = Path(tempfile.mkstemp(suffix=".lua")[1])
         sample = rng.sample(slugs, min(len(slugs), 2000))
@@ -180,8 +161,7 @@ def measure(n: int) -> dict:
         pairs = [f"{a} {b}" for a in SEARCH_WORDS for b in SEARCH_WORDS if a != b]
         r["search_distinct"] = wrk(url, search_script(pairs))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+        g.stop()
     return r
 
 

@@ -45,7 +45,7 @@ SEED = "jintan-new-energy"
 START_TIMEOUT = 120   # seconds; a worker loads the release index at boot (~1 s at 5,000 articles)
 
 __all__ = ["GUNICORN", "PYTHON", "ROOT", "SEED", "Gunicorn", "ReleaseTree", "children",
-           "free_port", "get", "site_server", "stop_process", "wait_for"]
+           "fetch", "free_port", "get", "site_server", "stop_process", "wait_for"]
 
 
 def get(url: str, headers: dict | None = None, method: str = "GET",
@@ -60,6 +60,15 @@ def get(url: str, headers: dict | None = None, method: str = "GET",
     except urllib.error.HTTPError as exc:
         with exc:
             return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def fetch(url: str, headers: dict | None = None, timeout: float = 10) -> tuple[bytes, dict]:
+    """``(body, lower-case headers)`` of a GET that must answer 200 (a benchmark's download).
+    :raises RuntimeError: on any other status. :raises OSError: when no answer comes."""
+    status, got, body = get(url, headers, timeout=timeout)
+    if status != 200:
+        raise RuntimeError(f"GET {url}: {status}")
+    return body, got
 
 
 def _tail(log: Path | None) -> str:
@@ -247,9 +256,27 @@ class Gunicorn:
         """The workers it runs (``WEB_CONCURRENCY``)."""
         return int(self.env["WEB_CONCURRENCY"])
 
+    @property
+    def serves_release(self) -> bool:
+        """Whether it runs the reader app (not another ``GUNICORN_WSGI_APP``, such as the
+        benchmark's bare Flask view) on a tree with a current release."""
+        return (self.tree is not None and self.tree.current is not None
+                and self.env.get("GUNICORN_WSGI_APP", "wsgi:app") == "wsgi:app")
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each live worker, in MiB (``VmRSS`` of ``/proc/<pid>/status``)."""
+        sizes = []
+        for pid in self.workers():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue   # the worker ended while we looked
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+        return sizes
+
     def start(self, wait: bool = True, path: str = "/healthz") -> Gunicorn:
-        """Start gunicorn; with ``wait``, until ``path`` answers 200 and then, serving a tree,
-        until every worker runs and ``/readyz`` reports the tree's current release (stopped if
+        """Start gunicorn; with ``wait``, until ``path`` answers 200 and then, when it
+        :attr:`serves_release`, until every worker runs and ``/readyz`` reports it (stopped if
         it never does).
         :raises RuntimeError: when gunicorn exits or is not ready within :data:`START_TIMEOUT`."""
         cmd = [*self.prefix, GUNICORN, "-c", str(self.app_dir / "gunicorn.conf.py")]
@@ -260,7 +287,7 @@ class Gunicorn:
         if wait:
             try:
                 self.wait_ready(path, START_TIMEOUT)
-                if self.tree is not None and self.tree.current:
+                if self.serves_release:
                     self.wait_release(self.tree.current)
             except BaseException:
                 self.stop()   # never leave a server behind a failed start
