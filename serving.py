@@ -53,6 +53,7 @@ import tempfile
 import threading
 import time
 import traceback
+from pathlib import Path
 
 from gunicorn import glogging
 
@@ -243,7 +244,7 @@ def boot_failure_exit_code() -> int:
 
 def _cmdline(pid: int) -> list[str]:
     try:
-        raw = open(f"/proc/{pid}/cmdline", "rb").read()
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return []
     return [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
@@ -253,7 +254,7 @@ def _ppid_and_start(pid: int) -> tuple[int, int] | None:
     """``(parent pid, start time in clock ticks after boot)`` from ``/proc/<pid>/stat``
     (proc(5), fields 4 and 22), or None when there is no such (live) process."""
     try:
-        stat = open(f"/proc/{pid}/stat").read()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     fields = stat.rsplit(")", 1)[1].split()
@@ -302,7 +303,7 @@ def pidfile_master(pidfile: str) -> int | None:
     """The pid in ``pidfile`` if it names our live gunicorn master (:func:`is_our_master`),
     else None (no file, no number, a dead process, or another program's pid)."""
     try:
-        pid = int(open(pidfile).read().strip() or 0)
+        pid = int(Path(pidfile).read_text().strip() or 0)
     except (OSError, ValueError):
         return None
     return pid if pid > 0 and is_our_master(pid, pidfile) else None

@@ -2,7 +2,22 @@
 // page scripts are ES modules in browsers (prefs.js and root.js are classic scripts), sw.js is a
 // classic service worker script whose data arrives as the global DATA (webapp/web/views/offline.py).
 import js from "@eslint/js";
+import jsdoc from "eslint-plugin-jsdoc";
 import globals from "globals";
+
+// Docstrings, as for Python: every top-level function (exported or not: a page script's
+// functions are its module's interface to the reader of the code) opens with a /** */ comment
+// saying what goes in and out. Names starting with "_" are private, as in Python.
+const documented = {
+  "jsdoc/require-jsdoc": ["error", {
+    require: {FunctionDeclaration: false},
+    contexts: [
+      "Program > FunctionDeclaration[id.name!=/^_/]",
+      "Program > ExportNamedDeclaration > FunctionDeclaration[id.name!=/^_/]",
+      "Program > ExportDefaultDeclaration > FunctionDeclaration",
+    ],
+  }],
+};
 
 const strict = {
   "no-unused-vars": ["error", {argsIgnorePattern: "^_", caughtErrors: "none"}],
@@ -21,7 +36,8 @@ export default [
   {
     files: ["static/js/**/*.js"],
     languageOptions: {ecmaVersion: 2023, sourceType: "module", globals: {...globals.browser}},
-    rules: strict,
+    plugins: {jsdoc},
+    rules: {...strict, ...documented},
   },
   {
     // classic scripts: prefs.js blocks first paint on purpose, root.js is the static export's
@@ -39,6 +55,7 @@ export default [
   {
     files: ["tests/js/**/*.mjs"],
     languageOptions: {ecmaVersion: 2023, sourceType: "module", globals: {...globals.node}},
-    rules: strict,
+    plugins: {jsdoc},
+    rules: {...strict, ...documented},
   },
 ];

@@ -42,22 +42,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.servers import (
-    ARTICLE,
-    SEED,
-    Gunicorn,
-    Nginx,
-    PageLoads,
-    ReleaseTree,
-    Varnish,
-    get,
-    wrk,
-    wrk_result,
-)
+from scripts.harness import SEED, Gunicorn, ReleaseTree, fetch, get
+from scripts.servers import ARTICLE, Nginx, PageLoads, Varnish, wrk, wrk_result
 from webapp.config import ROOT  # noqa: E402
 
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
@@ -76,20 +65,6 @@ def fmt(r: dict) -> str:
 
 def bench_wrk(url: str, connections: int = 64, **kw) -> dict:
     return wrk(url, connections=connections, duration=DURATION, **kw)
-
-
-def rss_per_worker_mb(g: Gunicorn) -> list[float]:
-    sizes = []
-    for pid in g.workers():
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
-    return sizes
-
-
-def fetch(url: str, headers: dict | None = None) -> tuple[bytes, dict]:
-    req = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return resp.read(), dict(resp.headers)
 
 
 def first_view_bytes(base: str, path: str) -> tuple[int, int]:
@@ -134,8 +109,8 @@ def section_app(tmp: Path, tree: ReleaseTree, out: dict) -> None:
         b = bench_wrk(bare.url + "/")
         n = bench_wrk(nginx.url + "/article.html")
         c = bench_wrk(g.url + ARTICLE, 256)
-        r = bench_wrk(g.url + ARTICLE, headers={"If-None-Match": headers["ETag"]})
-        rss = rss_per_worker_mb(g)
+        r = bench_wrk(g.url + ARTICLE, headers={"If-None-Match": headers["etag"]})
+        rss = g.worker_rss_mb()
         html_br, first_view = first_view_bytes(g.url, ARTICLE)
     finally:
         for server in (bare, nginx, g):

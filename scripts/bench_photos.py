@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.browser import CHROMIUM, CHROMIUM_ARGS, worst_case_fonts  # noqa: E402
-from scripts.gunicorn_server import GunicornServer  # noqa: E402
+from scripts.browser import CHROMIUM, CHROMIUM_ARGS, worker_library, worst_case_fonts  # noqa: E402
+from scripts.harness import Gunicorn, site_server  # noqa: E402
 from scripts.photo_fixtures import photo_bytes  # noqa: E402
 from scripts.photo_site import SLUG, photo_site  # noqa: E402
 
@@ -153,7 +153,7 @@ def first_view(browser, url: str, width: int, height: int, dpr: float) -> tuple[
     return total, shots
 
 
-def section_page(server: GunicornServer) -> None:
+def section_page(server: Gunicorn) -> None:
     from playwright.sync_api import sync_playwright
     print("\n## Page: bytes to first view and image sizes (fixture article, 3 photos)")
     with sync_playwright() as p:
@@ -172,17 +172,7 @@ def section_page(server: GunicornServer) -> None:
         browser.close()
 
 
-LIBRARY_JS = """async () => {
-  const registration = await navigator.serviceWorker.ready;
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => resolve(event.data);
-    registration.active.postMessage({type: "library"}, [channel.port2]);
-  });
-}"""
-
-
-def section_offline(server: GunicornServer) -> None:
+def section_offline(server: Gunicorn) -> None:
     from playwright.sync_api import sync_playwright
     print("\n## Offline: the fixture article saved on a 390 px DPR 3 phone")
     with sync_playwright() as p:
@@ -198,7 +188,7 @@ def section_offline(server: GunicornServer) -> None:
         button = page.locator(".save-button")
         button.click()
         page.wait_for_selector('.save-button[aria-pressed="true"]', timeout=60_000)
-        lib = page.evaluate(LIBRARY_JS)
+        lib = worker_library(page)
         item = next(i for i in lib["items"] if i["slug"] == SLUG)
         print(f"saved article ({len(item['urls'])} pages: zh, en, zh-Hant and their parallel "
               f"views; {len(item['photos'])} photos): {item['bytes'] / 1024:.0f} KiB on the "
@@ -213,7 +203,7 @@ def section_offline(server: GunicornServer) -> None:
         browser.close()
 
 
-def section_lighthouse(server: GunicornServer, work: Path) -> None:
+def section_lighthouse(server: Gunicorn, work: Path) -> None:
     from scripts.bench import lighthouse
     print("\n## Lighthouse 12.8.2, mobile, simulated throttling")
     for slug, label in ((SLUG, "3 photos"), (SEED, "text only")):
@@ -242,7 +232,7 @@ def main(argv: list[str]) -> int:
         section_scale(work)
     if set(sections) - {"release", "scale"}:
         served = work / "served"
-        server = GunicornServer(served, env=photo_site(served)).start()
+        server = site_server(served, env=photo_site(served)).start()
         try:
             if "page" in sections:
                 section_page(server)

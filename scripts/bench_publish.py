@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts import synth  # noqa: E402
+from scripts.harness import ReleaseTree  # noqa: E402
 
 PY = sys.executable
 
@@ -34,11 +35,9 @@ def main(argv: list[str]) -> int:
     base = ROOT / "build" / "scale" / str(n)
     if not (base / "content").exists():
         synth.generate(n, base)
-    env = {**os.environ, "PYTHONPATH": str(ROOT),
-           "JINTAN_CONTENT_DIR": str(base / "content"),
-           "JINTAN_TRANSLATIONS_DIR": str(base / "translations"),
-           "JINTAN_BUILD_DIR": str(base / "build")}
-    if not (base / "build" / "releases" / "current").exists():
+    tree = ReleaseTree(base)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **tree.env}
+    if tree.current is None:
         print(f"cold build: {run(['-m', 'webapp.publish.build'], env):.1f} s")
     print(f"build, nothing changed: {run(['-m', 'webapp.publish.build'], env):.1f} s")
     slug = f"zz-bench-{int(time.time())}"

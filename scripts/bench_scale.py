@@ -26,12 +26,10 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import synth  # noqa: E402
-from processes import free_port  # noqa: E402
 
+from scripts import harness  # noqa: E402
+from scripts.harness import Gunicorn, ReleaseTree  # noqa: E402
 from webapp import contract  # noqa: E402
 
 PY = sys.executable
@@ -49,29 +48,23 @@ WORKERS = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 WRK_SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 
 
-def env_for(base: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT),
-            "JINTAN_CONTENT_DIR": str(base / "content"),
-            "JINTAN_TRANSLATIONS_DIR": str(base / "translations"),
-            "JINTAN_BUILD_DIR": str(base / "build")}
-
-
 def timed(cmd: list[str], env: dict) -> float:
+    """Seconds ``cmd`` took (run from the project, output dropped). :raises CalledProcessError:"""
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - start
 
 
+def timed_build(tree: ReleaseTree) -> float:
+    """Seconds the release build of ``tree`` took (``make release``). :raises RuntimeError:"""
+    start = time.perf_counter()
+    tree.build()
+    return time.perf_counter() - start
+
+
 def fetch(url: str, br: bool = True) -> bytes:
-    req = urllib.request.Request(url, headers={"Accept-Encoding": "br"} if br else {})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return resp.read()
-
-
-def rss_mb(master: int) -> list[float]:
-    out = subprocess.run(["ps", "-o", "pid=,rss=", "--ppid", str(master)], capture_output=True,
-                         text=True).stdout.split()
-    return [int(out[i + 1]) / 1024 for i in range(0, len(out), 2)]
+    """The body of a GET that must answer 200, brotli-compressed with ``br``."""
+    return harness.fetch(url, {"Accept-Encoding": "br"} if br else {}, timeout=30)[0]
 
 
 def wrk(url: str, script: Path | None = None) -> dict:
@@ -93,16 +86,17 @@ def measure(n: int) -> dict:
     shutil.rmtree(base / "build", ignore_errors=True)
     for extra in (base / "content").glob("zz-*.md"):
         extra.unlink()
-    env = env_for(base)
+    tree = ReleaseTree(base)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **tree.env}
     r: dict = {}
-    r["build_cold_s"] = timed([PY, "-m", "webapp.publish.build"], env)
-    r["build_noop_s"] = timed([PY, "-m", "webapp.publish.build"], env)
+    r["build_cold_s"] = timed_build(tree)
+    r["build_noop_s"] = timed_build(tree)
     new = base / "content" / "zz-new-article.md"
     text = (base / "content" / "synthetic-00001.md").read_text("utf-8").replace("（1）", "（新）")
     new.write_text(text, "utf-8")
     r["publish_cycle_s"] = timed([PY, "-m", "webapp.desk.catalogs", "update", "--no-ui",
                                   "zz-new-article"], env)
-    r["publish_build_s"] = timed([PY, "-m", "webapp.publish.build"], env)
+    r["publish_build_s"] = timed_build(tree)
     info = json.loads((contract.current_link(base / "build") / contract.RELEASE_INFO).read_text())
     r["search"] = info["search"]
     r["search_recall"] = search_recall(env, n)
@@ -123,25 +117,12 @@ def measure(n: int) -> dict:
     r["cold_render_ms"] = json.loads(out.strip().splitlines()[-1])
     r["search_miss_ms"] = search_misses(env)
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    genv = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(WORKERS),
-            "GUNICORN_ACCESS_LOG": "/dev/null"}
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(Path(PY).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
-                            cwd=ROOT, env=genv, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    g = Gunicorn(tree, env={"WEB_CONCURRENCY": str(WORKERS), "GUNICORN_ACCESS_LOG": "/dev/null"})
+    url = g.url
+    g.start(wait=False)
     try:
-        while True:
-            try:
-                fetch(url + "/zh/", br=False)
-                break
-            except OSError:
-                if time.perf_counter() - start > 120:
-                    raise
-                time.sleep(0.02)
-        r["first_200_s"] = time.perf_counter() - start
-        time.sleep(1)
+        r["first_200_s"] = g.wait_ready("/zh/", timeout=120)
+        g.wait_release(tree.current)   # every worker booted before the requests below
         rng = random.Random(2)
         slugs = [p.stem for p in (base / "content").glob("*.md")]
         kinds = ["/{l}/{s}/", "/{l}/{s}/parallel/", "/{l}/"]
@@ -149,7 +130,7 @@ def measure(n: int) -> dict:
             path = rng.choice(kinds).format(l=rng.choice(["zh", "en", "zh-hant"]),
                                             s=rng.choice(slugs))
             fetch(url + path)
-        r["rss_mb"] = max(rss_mb(proc.pid))
+        r["rss_mb"] = max(g.worker_rss_mb())
         r["hot_article"] = wrk(url + "/en/synthetic-00001/")
         lua = Path(tempfile.mkstemp(suffix=".lua")[1])
         sample = rng.sample(slugs, min(len(slugs), 2000))
@@ -180,8 +161,7 @@ def measure(n: int) -> dict:
         pairs = [f"{a} {b}" for a in SEARCH_WORDS for b in SEARCH_WORDS if a != b]
         r["search_distinct"] = wrk(url, search_script(pairs))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+        g.stop()
     return r
 
 
@@ -237,6 +217,16 @@ def search_recall(env: dict, n: int) -> float:
     return sum(min(c, e) for c, e in zip(counts, expected, strict=False)) / sum(expected)
 
 
+def under_load(key: str):
+    """A table cell: wrk's requests per second and p99 (ms) of measurement ``key``."""
+    return lambda r: f"{r[key]['rps']:,.0f}, {r[key]['p99']:.0f}"
+
+
+def spread(key: str):
+    """A table cell: median / p99 (ms) of measurement ``key``."""
+    return lambda r: f"{r[key]['median']:.1f} / {r[key]['p99']:.1f}"
+
+
 def table(results: dict[int, dict]) -> str:
     ns = sorted(results)
     rows = [
@@ -248,12 +238,9 @@ def table(results: dict[int, dict]) -> str:
         ("catalog a translator opens (KB)", lambda r: f"{r['catalog_kb']:.0f}", "one article"),
         ("gunicorn start to first 200 (s)", lambda r: f"{r['first_200_s']:.2f}", "< 10"),
         (f"RSS per worker after 1,000 random pages each ({WORKERS} workers, MB)", lambda r: f"{r['rss_mb']:.0f}", "< 120"),
-        ("cold render, median / p99 (ms)",
-         lambda r: f"{r['cold_render_ms']['median']:.1f} / {r['cold_render_ms']['p99']:.1f}", "< 50"),
-        ("hot article, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['hot_article']['rps']:,.0f}, {r['hot_article']['p99']:.0f}", "p99 < 50"),
-        ("random articles, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['random_articles']['rps']:,.0f}, {r['random_articles']['p99']:.0f}", ""),
+        ("cold render, median / p99 (ms)", spread("cold_render_ms"), "< 50"),
+        ("hot article, 64 conn: req/s, p99 (ms)", under_load("hot_article"), "p99 < 50"),
+        ("random articles, 64 conn: req/s, p99 (ms)", under_load("random_articles"), ""),
         ("front page, brotli (KB)", lambda r: f"{r['front_br'] / 1024:.1f}", "< 30"),
         ("/sw.js, brotli (KB)", lambda r: f"{r['sw_br'] / 1024:.1f}", ""),
         ("worker's first install, brotli (KB)", lambda r: f"{r['first_install_br'] / 1024:.0f}",
@@ -269,12 +256,11 @@ def table(results: dict[int, dict]) -> str:
         ("search index step, publishing 1 article (s)", lambda r: f"{r['search']['seconds']:.2f}",
          "< 1"),
         ("search recall (synthetic queries)", lambda r: f"{r['search_recall']:.0%}", "100 %"),
-        ("search, 24-query mix, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['search_mix']['rps']:,.0f}, {r['search_mix']['p99']:.0f}", "p99 < 20"),
-        ("search miss in-process (distinct query), median / p99 (ms)",
-         lambda r: f"{r['search_miss_ms']['median']:.1f} / {r['search_miss_ms']['p99']:.1f}", ""),
-        ("search, distinct 2-word queries, 64 conn: req/s, p99 (ms)",
-         lambda r: f"{r['search_distinct']['rps']:,.0f}, {r['search_distinct']['p99']:.0f}", ""),
+        ("search, 24-query mix, 64 conn: req/s, p99 (ms)", under_load("search_mix"), "p99 < 20"),
+        ("search miss in-process (distinct query), median / p99 (ms)", spread("search_miss_ms"),
+         ""),
+        ("search, distinct 2-word queries, 64 conn: req/s, p99 (ms)", under_load("search_distinct"),
+         ""),
     ]
     head = "| N articles | " + " | ".join(f"{n:,}" for n in ns) + " | target |"
     lines = [head, "|---" * (len(ns) + 2) + "|"]

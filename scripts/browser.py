@@ -49,3 +49,39 @@ def worst_case_fonts(directory: Path | None = None) -> dict:
 </fontconfig>
 """, encoding="utf-8")
     return {"FONTCONFIG_FILE": str(conf)}
+
+
+# The saved articles as the service worker counts them: its reply to {type: "library"}
+# (static/js/sw.js, `library()`), over a MessageChannel, once a worker is active.
+LIBRARY_JS = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    registration.active.postMessage({type: "library"}, [channel.port2]);
+  });
+}"""
+
+
+def worker_library(page) -> dict:
+    """The service worker's answer about the saved articles of ``page``'s origin: ``items``
+    (per article: ``slug``, ``urls``, ``photos``, ``bytes``) and ``photos`` (``bytes`` of the
+    kept photos), as static/js/sw.js's ``library()`` returns them. Waits for an active worker."""
+    return page.evaluate(LIBRARY_JS)
+
+
+def touch_swipe(page, start: tuple[float, float], end: tuple[float, float],
+                steps: int = 10) -> None:
+    """One finger moving in a straight line from ``start`` to ``end`` (CSS px in the
+    viewport) in ``steps`` moves 16 ms apart (one a frame), through the Chrome DevTools
+    Protocol's ``Input.dispatchTouchEvent`` (Chromium only: a page needs ``has_touch``)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                          "touchPoints": [{"x": start[0], "y": start[1]}]})
+    for i in range(1, steps + 1):
+        x = start[0] + (end[0] - start[0]) * i / steps
+        y = start[1] + (end[1] - start[1]) * i / steps
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()

@@ -23,8 +23,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from scripts.browser import CHROMIUM, CHROMIUM_ARGS, worst_case_fonts  # noqa: E402
-from scripts.gunicorn_server import GunicornServer  # noqa: E402
+from scripts.browser import CHROMIUM, CHROMIUM_ARGS, touch_swipe, worst_case_fonts  # noqa: E402
+from scripts.harness import site_server  # noqa: E402
 
 WIDTHS = (320, 390, 768)
 LOCALES = ("zh", "en")
@@ -62,15 +62,7 @@ def swipe_next(page) -> None:
     width = page.locator("#quotes .carousel-slide").first.bounding_box()["width"]
     y = max(row["y"], 0) + 60
     mid = row["x"] + row["width"] / 2
-    cdp = page.context.new_cdp_session(page)
-    start, end = mid + width * 0.375, mid - width * 0.375
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start, "y": y}]})
-    for i in range(1, 11):
-        x = start + (end - start) * i / 10
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        page.wait_for_timeout(16)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    cdp.detach()
+    touch_swipe(page, (mid + width * 0.375, y), (mid - width * 0.375, y))
 
 
 def current(page) -> int:
@@ -114,7 +106,7 @@ def measure(browser, url: str, width: int, js: bool) -> tuple[list[int], float, 
 
 
 def main(slug: str) -> None:
-    server = GunicornServer(Path(tempfile.mkdtemp())).start()
+    server = site_server(Path(tempfile.mkdtemp())).start()
     try:
         with sync_playwright() as p:
             env = {**os.environ, **worst_case_fonts()}

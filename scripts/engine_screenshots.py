@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts import engines  # noqa: E402
-from scripts.gunicorn_server import GunicornServer  # noqa: E402
+from scripts.harness import site_server  # noqa: E402
 from webapp.config import ROOT  # noqa: E402
 
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
@@ -28,7 +28,7 @@ SETTLED = ("() => document.readyState === 'complete' && document.fonts.status ==
 def main(out: Path, names: list[str]) -> None:
     """Take the pictures of ``names`` (engine names; all when empty) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    server = GunicornServer(Path(tempfile.mkdtemp())).start()
+    server = site_server(Path(tempfile.mkdtemp())).start()
     try:
         for name in names or engines.ENGINES:
             with engines.start(name) as engine:

@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.browser import CHROMIUM, CHROMIUM_ARGS, worst_case_fonts  # noqa: E402
-from scripts.gunicorn_server import GunicornServer  # noqa: E402
+from scripts.harness import site_server  # noqa: E402
 from scripts.photo_site import photo_site  # noqa: E402
 from webapp.config import ROOT  # noqa: E402
 
@@ -103,11 +103,11 @@ def main(out: Path, only: list[str] | None = None) -> None:
             env = {**os.environ, **worst_case_fonts()}
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
             if _wanted(SHOTS, only):
-                servers.append(GunicornServer(Path(tempfile.mkdtemp())).start())
+                servers.append(site_server(Path(tempfile.mkdtemp())).start())
                 take(browser, servers[-1], SHOTS, out, only)
             if _wanted(PHOTO_SHOTS, only):
                 work = Path(tempfile.mkdtemp())
-                servers.append(GunicornServer(work, env=photo_site(work)).start())
+                servers.append(site_server(work, env=photo_site(work)).start())
                 take(browser, servers[-1], PHOTO_SHOTS, out, only)
             browser.close()
     finally:

@@ -1,7 +1,8 @@
-"""Real servers for `make bench` and the operations tests (tests/ops): a release tree built by
-``python -m webapp.publish.build``, gunicorn with the project's ``gunicorn.conf.py``, nginx and Varnish
-from Debian, and wrk. Every server listens on a free 127.0.0.1 port, is started by the test
-run and stopped by its pid; nothing here touches system services.
+"""The servers in front of gunicorn for `make bench` and the operations tests (tests/ops): nginx
+and Varnish from Debian with the deploy/ configurations, wrk, and readers loading pages. The
+release tree and gunicorn itself are scripts/harness.py's. Every server listens on a free
+127.0.0.1 port, is started by the test run and stopped by its pid; nothing here touches system
+services.
 """
 
 from __future__ import annotations
@@ -10,42 +11,19 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from scripts.processes import free_port, stop_process
-from webapp import contract
+from scripts.harness import ROOT, SEED, free_port, get, stop_process, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-ARTICLE = "/en/jintan-new-energy/"
-SEED = "jintan-new-energy"
+ARTICLE = f"/en/{SEED}/"
 
 
 def tool(name: str) -> str | None:
     """Path of a command (``PATH`` or ``/usr/sbin``), or None."""
     return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin")
-
-
-def get(url: str, headers: dict | None = None, method: str = "GET",
-        timeout: float = 10) -> tuple[int, dict, bytes]:
-    """``(status, headers, body)`` of one request; HTTP errors are returned, not raised.
-    Header names in the returned dict are lower-case."""
-    req = urllib.request.Request(url, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
 
 
 def raw_request(port: int, data: bytes, timeout: float = 5) -> bytes:
@@ -57,196 +35,6 @@ def raw_request(port: int, data: bytes, timeout: float = 5) -> bytes:
         while chunk := s.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
-
-
-def wait_for(url: str, timeout: float = 30, proc: subprocess.Popen | None = None,
-             log: Path | None = None) -> float:
-    """Poll ``url`` until it answers 200; return the seconds waited.
-    :raises RuntimeError: when ``proc`` exits or ``timeout`` passes (with the log's tail)."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if proc is not None and proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}:\n{tail}")
-        try:
-            if get(url, timeout=2)[0] == 200:
-                return time.monotonic() - start
-        except OSError:
-            pass
-        time.sleep(0.05)
-    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise RuntimeError(f"{url} did not answer 200 within {timeout} s\n{tail}")
-
-
-class ReleaseTree:
-    """Writable copies of ``content/`` and ``translations/`` and a build directory under
-    ``root``; :meth:`build` runs ``python -m webapp.publish.build`` on them (the ``make release``
-    step). Static files and templates are read from the project."""
-
-    def __init__(self, root: Path, site_url: str = "http://127.0.0.1:8000"):
-        self.root = Path(root)
-        self.content = self.root / "content"
-        self.translations = self.root / "translations"
-        self.build_dir = self.root / "build"
-        if not self.content.exists():
-            shutil.copytree(ROOT / "content", self.content)
-            shutil.copytree(ROOT / "translations", self.translations,
-                            ignore=shutil.ignore_patterns("*.mo"))
-        self.env = {"JINTAN_CONTENT_DIR": str(self.content),
-                    "JINTAN_TRANSLATIONS_DIR": str(self.translations),
-                    "JINTAN_BUILD_DIR": str(self.build_dir), "JINTAN_SITE_URL": site_url}
-        if (self.root / "static").is_dir():
-            self.env["JINTAN_STATIC_DIR"] = str(self.root / "static")
-
-    def edit_css(self, extra: str) -> Path:
-        """Append ``extra`` to the tree's own copy of ``static/css/site.css`` (made on first
-        use from the project's ``static/``); the next :meth:`build` gives it a new hash."""
-        static = self.root / "static"
-        if not static.is_dir():
-            shutil.copytree(ROOT / "static", static)
-            self.env["JINTAN_STATIC_DIR"] = str(static)
-        css = static / "css" / "site.css"
-        css.write_text(css.read_text("utf-8") + extra, "utf-8")
-        return css
-
-    def build(self, check: bool = True) -> subprocess.CompletedProcess:
-        """Run the release build; with ``check``, raise with its output when it fails."""
-        proc = subprocess.run([PYTHON, "-m", "webapp.publish.build"], cwd=ROOT, capture_output=True,
-                              text=True, env={**os.environ, **self.env,
-                                              "PYTHONDONTWRITEBYTECODE": "1"}, timeout=300,
-                              check=False)
-        if check and proc.returncode:
-            raise RuntimeError(f"release build failed:\n{proc.stdout}{proc.stderr}")
-        return proc
-
-    @property
-    def current(self) -> str:
-        """Id of the release ``releases/current`` points at."""
-        return contract.current_id(self.build_dir)
-
-    def po(self, locale: str = "en", slug: str = SEED) -> Path:
-        """Path of an article catalog in the tree's translations."""
-        return self.translations / locale / "LC_MESSAGES" / "articles" / f"{slug}.po"
-
-    def set_msgstr(self, msgctxt: str, text: str, locale: str = "en", slug: str = SEED) -> None:
-        """Replace the translation of the entry ``msgctxt`` in an article catalog (one-line
-        msgstr, as the seed catalogs have)."""
-        path = self.po(locale, slug)
-        src = path.read_text("utf-8")
-        pattern = re.compile(rf'(msgctxt "{re.escape(msgctxt)}"\nmsgid "(?:[^"\\]|\\.)*"\n'
-                             r'msgstr )"(?:[^"\\]|\\.)*"')
-        new, n = pattern.subn(lambda m: m.group(1) + json.dumps(text, ensure_ascii=False), src)
-        if n != 1:
-            raise ValueError(f"{path}: no one-line entry {msgctxt!r}")
-        path.write_text(new, "utf-8")
-
-    def add_article(self, slug: str, title: str) -> Path:
-        """A new article: the seed article's file under another slug and title (untranslated)."""
-        src = (self.content / f"{SEED}.md").read_text("utf-8")
-        src = re.sub(r'^title: .*$', f"title: {json.dumps(title, ensure_ascii=False)}", src,
-                     count=1, flags=re.MULTILINE)
-        path = self.content / f"{slug}.md"
-        path.write_text(src, "utf-8")
-        return path
-
-
-class Gunicorn:
-    """``gunicorn -c gunicorn.conf.py`` on a free loopback port, serving ``tree``'s build.
-
-    :param env: extra environment (``WEB_CONCURRENCY``, ``JINTAN_*``, ``GUNICORN_*``).
-    :param app_dir: the application folder (its ``gunicorn.conf.py``; default the project).
-    :param prefix: a command that execs gunicorn in its own process (read-only mounts).
-    """
-
-    def __init__(self, tree: ReleaseTree | None, env: dict | None = None,
-                 log: Path | None = None, app_dir: Path = ROOT,
-                 prefix: list[str] | None = None):
-        self.tree, self.app_dir, self.prefix = tree, Path(app_dir), prefix or []
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, **(tree.env if tree else {}), "WEB_CONCURRENCY": "2",
-                    "PYTHONDONTWRITEBYTECODE": "1", **(env or {}),
-                    "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
-        self.log = log or tree.root / f"gunicorn-{self.port}.log"
-        self.proc: subprocess.Popen | None = None
-        self.started_at = 0.0
-
-    def start(self, wait: bool = True, path: str = "/healthz") -> Gunicorn:
-        """Start gunicorn; with ``wait``, until ``path`` answers 200 (stopped if it never does).
-        :raises RuntimeError: when gunicorn exits or does not answer within 60 s."""
-        cmd = [*self.prefix, GUNICORN, "-c", str(self.app_dir / "gunicorn.conf.py")]
-        with self.log.open("ab") as log:
-            self.started_at = time.monotonic()
-            self.proc = subprocess.Popen(cmd, cwd=self.app_dir, env=self.env, stdout=log,
-                                         stderr=subprocess.STDOUT)
-        if wait:
-            try:
-                self.wait_ready(path)
-            except BaseException:
-                self.stop()   # never leave a server behind a failed start
-                raise
-        return self
-
-    def wait_ready(self, path: str = "/healthz", timeout: float = 60) -> float:
-        """Seconds from :meth:`start` until ``path`` answered 200."""
-        wait_for(self.url + path, timeout, self.proc, self.log)
-        return time.monotonic() - self.started_at
-
-    @property
-    def master_pid(self) -> int:
-        """The gunicorn master's pid (a ``prefix`` command must exec it, keeping the pid)."""
-        return self.proc.pid
-
-    @staticmethod
-    def _children(pid: int) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True,
-                             check=False).stdout
-        return sorted(int(x) for x in out.split())
-
-    def workers(self) -> list[int]:
-        """Pids of the master's live worker processes."""
-        return [p for p in self._children(self.master_pid) if _alive(p)]
-
-    def wait_workers(self, count: int, exclude: set[int] = frozenset(),
-                     timeout: float = 30) -> list[int]:
-        """Wait until exactly ``count`` workers run and none is in ``exclude``."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            pids = self.workers()
-            if len(pids) == count and not set(pids) & set(exclude):
-                return pids
-            time.sleep(0.1)
-        raise RuntimeError(f"workers {self.workers()} (wanted {count}, none of {exclude})")
-
-    def signal(self, sig: int) -> None:
-        """Send ``sig`` to the master."""
-        os.kill(self.master_pid, sig)
-
-    def hup(self) -> None:
-        """``kill -HUP <master>``: what ``systemctl reload`` sends after the release build."""
-        self.signal(signal.SIGHUP)
-
-    def log_text(self) -> str:
-        """gunicorn's output so far (access and error logs)."""
-        return self.log.read_text("utf-8", errors="replace")
-
-    def stop(self) -> None:
-        """SIGTERM to the master (graceful), SIGKILL after 15 s."""
-        stop_process(self.proc, 15)
-
-    def __enter__(self):
-        return self.start() if self.proc is None else self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 class Daemon:

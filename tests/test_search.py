@@ -168,6 +168,8 @@ def test_pagination(search_site):
     assert first + second + third == results(start_app(search_site).test_client(), "金坛")
     html = client.get("/zh/search/", query_string={"q": "金坛", "page": 2}).get_data(as_text=True)
     assert 'rel="prev"' in html and 'rel="next"' in html
+    # the list's pagination (templates/_article_list.html), in the words of search results
+    assert "上一页结果" in html and "更多结果" in html and "较早的文章" not in html
     for bad in ("0", "4", "x", "-1", "99999999999999999999"):
         assert client.get("/zh/search/", query_string={"q": "金坛", "page": bad}).status_code == 404
 

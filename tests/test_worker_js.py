@@ -1,5 +1,6 @@
-"""The service worker's JavaScript unit tests (tests/js/*.test.mjs) under node's test runner,
-on the real static/js/sw.js with the app's own locale table and page patterns."""
+"""The JavaScript unit tests (tests/js/*.test.mjs: the service worker's functions and LRU, Listen's
+voice choice) under node's test runner, on the real static/js files, with the app's own locale
+table and page patterns."""
 
 from __future__ import annotations
 

@@ -31,6 +31,9 @@ function apply(key, value) {
   }
 }
 
+/** Wire the reading-comfort panel: each radio group shows its saved choice and applies a
+ *  new one (`apply`); the toggle opens and closes the panel, Escape closes it and gives the
+ *  focus back; then the tools are shown (hidden without JavaScript). */
 function setUpControls() {
   const tools = document.querySelector("[data-reading-tools]");
   const toggle = document.querySelector("[data-comfort-toggle]");

@@ -57,6 +57,8 @@ function parts() {
 let state = "idle"; // idle | playing | paused
 let run = 0;        // which reading the callbacks belong to (a stop starts a new one)
 
+/** Enter state `next` (idle | playing | paused): the button shows that state's label, the
+ *  stop button shows unless idle. */
 function setState(next) {
   state = next;
   button.dataset.state = next;
@@ -64,6 +66,8 @@ function setState(next) {
   stopButton.hidden = next === "idle";
 }
 
+/** Read the page from its start: one utterance per block (`parts`), each in its own
+ *  language with the best voice for it (`voiceFor`), the block read marked `.speaking`. */
 function start() {
   synth.cancel();
   const voices = synth.getVoices();
@@ -84,6 +88,8 @@ function start() {
   setState(queue.length ? "playing" : "idle");
 }
 
+/** Stop reading: cancel the queue, unmark the block, back to idle (callbacks of the
+ *  stopped reading are ignored: `run` moved on). */
 function stop() {
   run += 1;
   synth.cancel();
@@ -91,6 +97,7 @@ function stop() {
   setState("idle");
 }
 
+/** The Listen button: start when idle, pause when playing, resume when paused. */
 function onButton() {
   if (state === "idle") start();
   else if (state === "playing") { synth.pause(); setState("paused"); }

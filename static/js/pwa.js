@@ -84,6 +84,8 @@ function tellLocale(worker) {
 // update for offline pages to be current. When the page on screen is older than the release
 // (its version differs from the current page's) it offers one reload, and never reloads by
 // itself.
+/** Show the one "reload for the new edition" prompt when this page is older than the
+ *  release served (`outdated`); its button reloads. Nothing when shown already. */
 async function offerReload() {
   const prompt = $(".update-prompt");
   if (!prompt || !prompt.hidden || !(await outdated())) return;

@@ -12,6 +12,8 @@ function shareUrl() {
   return new URL(path, location.origin).href;
 }
 
+/** The title to share: the page's `og:title` (the article's own title, without the site's
+ *  name), else the document's title. */
 function shareTitle() {
   const meta = document.querySelector('meta[property="og:title"]');
   return meta ? meta.content : document.title;

@@ -20,9 +20,8 @@ from tests.server import fixture_server
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    srv = fixture_server(tmp_path_factory.mktemp("server")).start()
-    yield srv
-    srv.stop()
+    with fixture_server(tmp_path_factory.mktemp("server")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="session")

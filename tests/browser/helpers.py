@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.helpers import FIXTURE_SLUGS, FULL, UNDATED, article, plain, shown_text
 from webapp.locales import locale_from_segment
 
-from scripts.browser import PHONE  # noqa: E402,F401 - re-exported for the tests
+from scripts.browser import PHONE, touch_swipe  # noqa: E402,F401 - PHONE re-exported for the tests
 
 CONTROLLED = """() => navigator.serviceWorker.controller ? true : new Promise(resolve =>
   navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true),
@@ -431,14 +431,7 @@ def tab_never_reaches_an_offscreen_slide(page: Page, seg: str, slug: str) -> Non
 
 def touch_drag(page: Page, x: float, y_from: float, y_to: float) -> None:
     """One finger moving vertically from ``y_from`` to ``y_to`` at ``x`` (CDP touch input)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y_from}]})
-    for i in range(1, 13):
-        y = y_from + (y_to - y_from) * i / 12
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        page.wait_for_timeout(16)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    cdp.detach()
+    touch_swipe(page, (x, y_from), (x, y_to), steps=12)
 
 
 def a_vertical_swipe_on_a_quote_scrolls_the_page(browser, base_url: str, seg: str,

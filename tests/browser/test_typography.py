@@ -21,7 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from scripts.gunicorn_server import GunicornServer
+from scripts.harness import site_server
 from tests.browser import helpers as journeys
 from tests.helpers import SEED_SLUG
 from webapp.config import ROOT
@@ -32,9 +32,8 @@ from webapp.config import ROOT
 def seed_server(tmp_path_factory):
     """The project's own content: the seed article's long English quotes and roles are the
     worst case these layouts must hold (the fixture site has none as long)."""
-    srv = GunicornServer(tmp_path_factory.mktemp("typography")).start()
-    yield srv
-    srv.stop()
+    with site_server(tmp_path_factory.mktemp("typography")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from scripts import engines
-from scripts.gunicorn_server import GunicornServer
+from scripts.harness import site_server
 from tests.server import fixture_server
 
 HERE = Path(__file__).parent
@@ -59,7 +59,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_server(tmp_path_factory):
     """The project's own content (the seed article's long quotes: the typography worst case)."""
-    srv = GunicornServer(tmp_path_factory.mktemp("engines-seed")).start()
+    srv = site_server(tmp_path_factory.mktemp("engines-seed")).start()
     yield srv
     srv.stop()
 

@@ -18,7 +18,7 @@ from tests.browser.test_typography import GEOMETRY, HEADER_MAX, QUOTE_MARKS
 from tests.engines.conftest import DESKTOP, PHONE
 from tests.helpers import FULL, UNDATED, SEED_SLUG, article, plain, shown_text, translation
 from tests.offline import reader as offline_reader
-from tests.offline.publication import Publication, Server
+from scripts.harness import Gunicorn, ReleaseTree
 from tests.offline.test_deploy import ARTICLE, Newsroom
 from webapp.locales import locale_from_segment
 
@@ -339,9 +339,9 @@ def in_page(script: str) -> str:
 @pytest.fixture
 def newsroom(tmp_path):
     """The project's content on a server of its own, which the test publishes new releases to."""
-    publication = Publication(tmp_path / "publication")
+    publication = ReleaseTree(tmp_path / "publication")
     publication.build()
-    server = Server(publication).start()
+    server = Gunicorn(publication).start()
     yield Newsroom(server)
     server.stop()
 

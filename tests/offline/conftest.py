@@ -2,8 +2,8 @@
 saved-articles library, and deploys seen by a reader with the page open, with the browser
 closed, and offline (issue 10).
 
-Every test module starts its own gunicorn (:mod:`tests.offline.publication`) on a temporary
-build of its own sources, so it can deploy without disturbing other tests. Everything here
+Every test module starts its own gunicorn (:func:`own_server`, scripts/harness.py) on a
+temporary build of its own sources, so it can deploy without disturbing other tests. Everything here
 carries the ``browser`` marker: ``pytest -m "not browser"`` leaves it out.
 
 ``playwright install`` cannot download browsers here, so pytest-playwright launches
@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from scripts.harness import Gunicorn, ReleaseTree
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -30,6 +32,15 @@ HERE = Path(__file__).parent
 expect.set_options(timeout=20_000)
 
 FIGURES: dict[str, str] = {}   # measured figures, printed at the end of the run
+
+
+def own_server(root: Path) -> Gunicorn:
+    """A module's own server (not started; ``with own_server(...) as server`` starts and stops
+    it): a release of copies of the project's content and catalogs in ``root``, which the
+    module may edit and deploy (:meth:`Gunicorn.deploy`) without disturbing other tests."""
+    tree = ReleaseTree(root)
+    tree.build()
+    return Gunicorn(tree)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -48,6 +59,14 @@ def browser_type_launch_args(browser_type_launch_args):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="module")
+def server(publication):
+    """The module's ``publication`` (a :class:`ReleaseTree` fixture, built) served by gunicorn;
+    a module with a server of its own (:func:`own_server`) overrides this fixture."""
+    with Gunicorn(publication) as server:
+        yield server
 
 
 @pytest.fixture

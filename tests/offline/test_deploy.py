@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.offline.publication import Publication, Server
+from scripts.harness import Gunicorn
+from tests.offline.conftest import own_server
 from tests.offline.reader import (
     KEPT_NOTICE,
     cache_contents,
@@ -46,12 +47,12 @@ def first_paragraph_of(path: Path) -> str:
 class Newsroom:
     """Publishes new editions of the seed article to the module's server."""
 
-    def __init__(self, server: Server):
+    def __init__(self, server: Gunicorn):
         self.server = server
-        self.publication = server.publication
+        self.publication = server.tree
         self.original = first_paragraph_of(self.publication.article(SLUG))
         self.number = 1
-        self.current = Edition(self.publication.current(), self.original, ui("zh", FOOTER_ID))
+        self.current = Edition(self.publication.current, self.original, ui("zh", FOOTER_ID))
 
     def publish(self, new_shell: bool = False) -> Edition:
         """Edit the first paragraph (and with ``new_shell`` the Chinese footer, which every
@@ -73,11 +74,8 @@ class Newsroom:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    publication = Publication(tmp_path_factory.mktemp("deploy"))
-    publication.build()
-    server = Server(publication).start()
-    yield server
-    server.stop()
+    with own_server(tmp_path_factory.mktemp("deploy")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -9,45 +9,30 @@ from playwright.sync_api import expect
 
 from scripts.photo_site import SLUG, photo_site
 from tests.offline.conftest import FIGURES
-from tests.offline.publication import Publication, Server
+from scripts.browser import worker_library
+from scripts.harness import Gunicorn, ReleaseTree
 from tests.offline.reader import cache_contents, ui, wait_controlled
 
 ARTICLE = f"/zh/{SLUG}/"
 SHOWN = """async () => Promise.all([...document.querySelectorAll('.article picture img')].map(
   async (img) => { img.scrollIntoView(); await img.decode().catch(() => null);
                    return [new URL(img.currentSrc).pathname, img.naturalWidth]; }))"""
-LIBRARY = """async () => {
-  const registration = await navigator.serviceWorker.ready;
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => resolve(event.data);
-    registration.active.postMessage({type: "library"}, [channel.port2]);
-  });
-}"""
 
 
 @pytest.fixture(scope="module")
 def publication(tmp_path_factory):
     root = tmp_path_factory.mktemp("photos")
     photo_site(root, size=(2400, 1800))     # smaller than a phone's, same widths up to 1,600
-    publication = Publication(root, copy=False)
+    publication = ReleaseTree(root)
     publication.build()
     return publication
 
 
 @pytest.fixture(scope="module")
-def server(publication):
-    server = Server(publication).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def tight_server(publication):
     """The same release with a photo budget of one byte: no unsaved photo fits."""
-    server = Server(publication, JINTAN_OFFLINE_PHOTO_BYTES="1").start()
-    yield server
-    server.stop()
+    with Gunicorn(publication, env={"JINTAN_OFFLINE_PHOTO_BYTES": "1"}) as server:
+        yield server
 
 
 def photos_kept(page) -> list[str]:
@@ -104,7 +89,7 @@ def test_a_saved_article_keeps_its_photos_beyond_the_budget_and_counts_them(
     page.evaluate(SHOWN)
     page.wait_for_timeout(1000)
     assert photos_kept(page) == kept
-    library = page.evaluate(LIBRARY)
+    library = worker_library(page)
     item = next(i for i in library["items"] if i["slug"] == SLUG)
     assert sorted(item["photos"]) == kept
     assert library["photos"]["count"] == 3

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.offline import reader as journeys
-from tests.offline.publication import Publication, Server
+from tests.offline.conftest import own_server
 from tests.offline.reader import (
     COUNT_PERSIST,
     HTML_LANG,
@@ -30,11 +30,8 @@ SAVED_PAGES = [f"/{s}/{SLUG}/{view}" for view in ("", "parallel/") for s in SEGM
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    publication = Publication(tmp_path_factory.mktemp("reader"))
-    publication.build()
-    server = Server(publication).start()
-    yield server
-    server.stop()
+    with own_server(tmp_path_factory.mktemp("reader")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.offline.conftest import FIGURES, PHONE
-from tests.offline.publication import Publication, Server
+from scripts.harness import Gunicorn, ReleaseTree
 from tests.offline.reader import (
     KEPT,
     TIMEOUT_MS,
@@ -46,7 +46,7 @@ def publication(tmp_path_factory):
     kept = os.environ.get("OFFLINE_SCALE_DIR")
     root = Path(kept) if kept else tmp_path_factory.mktemp("scale")
     started = time.monotonic()
-    publication = Publication.synthetic(root, ARTICLES)
+    publication = ReleaseTree.synthetic(root, ARTICLES)
     publication.build()
     FIGURES[f"archive of {ARTICLES} articles: generate + build"] = (
         f"{time.monotonic() - started:.0f} s")
@@ -54,18 +54,10 @@ def publication(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(publication):
-    server = Server(publication).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def bounded(publication):
     """The same release served with ``JINTAN_OFFLINE_MAX_PAGES=10``."""
-    server = Server(publication, JINTAN_OFFLINE_MAX_PAGES=str(BOUND)).start()
-    yield server
-    server.stop()
+    with Gunicorn(publication, env={"JINTAN_OFFLINE_MAX_PAGES": str(BOUND)}) as server:
+        yield server
 
 
 @pytest.fixture
@@ -82,7 +74,7 @@ def test_first_install_downloads_a_bounded_amount(new_context, server, page_erro
     page = page_errors(context.new_page())
     page.goto("/zh/")
     wait_controlled(page)
-    wait_settled(page, server.publication.current())
+    wait_settled(page, server.tree.current)
 
     paths = sorted({r.url.removeprefix(server.url) for r in by_worker})
     assert "/sw.js" in paths
@@ -109,7 +101,7 @@ def test_reading_30_articles_keeps_them_and_the_first_page(new_context, server, 
     page = page_errors(context.new_page())
     page.goto("/zh/")
     wait_controlled(page)
-    wait_settled(page, server.publication.current())
+    wait_settled(page, server.tree.current)
     numbers = range(101, 131)
     read = [article(n) for n in numbers]
     for n in numbers:
@@ -140,7 +132,7 @@ def test_eviction_beyond_the_bound_keeps_saved_articles(bounded_page, bounded):
     page = bounded_page
     page.goto(article(200, "en"))
     wait_controlled(page)
-    wait_settled(page, bounded.publication.current())
+    wait_settled(page, bounded.tree.current)
     page.get_by_role("button", name="Save to read offline", exact=True).click()
     expect(page.locator(".save").get_by_role("status")).to_have_text(re.compile(
         r"^Saved[. ].*offline"))  # granted or not (tests/offline/test_reader.py)
@@ -168,7 +160,7 @@ def test_non_pages_and_query_strings_add_nothing(bounded_page, bounded):
     page = bounded_page
     page.goto("/en/")
     wait_controlled(page)
-    wait_settled(page, bounded.publication.current())
+    wait_settled(page, bounded.tree.current)
     # the first page (loaded before the worker controlled it) is kept when the page names it to
     # the worker: wait for that, so the order below does not depend on how busy the machine is
     wait_read_pages(page, ["/en/"], "/en/")

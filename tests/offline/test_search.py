@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.offline.publication import Publication, Server
+from tests.offline.conftest import own_server
 from tests.offline.reader import ui, wait_controlled, wait_read_pages
 
 SLUG = "jintan-new-energy"
@@ -14,11 +14,8 @@ SLUG = "jintan-new-energy"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    publication = Publication(tmp_path_factory.mktemp("search"))
-    publication.build()
-    server = Server(publication).start()
-    yield server
-    server.stop()
+    with own_server(tmp_path_factory.mktemp("search")) as server:
+        yield server
 
 
 def test_offline_search_finds_kept_articles_and_says_so(new_context, page_errors):

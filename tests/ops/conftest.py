@@ -1,5 +1,5 @@
 """Fixtures for the operations tests: a release built by ``python -m webapp.publish.build`` into a
-temporary ``JINTAN_BUILD_DIR``, and real servers on free loopback ports (scripts/servers.py).
+temporary ``JINTAN_BUILD_DIR``, and real servers on free loopback ports (scripts/harness.py, scripts/servers.py).
 
 Debian tools (wrk, nginx, varnishd, systemd-analyze, runuser) are installed by ``make test``
 (the ``browser`` target). A test whose tool is missing is skipped on a developer's machine and
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.servers import Gunicorn, ReleaseTree, tool
+from scripts.harness import Gunicorn, ReleaseTree
+from scripts.servers import tool
 
 
 def require(*names: str) -> None:

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.ops.conftest import require
+<<<<<<< HEAD
 from scripts.servers import (
     ARTICLE,
     PYTHON,
@@ -30,6 +31,10 @@ from scripts.servers import (
     wrk,
     wrk_result,
 )
+=======
+from scripts.harness import PYTHON, ROOT, SEED, Gunicorn, ReleaseTree, get
+from scripts.servers import ARTICLE, Nginx, Varnish, tool
+>>>>>>> harness
 
 S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
 APP_ENV = {"JINTAN_PROXY_FIX_HOPS": "1", "GUNICORN_LOG_FORMAT": "json",

@@ -16,16 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.ops.conftest import dump_log, require
-from scripts.servers import (
-    ARTICLE,
-    PYTHON,
-    ROOT,
-    SEED,
-    Gunicorn,
-    free_port,
-    get,
-    tool,
-)
+from scripts.harness import PYTHON, ROOT, SEED, Gunicorn, free_port, get
+from scripts.servers import ARTICLE, tool
 
 UNIT = ROOT / "deploy" / "systemd" / "jintan-reader.service"
 CONTAINERFILE = ROOT / "deploy" / "Containerfile"

@@ -7,7 +7,8 @@ import signal
 import time
 
 from tests.ops.conftest import dump_log, require
-from scripts.servers import ARTICLE, SEED, get, wrk, wrk_result
+from scripts.harness import SEED, get
+from scripts.servers import ARTICLE, wrk, wrk_result
 from webapp import contract
 
 TITLE = "How can a small city build a “big industry”?"

@@ -9,15 +9,8 @@ import time
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.ops.conftest import require
-from scripts.servers import (
-    ARTICLE,
-    free_port,
-    get,
-    raw_request,
-    tool,
-    wrk,
-    wrk_result,
-)
+from scripts.harness import free_port, get
+from scripts.servers import ARTICLE, raw_request, tool, wrk, wrk_result
 
 HOSTILE = r"""
 math.randomseed(os.time())

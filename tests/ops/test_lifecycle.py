@@ -16,18 +16,8 @@ import pytest
 
 from tests.ops.conftest import dump_log, require
 from scripts.processes import stop_process
-from scripts.servers import (
-    ARTICLE,
-    ROOT,
-    SEED,
-    Nginx,
-    PageLoads,
-    free_port,
-    get,
-    wait_for,
-    wrk,
-    wrk_result,
-)
+from scripts.harness import ROOT, SEED, free_port, get, wait_for
+from scripts.servers import ARTICLE, Nginx, PageLoads, wrk, wrk_result
 from tests.ops.test_observability import scrape, total
 
 PAGES = [ARTICLE, "/en/", "/zh/", f"{ARTICLE}parallel/"]

@@ -13,7 +13,8 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.ops.conftest import dump_log
-from scripts.servers import ARTICLE, free_port, get, raw_request
+from scripts.harness import free_port, get
+from scripts.servers import ARTICLE, raw_request
 
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
 

@@ -9,7 +9,8 @@ import signal
 import time
 
 from tests.ops.conftest import dump_log
-from scripts.servers import ARTICLE, SEED, get, wrk, wrk_result
+from scripts.harness import SEED, get
+from scripts.servers import ARTICLE, wrk, wrk_result
 from webapp import contract
 
 OLD_TITLE = "How can a small city build a “big industry”?"

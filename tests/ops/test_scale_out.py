@@ -15,18 +15,8 @@ import pytest
 
 from tests.ops.conftest import dump_log, require
 from webapp import contract
-from scripts.servers import (
-    ARTICLE,
-    PYTHON,
-    ROOT,
-    SEED,
-    Nginx,
-    PageLoads,
-    ReleaseTree,
-    get,
-    wrk,
-    wrk_result,
-)
+from scripts.harness import PYTHON, ROOT, SEED, ReleaseTree, get
+from scripts.servers import ARTICLE, Nginx, PageLoads, wrk, wrk_result
 
 PARALLEL = f"/en/{SEED}/parallel/"
 OLD_TITLE = "How can a small city build a “big industry”?"
