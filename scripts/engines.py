@@ -91,6 +91,18 @@ class Page:
         """Focus ``selector`` and press ``key`` (a name of :data:`KEYS` or one character)."""
         raise NotImplementedError
 
+    def keypress(self, key: str) -> None:
+        """Press ``key`` (a name of :data:`KEYS` or one character) on whatever has focus."""
+        raise NotImplementedError
+
+    def wheel(self, x: float, y: float, dx: int, dy: int) -> None:
+        """One wheel event (a mouse wheel notch or a trackpad scroll) at viewport point ``x``,
+        ``y`` (CSS px), scrolling by ``dx``, ``dy`` CSS px (WebDriver "wheel" input source;
+        Playwright's mouse.wheel in Chromium). WebKitWebDriver 2.50 scrolls the page with the
+        first vertical one of a session only (later ones do nothing, and releasing the input
+        state scrolls back): use one per tab there."""
+        raise NotImplementedError
+
     def set_viewport(self, width: int, height: int) -> int:
         """Ask for a ``width`` x ``height`` CSS px viewport; returns the width the engine gave
         (WebKitGTK's MiniBrowser window is at least about 447 px wide)."""
@@ -199,6 +211,13 @@ class ChromiumPage(Page):
     def press(self, selector, key):
         self.page.locator(selector).first.press(key)
 
+    def keypress(self, key):
+        self.page.keyboard.press(key)
+
+    def wheel(self, x, y, dx, dy):
+        self.page.mouse.move(x, y)
+        self.page.mouse.wheel(dx, dy)
+
     def set_viewport(self, width, height):
         self.page.set_viewport_size({"width": width, "height": height})
         return self.evaluate("() => innerWidth")
@@ -287,9 +306,17 @@ class WebKitPage(Page):
 
     def press(self, selector, key):
         self.evaluate("(s) => document.querySelector(s).focus()", selector)
+        self.keypress(key)
+
+    def keypress(self, key):
         code = KEYS.get(key, key)
         self.call("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": [
             {"type": "keyDown", "value": code}, {"type": "keyUp", "value": code}]}]})
+
+    def wheel(self, x, y, dx, dy):
+        self.call("POST", "/actions", {"actions": [{"type": "wheel", "id": "wheel", "actions": [
+            {"type": "scroll", "x": round(x), "y": round(y), "deltaX": dx, "deltaY": dy,
+             "duration": 0}]}]})
 
     def set_viewport(self, width, height):
         # the window rect is the outer size: add what the window's frame takes
@@ -434,10 +461,19 @@ class GeckoPage(Page):
 
     def press(self, selector, key):
         self.evaluate("(s) => document.querySelector(s).focus()", selector)
+        self.keypress(key)
+
+    def keypress(self, key):
         code = KEYS.get(key, key)
         self.gecko.call("input.performActions", {"context": self.context, "actions": [
             {"type": "key", "id": "keyboard", "actions": [
                 {"type": "keyDown", "value": code}, {"type": "keyUp", "value": code}]}]})
+
+    def wheel(self, x, y, dx, dy):
+        self.gecko.call("input.performActions", {"context": self.context, "actions": [
+            {"type": "wheel", "id": "wheel", "actions": [
+                {"type": "scroll", "x": round(x), "y": round(y), "deltaX": dx, "deltaY": dy,
+                 "duration": 0}]}]})
 
     def set_viewport(self, width, height):
         self.gecko.call("browsingContext.setViewport", {

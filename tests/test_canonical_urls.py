@@ -39,6 +39,12 @@ SPELLINGS = [
     (f"/en/{FULL}%2F", ARTICLE),
     ("/en/arch%69ve/", "/en/archive/"),
     (f"/en/{FULL}", ARTICLE),
+    # front page 1 is the locale's front page: straight there, not by way of /zh/page/1/
+    ("/zh/page/0001/", "/zh/"),
+    ("/zh/page/1/", "/zh/"),
+    ("/zh/page/1", "/zh/"),
+    ("/en/page/01", "/en/"),
+    ("/zh-TW/page/0001/", "/zh-hant/"),
 ]
 
 

@@ -36,17 +36,19 @@ export class QuoteCarousel {
     this.target = null; // index a button/dot/key scrolls to, until the scroll settles
     this.destination = 0; // the row's scrollLeft for `target`, in CSS pixels
     this.movedAt = 0; // when the control started that scroll (performance.now())
+    this.checkedLeft = null; // the row's scrollLeft when a settle last found it arriving
     this.settleTimer = 0; // id of the SETTLE_MS fallback timer
     this.announce = false; // set by a control: say the new slide's label once settled
     this.touching = false; // a finger is on the row
     this.pending = null; // index of the slide the row will snap to once the finger lifts
+    this.snapsSaid = false; // the browser says where the row snaps (`scrollsnapchanging` seen)
 
     this.prevButton.addEventListener("click", () => this.step(-1));
     this.nextButton.addEventListener("click", () => this.step(1));
     this.dots.forEach((dot, i) => dot.addEventListener("click", () => this.show(i)));
     this.root.addEventListener("keydown", (event) => this.onKeydown(event));
     this.row.addEventListener("scroll", () => this.onScroll(), { passive: true });
-    this.row.addEventListener("scrollend", () => this.onScrollEnd());
+    this.row.addEventListener("scrollend", () => this.onScrollEnd(true));
     // a finger or a wheel takes over from a control's scroll: the row is followed again
     for (const type of ["pointerdown", "wheel"]) {
       this.row.addEventListener(type, () => this.release(), { passive: true });
@@ -76,8 +78,19 @@ export class QuoteCarousel {
 
   /** Move by `delta` slides (-1 or 1), stopping at either end. */
   step(delta) {
-    const from = this.target ?? this.current;
+    const from = this.origin();
     this.show(Math.min(this.slides.length - 1, Math.max(0, from + delta)));
+  }
+
+  /** The slide a control moves from: the one a control is taking the row to; else the current
+   * one. Where the browser does not say where a finger's snap goes (no `scrollsnapchanging`:
+   * Safari, Firefox), the current slide is only read back once the row settles, so while the
+   * snap still moves it is the slide left, and Next tapped then would go to the slide the
+   * reader is already arriving at: there, the slide nearest the snap edge now (at rest, the
+   * current one). */
+  origin() {
+    if (this.target !== null) return this.target;
+    return this.snapsSaid ? this.current : this.nearestIndex();
   }
 
   /** Scroll the row so that slide `index` is current; the state follows at once. */
@@ -90,6 +103,7 @@ export class QuoteCarousel {
     const max = this.row.scrollWidth - this.row.clientWidth;
     this.destination = Math.min(max, Math.max(0, this.row.scrollLeft + this.offsetOf(slide)));
     this.movedAt = performance.now();
+    this.checkedLeft = null;
     // scroll-behavior comes from the stylesheet: smooth, or instant under reduced motion
     this.row.scrollTo({ left: this.destination });
     this.scheduleSettle();
@@ -164,16 +178,25 @@ export class QuoteCarousel {
    * is down, remember it for the lift; after the lift (a flick's snap), make it current now,
    * within the input's window rather than when the snap animation ends. */
   onSnapChanging(event) {
+    this.snapsSaid = true;
     const index = this.slides.indexOf(event.snapTargetInline);
     if (index < 0 || this.target !== null) return;
     if (this.touching) this.pending = index;
     else this.update(index);
   }
 
-  onScrollEnd() {
+  /** The row has stopped (`ended`: a `scrollend` event), or no scroll event came for
+   * SETTLE_MS. A control's scroll that a scroll ended short of its destination was cut off:
+   * a finger's snap still moving when Next was tapped ends by putting the row back on the
+   * slide it snapped to (Chromium), so the scroll is asked for again; so is one that has not
+   * moved since the last check (Chromium sometimes drops the scroll asked for then). */
+  onScrollEnd(ended = false) {
     clearTimeout(this.settleTimer);
     if (this.touching) return; // touchend settles
     if (this.arriving()) {
+      const left = this.row.scrollLeft;
+      if (ended || left === this.checkedLeft) this.row.scrollTo({ left: this.destination });
+      this.checkedLeft = left;
       this.scheduleSettle();
       return;
     }
@@ -187,7 +210,7 @@ export class QuoteCarousel {
 
   onKeydown(event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const from = this.target ?? this.current;
+    const from = this.origin();
     const last = this.slides.length - 1;
     const index = { ArrowLeft: from - 1, ArrowRight: from + 1, Home: 0, End: last }[event.key];
     if (index === undefined) return;

@@ -62,6 +62,9 @@ class PageType:
     # form of what the view reads. Its pages are kept in the bounded results memo
     # (``Site.results``) under path + that key, never in the path-keyed page memo.
     query_key: Callable[[], str] | None = None
+    # For URL values that spell another page (front page 1 is the locale's front page):
+    # ``(values) -> (endpoint, values) | None``, that page's; its URL is the canonical one.
+    same_as: Callable[[dict], tuple[str, dict] | None] | None = None
 
 
 REGISTRY: dict[str, PageType] = {}
@@ -70,13 +73,14 @@ REGISTRY: dict[str, PageType] = {}
 def page(rule: str, *, mimetype: str = "text/html; charset=utf-8", cache: str = "page",
          urls: Callable[..., Iterable[dict]] | None = None, sitemap: bool = False,
          offline: str | None = None, translated: str | None = None,
-         query_key: Callable[[], str] | None = None):
+         query_key: Callable[[], str] | None = None,
+         same_as: Callable[[dict], tuple[str, dict] | None] | None = None):
     """Declare the decorated view as a page type at ``rule`` (a Flask rule, on the ``reader``
     blueprint: the endpoint is ``reader.<function name>``)."""
     def decorate(view):
         endpoint = f"reader.{view.__name__}"
         REGISTRY[endpoint] = PageType(endpoint, rule, view, mimetype, cache, urls, sitemap,
-                                      offline, translated, query_key)
+                                      offline, translated, query_key, same_as)
         return view
     return decorate
 
@@ -96,7 +100,7 @@ def delivered(pt: PageType):
             # "//zh/<slug>/": the router strips leading slashes, but the path is not ours, and
             # serving it would give one page endless memo keys and shared-cache entries.
             abort(404)
-        canonical = url_for(request.endpoint, **values)
+        canonical = canonical_url(request.endpoint, values)
         if delivery.raw_path(request.environ) not in (canonical, None) or key != canonical:
             abort(canonical_redirect(canonical))
         memo = site.memo
@@ -136,6 +140,16 @@ def canonical_redirect(location: str) -> Response:
                                          "Cache-Control": delivery.CacheControl.REDIRECT})
 
 
+def canonical_url(endpoint: str, values: dict) -> str:
+    """The canonical URL path (text) of the page ``endpoint`` with URL ``values`` names: its
+    own ``url_for``, or that of the page they also spell (``PageType.same_as``), so every
+    spelling of a page redirects straight to its one URL (one 308, never a chain: issue 23).
+    Needs a request context (``url_for``)."""
+    pt = REGISTRY.get(endpoint)
+    other = pt.same_as(values) if pt and pt.same_as else None
+    return url_for(other[0], **other[1]) if other else url_for(endpoint, **values)
+
+
 def canonical_path(path: str, adapter=None) -> str | None:
     """The canonical URL path of the page ``path`` (decoded text) spells, or None if it spells
     none: the router's match (a missing trailing slash followed once) written back by
@@ -147,7 +161,7 @@ def canonical_path(path: str, adapter=None) -> str | None:
     if alias:
         path = "/" + LOCALES[alias].segment + "/" + path.lstrip("/").partition("/")[2]
     found = resolve(path, adapter)
-    return url_for(found[0], **found[1]) if found else None
+    return canonical_url(*found) if found else None
 
 
 def resolve(path: str, adapter) -> tuple[str, dict] | None:

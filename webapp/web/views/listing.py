@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import math
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, render_template
 
 from webapp.web.i18n import current_locale
 from webapp.locales import LOCALES
-from webapp.web.delivery import CacheControl
 from webapp.web.pages import READ, page
 from webapp.web.state import site
 
@@ -55,13 +54,18 @@ def index() -> str:
     return _front(1)
 
 
-@page("/<locale:lang>/page/<int:number>/", urls=front_page_urls, offline=READ)
+def first_front_page(values: dict) -> tuple[str, dict] | None:
+    """Front page 1 (``/zh/page/1/``, ``/zh/page/0001/``) is the locale's front page, ``/zh/``:
+    the page its URLs redirect to (pages.canonical_url)."""
+    rest = {k: v for k, v in values.items() if k != "number"}   # the locale, if given
+    return ("reader.index", rest) if values["number"] == 1 else None
+
+
+@page("/<locale:lang>/page/<int:number>/", urls=front_page_urls, offline=READ,
+      same_as=first_front_page)
 def front_page(number: int) -> str:
-    """Front page ``number`` (2 and up; page 1 is ``/<locale>/``). 404 beyond the last."""
-    if number == 1:
-        resp = redirect(url_for("reader.index"), 308)
-        resp.headers["Cache-Control"] = CacheControl.REDIRECT
-        abort(resp)
+    """Front page ``number`` (2 and up; page 1 is ``/<locale>/``, which its URLs redirect to
+    before this runs). 404 beyond the last."""
     if number < 1 or number > page_count():
         abort(404)
     return _front(number)
