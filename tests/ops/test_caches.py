@@ -16,25 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.ops.conftest import require
-<<<<<<< HEAD
-from scripts.servers import (
-    ARTICLE,
-    PYTHON,
-    ROOT,
-    SEED,
-    Gunicorn,
-    Nginx,
-    ReleaseTree,
-    Varnish,
-    get,
-    tool,
-    wrk,
-    wrk_result,
-)
-=======
 from scripts.harness import PYTHON, ROOT, SEED, Gunicorn, ReleaseTree, get
-from scripts.servers import ARTICLE, Nginx, Varnish, tool
->>>>>>> harness
+from scripts.servers import ARTICLE, Nginx, Varnish, tool, wrk, wrk_result
 
 S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
 APP_ENV = {"JINTAN_PROXY_FIX_HOPS": "1", "GUNICORN_LOG_FORMAT": "json",
