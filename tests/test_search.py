@@ -227,6 +227,21 @@ def test_a_repeated_results_page_is_answered_before_flask(search_site):
     assert len(site.results) == 3 and site.results.spellings() <= 3
 
 
+def test_worker_gets_the_archives_traditional_to_simplified_table(search_site):
+    """The service worker folds scripts offline with a table the release makes from the
+    project's OpenCC, for the characters the archive's articles use (no more)."""
+    import json
+    from webapp import contract
+    release = contract.current_link(Path(search_site["BUILD_DIR"])).resolve()
+    table = json.loads((release / contract.WORKER_DATA).read_text("utf-8"))["scriptFold"]
+    pairs = dict(re.findall("(.)(.)", table))
+    assert len(table) == 2 * len(pairs)
+    assert pairs["電"] == "电" and pairs["壇"] == "坛" and pairs["儲"] == "储"
+    assert "龜" not in pairs and "电" not in pairs     # no article has 龟; Simplified stays
+    sw = start_app(search_site).test_client().get("/sw.js").get_data(as_text=True)
+    assert f'"scriptFold":"{table}"' in sw
+
+
 def request_path() -> str:
     from flask import request
     return request.full_path
