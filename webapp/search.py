@@ -254,6 +254,10 @@ def update_index(target: Path, previous: Path | None,
         for table in TABLES:
             db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")  # noqa: S608
     db.commit()
+    if not present:
+        # 'optimize' frees the pages of the segments it merged, and SQLite keeps them in the
+        # file (measured: 2.8 of 7.7 MB at 1,000 articles): give them back
+        db.execute("VACUUM")
     db.close()
     return {"kept": len(present) - len(stale), "added": added, "removed": len(stale),
             "rebuilt": rebuilt}
