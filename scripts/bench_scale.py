@@ -15,6 +15,10 @@ article translated) is built into build/scale/<N>/ and measured:
   at 64 connections on results pages: a mix of 24 queries (mostly answered by the bounded
   results memo) and distinct two-word queries (mostly misses: each renders).
 
+``--search`` (``python scripts/bench_scale.py --search 1000 5000``) measures the search rows only,
+on the archives built before (no cold build: build/scale/<N>/ is kept), beside the same wrk
+on a static file and on a memoised article.
+
 Targets (issue 9/10) are printed beside the 5,000 column. Everything runs on 127.0.0.1 and is
 bounded in time.
 """
@@ -200,10 +204,10 @@ def search_misses(env: dict) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def search_recall(env: dict, n: int) -> float:
+def search_recall(env: dict, n: int, published: int = 1) -> float:
     """Share of (query, article) pairs found: every query of RECALL_QUERIES is in every
-    synthetic article, and the Chinese ones also in the article just published (not yet
-    translated into English); "zzzz" must find nothing (else recall counts as 0)."""
+    synthetic article, and the Chinese ones also in the ``published`` articles just published
+    (not yet translated into English); "zzzz" must find nothing (else recall counts as 0)."""
     code = ("import json,sys;from webapp.web.factory import create_app;from webapp.search import parse_query;"
             "ix=create_app().extensions['reader'].release.search;"
             "q=json.loads(sys.argv[1]);"
@@ -213,7 +217,7 @@ def search_recall(env: dict, n: int) -> float:
     counts = json.loads(out.strip().splitlines()[-1])
     if counts[-1]:
         return 0.0
-    expected = [n + 1 if re.search(r"[\u4e00-\u9fff]", q) else n for q in RECALL_QUERIES]
+    expected = [n + published if re.search(r"[\u4e00-\u9fff]", q) else n for q in RECALL_QUERIES]
     return sum(min(c, e) for c, e in zip(counts, expected, strict=False)) / sum(expected)
 
 
@@ -225,6 +229,68 @@ def under_load(key: str):
 def spread(key: str):
     """A table cell: median / p99 (ms) of measurement ``key``."""
     return lambda r: f"{r[key]['median']:.1f} / {r[key]['p99']:.1f}"
+
+
+def measure_search(n: int) -> dict:
+    """``--search``: the search rows only, on the archive of ``n`` articles built before in
+    build/scale/<n>/ (built there once if missing; then an incremental build, seconds when
+    nothing changed), beside the same wrk on a static file and on a memoised article (the
+    ratio says what is the machine's and what is search's)."""
+    base = ROOT / "build" / "scale" / str(n)
+    if not (base / "content").exists() or len(list((base / "content").glob("*.md"))) < n:
+        synth.generate(n, base)
+    tree = ReleaseTree(base)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **tree.env}
+    timed_build(tree)
+    current = contract.current_link(base / "build")
+    info = json.loads((current / contract.RELEASE_INFO).read_text())
+    worker = json.loads((current / contract.WORKER_DATA).read_text())
+    import brotli
+    fold = json.dumps(worker["scriptFold"], ensure_ascii=False).encode()
+    r: dict = {"search": info["search"], "search_recall": search_recall(env, n, len(list((base / "content").glob("zz-*.md")))),
+               "search_miss_ms": search_misses(env),
+               "script_fold": (len(worker["scriptFold"]) // 2, len(brotli.compress(fold)))}
+    g = Gunicorn(tree, env={"WEB_CONCURRENCY": str(WORKERS), "GUNICORN_ACCESS_LOG": "/dev/null"})
+    g.start()                      # every worker serves the current release
+    url = g.url
+    try:
+        css = next(p for p in info["assets"].values() if p.endswith(".css"))
+        mix = search_script(SEARCH_MIX)
+        for _ in range(2):                 # first passes: each worker renders each page once
+            wrk(url, mix)
+        r["static"] = wrk(url + "/static/" + css)
+        r["hot_article"] = wrk(url + "/en/synthetic-00001/")
+        r["search_mix"] = wrk(url, mix)
+        pairs = [f"{a} {b}" for a in SEARCH_WORDS for b in SEARCH_WORDS if a != b]
+        r["search_distinct"] = wrk(url, search_script(pairs))
+    finally:
+        g.stop()
+    return r
+
+
+def search_table(results: dict[int, dict]) -> str:
+    """The ``--search`` rows as a Markdown table."""
+    ns = sorted(results)
+    w = under_load
+    rows = [
+        ("search index / text it indexes (MB)", lambda r: f"{r['search']['index_bytes'] / 2**20:.1f} / "
+         f"{r['search']['text_bytes'] / 2**20:.1f} ({r['search']['index_bytes'] / r['search']['text_bytes']:.0%})",
+         "< 30 %"),
+        ("search recall (synthetic queries)", lambda r: f"{r['search_recall']:.0%}", "100 %"),
+        ("search miss in-process (distinct query), median / p99 (ms)",
+         lambda r: f"{r['search_miss_ms']['median']:.1f} / {r['search_miss_ms']['p99']:.1f}", ""),
+        ("same wrk on a static file (whitenoise): req/s, p99 (ms)", w("static"), ""),
+        ("same wrk on a memoised article: req/s, p99 (ms)", w("hot_article"), ""),
+        ("search, 24-query mix, 64 conn: req/s, p99 (ms)", w("search_mix"), "p99 < 20"),
+        ("search, distinct 2-word queries, 64 conn: req/s, p99 (ms)", w("search_distinct"), ""),
+        ("offline script table: pairs, brotli bytes", lambda r: f"{r['script_fold'][0]:,}, "
+         f"{r['script_fold'][1]:,} B", ""),
+    ]
+    head = "| N articles | " + " | ".join(f"{n:,}" for n in ns) + " | target |"
+    lines = [head, "|---" * (len(ns) + 2) + "|"]
+    for label, fmt, target in rows:
+        lines.append(f"| {label} | " + " | ".join(fmt(results[n]) for n in ns) + f" | {target} |")
+    return "\n".join(lines)
 
 
 def table(results: dict[int, dict]) -> str:
@@ -270,13 +336,14 @@ def table(results: dict[int, dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    ns = [int(a) for a in argv] or [10, 100, 1000, 5000]
+    only_search = "--search" in argv
+    ns = [int(a) for a in argv if a != "--search"] or [10, 100, 1000, 5000]
     results = {}
     for n in ns:
         print(f"measuring {n} articles ...", file=sys.stderr, flush=True)
-        results[n] = measure(n)
+        results[n] = measure_search(n) if only_search else measure(n)
         print(json.dumps({n: results[n]}), file=sys.stderr, flush=True)
-    print(table(results))
+    print(search_table(results) if only_search else table(results))
     return 0
 
 

@@ -35,7 +35,8 @@ def worker(client) -> dict:
              "latest": "LATEST", "offlinePages": "OFFLINE_PAGES", "maxPages": "MAX_PAGES",
              "locales": "LOCALE_TABLE", "readPatterns": "READ_PATTERNS",
              "photoBudget": "PHOTO_BUDGET", "photoPrefix": "PHOTO_PREFIX",
-             "searchPages": "SEARCH_PAGES", "articlePattern": "ARTICLE_PATTERN"}
+             "searchPages": "SEARCH_PAGES", "articlePattern": "ARTICLE_PATTERN",
+             "scriptFold": "SCRIPT_FOLD"}
     found = {names[key]: value for key, value in data.items()}
     found["js"] = js
     return found

@@ -192,6 +192,63 @@ def test_cache_control_and_bounded_results_memo(search_site):
     assert a.headers["ETag"] == b.headers["ETag"]
 
 
+def test_a_repeated_results_page_is_answered_before_flask(search_site):
+    """The request a reader repeats (same path and query string) is answered from the results
+    memo in front of Flask, as a kept article page is: same bytes, same ETag, 304 on
+    revalidation. What Flask answers otherwise (a redirect, a 404) is never short-cut."""
+    app = start_app({**search_site, "SEARCH_MEMO_ENTRIES": 3})
+    dispatched = []
+    real = app.full_dispatch_request
+    app.full_dispatch_request = lambda: (dispatched.append(request_path()), real())[1]
+    client = app.test_client()
+    url = "/zh/search/?q=%E5%85%89%E4%BC%8F"
+    first = client.get(url)
+    assert first.status_code == 200 and len(dispatched) == 1
+    again = client.get(url)
+    assert again.status_code == 200 and len(dispatched) == 1
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert len(dispatched) == 1
+    # another spelling of the same query: Flask once (its canonical entry, no new render)
+    other = "/zh/search/?q=+%E5%85%89%E4%BC%8F+"
+    assert client.get(other).data == first.data and len(dispatched) == 2
+    assert client.get(other).data == first.data and len(dispatched) == 2
+    # what is not a results page goes to Flask every time
+    for path, status in (("/zh/search/?q=%E5%85%89%E4%BC%8F&page=9", 404),
+                         ("/zh/search?q=%E5%85%89%E4%BC%8F", 308),
+                         ("/zh/%73earch/?q=%E5%85%89%E4%BC%8F", 308)):
+        before = len(dispatched)
+        assert client.get(path).status_code == status
+        assert client.get(path).status_code == status
+        assert len(dispatched) == before + 2, path
+    # bounded as the memo is: entries and the spellings that find them
+    for i in range(20):
+        client.get(f"/zh/search/?q=%E5%85%89%E4%BC%8F{i}")
+    site = app.extensions["reader"]
+    assert len(site.results) == 3 and site.results.spellings() <= 3
+
+
+def test_worker_gets_the_archives_traditional_to_simplified_table(search_site):
+    """The service worker folds scripts offline with a table the release makes from the
+    project's OpenCC, for the characters the archive's articles use (no more)."""
+    import json
+    from webapp import contract
+    release = contract.current_link(Path(search_site["BUILD_DIR"])).resolve()
+    table = json.loads((release / contract.WORKER_DATA).read_text("utf-8"))["scriptFold"]
+    pairs = dict(re.findall("(.)(.)", table))
+    assert len(table) == 2 * len(pairs)
+    assert pairs["電"] == "电" and pairs["壇"] == "坛" and pairs["儲"] == "储"
+    assert "龜" not in pairs and "电" not in pairs     # no article has 龟; Simplified stays
+    sw = start_app(search_site).test_client().get("/sw.js").get_data(as_text=True)
+    assert f'"scriptFold":"{table}"' in sw
+
+
+def request_path() -> str:
+    from flask import request
+    return request.full_path
+
+
 def test_query_time_is_bounded(search_site, monkeypatch):
     from webapp import search
     # a budget already spent, checked every SQLite VM step: any query is interrupted

@@ -647,9 +647,20 @@ async function markSaved(response, saved) {
 // --- searching offline -------------------------------------------------------------------------
 // Offline, /<locale>/search/?q= searches the articles the device keeps (saved, read, latest):
 // the text of each kept article page, no copy of any index. Matching: every word (or "quoted
-// phrase") of the query appears in the page's text, after NFKC and case folding; no stemming
-// and no Traditional/Simplified folding (the server does both online). The results fill the
-// search page of the shell, which says it searched only what the device keeps.
+// phrase") of the query appears in the page's text, after NFKC (full-width = half-width),
+// case folding and Traditional to Simplified character by character (DATA.scriptFold: the
+// release's table, made from the project's OpenCC for the characters of the archive:
+// webapp/search.py script_table). No stemming and no OpenCC phrase rules (the server does
+// both online). The results fill the search page of the shell, which says it searched only
+// what the device keeps.
+
+/** Traditional character -> Simplified, from DATA.scriptFold ("電电池池…": pairs). */
+const SCRIPT_FOLD = new Map((DATA.scriptFold || "").match(/../gu)?.map((pair) => [...pair]) || []);
+
+/** `text` folded for matching: NFKC, lower case, Traditional characters to Simplified (one
+ * character for one: offsets in the result are offsets in the NFKC form). */
+const foldText = (text) => text.normalize("NFKC").toLowerCase()
+  .replace(/\p{Script=Han}/gu, (c) => SCRIPT_FOLD.get(c) || c);
 
 /** Text with &, <, >, " escaped for HTML. */
 const escapeHtml = (text) => String(text).replace(/[&<>"]/g,
@@ -665,9 +676,9 @@ function plainText(html) {
     .replace(/\s+/g, " ").trim();
 }
 
-/** The query's terms: words, and "quoted phrases", NFKC and lower-cased; at most 12. */
+/** The query's terms: words, and "quoted phrases", folded (foldText); at most 12. */
 function queryTerms(q) {
-  const folded = q.normalize("NFKC").toLowerCase().slice(0, 200);
+  const folded = foldText(q).slice(0, 200);
   const terms = [];
   folded.split('"').forEach((part, i) => {
     for (const piece of (i % 2 ? [part] : part.split(/\s+/))) {
@@ -691,7 +702,7 @@ function nextMatch(lower, terms, pos, end) {
 
 /** `text` around the first match of `terms`, escaped, every match in <mark>. */
 function offlineSnippet(text, terms) {
-  const lower = text.normalize("NFKC").toLowerCase();
+  const lower = foldText(text);
   const aligned = lower.length === text.length;
   const source = aligned ? text : lower;
   const first = Math.min(...terms.map((t) => lower.indexOf(t)).filter((i) => i >= 0));
@@ -741,7 +752,7 @@ async function offlineSearch(url) {
   if (!shell) return null;
   const terms = queryTerms(q);
   const matches = terms.length ? (await keptArticles(segment)).filter((a) => {
-    const text = `${a.title} ${a.text}`.normalize("NFKC").toLowerCase();
+    const text = foldText(`${a.title} ${a.text}`);
     return terms.every((t) => text.includes(t));
   }) : [];
   const items = matches.map((a) => `<li class="search-item"><h2 class="list-title">` +

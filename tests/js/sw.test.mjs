@@ -29,16 +29,23 @@ function cacheStorage() {
     }
     return stores.get(name);
   };
-  return {open, keys: async () => [...stores.keys()], delete: async (name) => stores.delete(name),
+  const match = async (request, {cacheName} = {}) => {
+    for (const name of cacheName ? [cacheName] : [...stores.keys()]) {
+      const found = stores.has(name) && await (await open(name)).match(request);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return {open, match, keys: async () => [...stores.keys()], delete: async (name) => stores.delete(name),
     has: async (name) => stores.has(name)};
 }
 
 /** A fresh worker global scope running sw.js with `data`, and its storage estimate. */
-function worker({maxPages = 3, estimate = {usage: 0, quota: 1000}} = {}) {
+function worker({maxPages = 3, estimate = {usage: 0, quota: 1000}, extra = {}} = {}) {
   const DATA = {release: "r1", shell: [{url: "/zh/offline/", revision: "abc"},
     {url: "/static/css/site.0123456789ab.css", revision: null}], shellVersion: "v1",
     latest: {zh: ["/zh/"]}, locales: TABLE, offlinePages: {zh: "/zh/offline/"},
-    readPatterns: PATTERNS, maxPages};
+    readPatterns: PATTERNS, maxPages, ...extra};
   const self = {addEventListener() {}, location: {origin: ORIGIN},
     navigator: {languages: [], storage: {estimate: async () => estimate}},
     registration: {}, clients: {}};
@@ -101,4 +108,56 @@ test("under storage pressure half of the read pages go, oldest first", async () 
   const cache = await w.caches.open("reader-pages");
   const kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
   assert.ok(kept.length <= 2 && kept.includes("/zh/d/"), kept.join(" "));
+});
+
+// The search page of the shell, as templates/search.html renders it without a query.
+const SEARCH_SHELL = '<html lang="zh-Hans"><main><input id="search-q" name="q" value="">' +
+  '<p class="search-offline" role="status" hidden>offline</p>' +
+  '<p class="search-status search-none" hidden>none</p>' +
+  '<div class="search-results" data-search-results></div></main></html>';
+
+/** A worker keeping the Traditional and the English copy of one article, and the search page. */
+async function searchWorker(scriptFold) {
+  const w = worker({extra: {shell: [{url: "/zh/search/", revision: "s1"}],
+    searchPages: {zh: "/zh/search/", "zh-hant": "/zh-hant/search/", en: "/en/search/"},
+    articlePattern: "^/(?:zh|en|zh-hant)/[a-z0-9]+(?:-[a-z0-9]+)*/$",
+    ...(scriptFold === undefined ? {} : {scriptFold})}});
+  const html = (title, body) => new Response(`<html><main><h1>${title}</h1><p>${body}</p></main></html>`,
+    {headers: {"Content-Type": "text/html"}});
+  const shell = await w.caches.open("reader-shell-v1");
+  await shell.put("/zh/search/?__rev=s1", new Response(SEARCH_SHELL, {headers: {"Content-Type": "text/html"}}));
+  const pages = await w.caches.open("reader-pages");
+  await pages.put("/zh-hant/salt/", html("鹽穴儲能", "動力電池項目在金壇開工，投資２０億元。"));
+  await pages.put("/en/battery/", html("Batteries", "A BATTERY plant in Jintán."));
+  return w;
+}
+
+/** Paths of the offline results of `q` on the Simplified search page. */
+async function offlineResults(w, q) {
+  const response = await run(w, `offlineSearch(new URL("/zh/search/?q=" + encodeURIComponent(${JSON.stringify(q)}), self.location.origin))`);
+  const html = await response.text();
+  return [...html.matchAll(/<a href="([^"]+)">/g)].map((m) => m[1]);
+}
+
+test("offline search folds Simplified and Traditional, full-width and half-width, and case", async () => {
+  // the release's table: each Traditional character of the archive, then its Simplified form
+  const w = await searchWorker("儲储動动壇坛池池穴穴鹽盐電电項项");
+  assert.deepEqual(await offlineResults(w, "电池"), ["/zh-hant/salt/"]);      // Simplified query
+  assert.deepEqual(await offlineResults(w, "電池"), ["/zh-hant/salt/"]);      // Traditional query
+  assert.deepEqual(await offlineResults(w, "盐穴 金坛"), ["/zh-hant/salt/"]); // every word, either script
+  assert.deepEqual(await offlineResults(w, "20亿元"), []);                   // 億 is not in the table
+  assert.deepEqual(await offlineResults(w, "２０"), ["/zh-hant/salt/"]);      // full-width = half-width
+  assert.deepEqual(await offlineResults(w, "ＢＡＴＴＥＲＹ"), ["/en/battery/"]);
+  assert.deepEqual(await offlineResults(w, "battery jintán"), ["/en/battery/"]);
+  assert.deepEqual(await offlineResults(w, "电车"), []);
+  // the snippet shows the kept page's own script, the match marked
+  const page = await run(w, `offlineSearch(new URL("/zh/search/?q=%E7%94%B5%E6%B1%A0", self.location.origin))`);
+  assert.match(await page.text(), /動力<mark>電池<\/mark>項目/);
+});
+
+test("offline search without the release's table still folds width and case", async () => {
+  const w = await searchWorker(undefined);
+  assert.deepEqual(await offlineResults(w, "電池"), ["/zh-hant/salt/"]);
+  assert.deepEqual(await offlineResults(w, "电池"), []);
+  assert.deepEqual(await offlineResults(w, "ｂａｔｔｅｒｙ"), ["/en/battery/"]);
 });

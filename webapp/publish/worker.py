@@ -1,7 +1,8 @@
 """The service worker's data, written into each release by the build (never at request time):
 the shell precache manifest (Workbox's ``[{url, revision}]``: hashed static files carry
 ``revision: null``, the offline and saved-library pages the SHA-256 of their bytes), the newest
-articles per locale and the release id. ``/sw.js`` (:mod:`webapp.web.views.offline`) reads it
+articles per locale, the release id and the offline search's
+Traditional-to-Simplified table (:func:`webapp.search.script_table`). ``/sw.js`` (:mod:`webapp.web.views.offline`) reads it
 back through :data:`webapp.contract.WORKER_DATA`."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-from webapp import contract
+from webapp import contract, search
 from webapp.locales import LOCALES
 from webapp.web.pages import NOT_PRECACHED, REGISTRY, SHELL, render_path
 
@@ -44,6 +45,8 @@ def write_worker_data(app: Flask, release_dir: Path) -> dict:
             shell.append({"url": "/static/" + hashed, "revision": None})
     shell_json = json.dumps(shell, sort_keys=True, separators=(",", ":"))
     data = {"shell": shell, "shellVersion": hashlib.sha256(shell_json.encode()).hexdigest()[:12],
-            "latest": latest, "release": s.release.id}
+            "latest": latest, "release": s.release.id,
+            # offline search: Traditional -> Simplified for the archive's characters
+            "scriptFold": search.script_table(s.release.search.characters())}
     (release_dir / contract.WORKER_DATA).write_text(json.dumps(data, indent=1), "utf-8")
     return data

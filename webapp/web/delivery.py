@@ -86,9 +86,14 @@ class PageMemo:
         quarter of the bound is served but not kept.
     :param max_entries: bound on the number of entries (None: bytes only)."""
 
+    MAX_SPELLING = 512   # characters of a request spelling :meth:`link` keeps (longer: none)
+
     def __init__(self, max_bytes: int, max_entries: int | None = None):
         self.max_bytes, self.bytes, self.max_entries = max_bytes, 0, max_entries
         self._items: OrderedDict[str, Representation] = OrderedDict()
+        # request spelling (raw path + "?" + query string) -> key of an entry; LRU, bounded
+        # by max_entries (and MAX_SPELLING characters a spelling): :meth:`link`
+        self._spellings: OrderedDict[str, str] = OrderedDict()
         self._lock = Lock()
         self.hits = self.misses = 0
 
@@ -111,6 +116,30 @@ class PageMemo:
             self._items[key] = rep
             self.bytes += rep.size
             self._trim()
+
+    def link(self, spelling: str, key: str) -> None:
+        """Remember that the request spelled ``spelling`` (text: the path as the client sent it,
+        ``?``, the raw query string) is answered by the entry ``key``, so :meth:`find` can
+        answer it without computing ``key`` (for results pages: parsing and folding the query
+        in Flask). Kept at most ``max_entries`` spellings (least recently used out first), each
+        at most :data:`MAX_SPELLING` characters; nothing when the memo has no entry bound."""
+        if self.max_entries is None or len(spelling) > self.MAX_SPELLING:
+            return
+        with self._lock:
+            self._spellings[spelling] = key
+            self._spellings.move_to_end(spelling)
+            while len(self._spellings) > self.max_entries:
+                self._spellings.popitem(last=False)
+
+    def find(self, spelling: str) -> Representation | None:
+        """The entry a :meth:`link`-ed spelling answers with, or None (never linked, or the
+        entry has since left the memo)."""
+        key = self._spellings.get(spelling)
+        return self.get(key) if key is not None else None
+
+    def spellings(self) -> int:
+        """How many request spellings are kept (:meth:`link`)."""
+        return len(self._spellings)
 
     def grew(self, rep: Representation, before: int) -> None:
         """Account for an encoding added to a kept representation (``before``: its old size)."""
@@ -229,17 +258,24 @@ class MemoFront:
     """WSGI middleware answering GET/HEAD for representations already in the memo without
     entering Flask (valid because rendering is pure). Misses and everything else go on."""
 
-    def __init__(self, app, memo: PageMemo, not_found=None):
+    def __init__(self, app, memo: PageMemo, not_found=None, results: PageMemo | None = None):
         """:param not_found: optional ``(environ, key) -> (Representation, cache_control,
             route, surrogate key) | None``: a kept not-found page for a path known to be absent, answered
-            as a 404 here too (an invented path then costs about a memo hit)."""
-        self.app, self.memo, self.not_found = app, memo, not_found
+            as a 404 here too (an invented path then costs about a memo hit).
+        :param results: optional memo of pages that read their query string (search
+            results): a request spelled exactly as one the view answered with 200 and
+            :meth:`PageMemo.link`-ed (path and raw query string) gets that entry here."""
+        self.app, self.memo, self.not_found, self.results = app, memo, not_found, results
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
         if method in ("GET", "HEAD"):
             key = memo_key(environ)
             rep = self.memo.get(key) if spelled_as_key(environ, key) else None
+            query = environ.get("QUERY_STRING")
+            if rep is None and query and self.results is not None and spelled_as_key(
+                    environ, key):
+                rep = self.results.find(key + "?" + query)
             if rep is not None and not revision_mismatch(environ, rep):
                 environ["reader.memo"] = "hit"
                 environ["reader.route"] = rep.route

@@ -97,7 +97,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         immutable_file_test=lambda path, url: bool(contract.HASHED_RE.search(url)),
         max_age=60, allow_all_origins=False)
     from webapp.web.views.root import kept_not_found
-    app.wsgi_app = MemoFront(app.wsgi_app, memo, not_found=kept_not_found(app))
+    app.wsgi_app = MemoFront(app.wsgi_app, memo, not_found=kept_not_found(app),
+                             results=results)
     hops = int(app.config["PROXY_FIX_HOPS"])
     if hops:  # only what the documented proxy sets; URLs never come from forwarded headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,

@@ -103,8 +103,10 @@ def delivered(pt: PageType):
         canonical = canonical_url(request.endpoint, values)
         if delivery.raw_path(request.environ) not in (canonical, None) or key != canonical:
             abort(canonical_redirect(canonical))
-        memo = site.memo
+        memo, spelling = site.memo, None
         if pt.query_key is not None:
+            query = request.environ.get("QUERY_STRING", "")
+            spelling = key + "?" + query if query else None
             memo, key = site.results, key + "?" + pt.query_key()
         rep = memo.get(key)
         request.environ["reader.memo"] = "hit" if rep is not None else "miss"
@@ -120,6 +122,8 @@ def delivered(pt: PageType):
             # bytes, and nothing a cache may keep
             g.error_cache_control = "no-store"
             abort(404)
+        if spelling is not None:   # the same request again: answered by MemoFront
+            memo.link(spelling, key)
         status, headers, body = delivery.respond(rep, request.environ, memo)
         return Response(body, status=status, headers=headers)
     return view
