@@ -17,7 +17,8 @@ too). Sections (all by default):
 - ``lighthouse``: Lighthouse 12.8.2 mobile on the fixture article and the seed (text only),
   zh and en, ``BENCH_LIGHTHOUSE_RUNS`` (3) runs each, one at a time: four categories, the
   median LCP against its target (< 1.5 s with photos, < 1.0 s text only), its element and
-  phases, the render-blocking requests, CLS, and the load average of the machine.
+  phases, the render-blocking requests, CLS, and the load average of the machine
+  (``BENCH_LIGHTHOUSE_ONLY="text only"`` or ``"3 photos"``: one of the two articles).
 """
 
 from __future__ import annotations
@@ -244,7 +245,10 @@ def section_lighthouse(server: GunicornServer, work: Path) -> None:
     from scripts.bench import lighthouse
     print(f"\n## Lighthouse 12.8.2, mobile, simulated throttling ({LH_RUNS} runs each, median; "
           f"load average {os.getloadavg()[0]:.1f})")
+    only = os.environ.get("BENCH_LIGHTHOUSE_ONLY")  # "3 photos" or "text only"
     for slug, label in ((SLUG, "3 photos"), (SEED, "text only")):
+        if only and label != only:
+            continue
         for locale in ("zh", "en"):
             runs = []
             for n in range(LH_RUNS):
