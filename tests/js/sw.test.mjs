@@ -108,7 +108,7 @@ test("under storage pressure half of the read pages go, oldest first", async () 
 });
 
 /** Paths kept in one cache of a test worker, sorted. */
-async function kept(w, name) {
+async function keptIn(w, name) {
   return (await (await w.caches.open(name)).keys()).map((r) => new URL(r.url).pathname).sort();
 }
 const photoFile = (bytes) => new Response(new Uint8Array(bytes), {headers: {"Content-Type": "image/avif"}});
@@ -124,8 +124,8 @@ async function workerWithPhotos(usage) {
   w.photoFile = photoFile;
   await run(w, `writeMeta("saved", [{slug: "photo-fixture", urls: ["/zh/photo-fixture/"],
     photos: [${JSON.stringify(SAVED_PHOTO)}]}])`);
-  for (const path of [SAVED_PHOTO, ...READ_PHOTOS]) {
-    await run(w, `keepPhoto(${JSON.stringify(path)}, photoFile(300))`);
+  for (const photoPath of [SAVED_PHOTO, ...READ_PHOTOS]) {
+    await run(w, `keepPhoto(${JSON.stringify(photoPath)}, photoFile(300))`);
   }
   return w;
 }
@@ -135,18 +135,18 @@ const photoCount = async (storage) => (await (await storage.open("reader-photos"
 test("under storage pressure the unsaved photos go first and the read pages stay when that is enough", async () => {
   // 3 photos of 300 bytes: 900 of 1000 in use (pressure); once the two unsaved ones go, 300
   const w = await workerWithPhotos(async (storage) => 300 * await photoCount(storage));
-  assert.deepEqual(await kept(w, "reader-photos"), [SAVED_PHOTO, ...READ_PHOTOS].sort());
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO, ...READ_PHOTOS].sort());
   for (const p of ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]) await run(w, `keep(${JSON.stringify(p)}, page("x"))`);
-  assert.deepEqual(await kept(w, "reader-photos"), [SAVED_PHOTO]);  // a saved article's: never evicted
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO]);  // a saved article's: never evicted
   assert.deepEqual(Object.keys(await run(w, `readMeta("photos", {})`)), [SAVED_PHOTO]);
-  assert.deepEqual(await kept(w, "reader-pages"), ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]);  // text outlives photos
+  assert.deepEqual(await keptIn(w, "reader-pages"), ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]);  // text outlives photos
 });
 
 test("when dropping the unsaved photos is not enough, half the read pages go too, and the saved photo stays", async () => {
   const w = await workerWithPhotos(async () => 950);  // something else fills the quota
   for (const p of ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]) await run(w, `keep(${JSON.stringify(p)}, page("x"))`);
-  assert.deepEqual(await kept(w, "reader-photos"), [SAVED_PHOTO]);
-  const pages = await kept(w, "reader-pages");
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO]);
+  const pages = await keptIn(w, "reader-pages");
   assert.ok(pages.length <= 2 && pages.includes("/zh/d/"), pages.join(" "));  // the page just read stays
 });
 
@@ -155,9 +155,9 @@ test("without storage pressure read pages' photos stay within the budget, the lo
   w.photoFile = photoFile;
   await run(w, `writeMeta("saved", [{slug: "s", urls: [], photos: [${JSON.stringify(SAVED_PHOTO)}]}])`);
   await run(w, `keepPhoto(${JSON.stringify(SAVED_PHOTO)}, photoFile(500))`);  // outside the budget
-  for (const path of READ_PHOTOS) {
-    await run(w, `keepPhoto(${JSON.stringify(path)}, photoFile(400))`);
+  for (const photoPath of READ_PHOTOS) {
+    await run(w, `keepPhoto(${JSON.stringify(photoPath)}, photoFile(400))`);
     await new Promise((resolve) => setTimeout(resolve, 5));  // a later Date.now()
   }
-  assert.deepEqual(await kept(w, "reader-photos"), [SAVED_PHOTO, READ_PHOTOS[1]].sort());
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO, READ_PHOTOS[1]].sort());
 });
