@@ -173,11 +173,30 @@ def linked_assets(body: str) -> list[str]:
     return ASSET_RE.findall(body)
 
 
+INLINE_RE = re.compile(r"<(script|style)((?:\s[^>]*)?)>(.*?)</\1>", re.S)
+
+
+def inline_elements(body: str, csp: str) -> list[tuple[str, str, bool]]:
+    """The inline ``<script>`` (not JSON-LD data) and ``<style>`` elements of a page:
+    ``(tag, "sha256-…" of its text, whether the CSP header value ``csp`` allows it by that
+    hash in script-src/style-src)``, as a browser decides (CSP Level 3 §8.4)."""
+    sources = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.split()}
+    out = []
+    for tag, attrs, text in INLINE_RE.findall(body):
+        if "src=" in attrs or "application/ld+json" in attrs:
+            continue
+        digest = contract.csp_hash(text.encode("utf-8"))
+        out.append((tag, digest, f"'{digest}'" in sources.get(f"{tag}-src", [])))
+    return out
+
+
 class PageLoads:
     """Readers loading pages as a browser does: each page on a new connection, then every
     stylesheet and script it links, until :meth:`stop`. Counts page loads, failed ones (the
-    page or a linked script not 200, or a socket error) and unstyled ones (a linked
-    stylesheet not 200), and which stylesheet URLs the pages linked.
+    page or a linked script not 200, a socket error, or an inline script the response's CSP
+    does not allow by hash) and unstyled ones (a linked stylesheet not 200, or an inline
+    ``<style>`` the response's CSP refuses), and which stylesheets the pages used: linked URLs,
+    and ``inline:sha256-…`` for a stylesheet carried in the page (docs/architecture.md §4).
 
     :param base: ``http://127.0.0.1:PORT`` (gunicorn or a cache in front).
     :param paths: page paths, taken in turn.
@@ -206,12 +225,12 @@ class PageLoads:
             t.join(30)
         return self
 
-    def _fetch(self, path: str) -> tuple[int | str, bytes]:
+    def _fetch(self, path: str) -> tuple[int | str, bytes, dict]:
         try:
-            status, _h, body = get(self.base + path, headers={"Connection": "close"})
-            return status, body
+            status, headers, body = get(self.base + path, headers={"Connection": "close"})
+            return status, body, headers
         except OSError as exc:
-            return type(exc).__name__, b""
+            return type(exc).__name__, b"", {}
 
     def _run(self, i: int) -> None:
         n = i
@@ -221,7 +240,7 @@ class PageLoads:
             self._load(path)
 
     def _load(self, path: str) -> None:
-        status, body = self._fetch(path)
+        status, body, headers = self._fetch(path)
         failed = unstyled = False
         bad = []
         css = []
@@ -229,8 +248,16 @@ class PageLoads:
             failed = True
             bad.append((path, status))
         else:
-            for url in linked_assets(body.decode("utf-8", "replace")):
-                st, _ = self._fetch(url)
+            html = body.decode("utf-8", "replace")
+            for tag, digest, allowed in inline_elements(html, headers.get("content-security-policy", "")):
+                if tag == "style":
+                    css.append(f"inline:{digest}")
+                if not allowed:
+                    bad.append((f"{path} inline <{tag}>", "refused by the CSP"))
+                    unstyled = unstyled or tag == "style"
+                    failed = failed or tag == "script"
+            for url in linked_assets(html):
+                st, _, _ = self._fetch(url)
                 if url.endswith(".css"):
                     css.append(url)
                 if st != 200:

@@ -205,6 +205,13 @@ def parse_page(html: str) -> _Collector:
     return c
 
 
+def markup(html: str) -> str:
+    """A page without its inline stylesheet (every page carries site.css in a ``<style>``,
+    whose selectors name the page's classes and attributes): what the page says and links."""
+    head, sep, rest = html.partition("<style>")
+    return head + rest.split("</style>", 1)[1] if sep else html
+
+
 def main_of(html: str) -> str:
     """The ``<main>`` element's inner HTML (what the page is about, without header/footer)."""
     return html.split('<main id="main">', 1)[1].split("</main>", 1)[0]

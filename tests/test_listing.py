@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.helpers import (BASE, FIXTURE_SLUGS, FULL, PARTIAL, UNDATED, UNTRANSLATED, UPDATED,
+from tests.helpers import (markup, BASE, FIXTURE_SLUGS, FULL, PARTIAL, UNDATED, UNTRANSLATED, UPDATED,
                            article, main_of, text_of, translation)
 
 
@@ -68,7 +68,7 @@ def test_traditional_front_page_uses_the_traditional_titles(client):
 
 def test_front_pages_are_paginated_with_prev_and_next(make_app):
     client = make_app(PAGE_SIZE=2).test_client()
-    first = client.get("/en/").get_data(as_text=True)
+    first = markup(client.get("/en/").get_data(as_text=True))
     assert [i["href"] for i in items(first)] == [f"/en/{FULL}/", f"/en/{UPDATED}/"]
     assert '<link rel="next" href="/en/page/2/">' in first and 'rel="prev"' not in first
     second = client.get("/en/page/2/").get_data(as_text=True)
@@ -76,7 +76,7 @@ def test_front_pages_are_paginated_with_prev_and_next(make_app):
     assert '<link rel="prev" href="/en/">' in second
     assert '<link rel="next" href="/en/page/3/">' in second
     assert "Page 2 of 3" in text_of(main_of(second))
-    last = client.get("/en/page/3/").get_data(as_text=True)
+    last = markup(client.get("/en/page/3/").get_data(as_text=True))
     assert [i["href"] for i in items(last)] == [f"/en/{UNDATED}/"]
     assert '<link rel="prev" href="/en/page/2/">' in last and 'rel="next"' not in last
     assert f'<link rel="canonical" href="{BASE}/en/page/3/">' in last
@@ -85,7 +85,7 @@ def test_front_pages_are_paginated_with_prev_and_next(make_app):
 
 
 def test_one_page_of_articles_has_no_pagination(client):
-    page = client.get("/en/").get_data(as_text=True)
+    page = markup(client.get("/en/").get_data(as_text=True))
     assert 'rel="next"' not in page and 'rel="prev"' not in page
     assert client.get("/en/page/2/").status_code == 404
 

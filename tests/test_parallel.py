@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.helpers import (BASE, FULL, PARTIAL, SEGMENTS, TAGS, UNTRANSLATED, article,
+from tests.helpers import (markup, BASE, FULL, PARTIAL, SEGMENTS, TAGS, UNTRANSLATED, article,
                            main_of, parse_page, plain, translation)
 from webapp.locales import LOCALES, SECOND_LOCALE, SOURCE_LOCALE
 
@@ -61,7 +61,7 @@ def credits(page: str) -> list[str]:
 def test_every_block_in_both_languages_in_order(client, ui):
     resp = client.get(f"/{SEGMENTS[ui]}/{FULL}/parallel/")
     assert resp.status_code == 200
-    page = resp.get_data(as_text=True)
+    page = markup(resp.get_data(as_text=True))
     assert f'<html lang="{TAGS[ui]}" ' in page
     parsed = parse_page(page)
     a = article(FULL)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import (DATA, FIXTURE_CONTENT, FIXTURE_TRANSLATIONS, build_release,
+from tests.helpers import (markup, DATA, FIXTURE_CONTENT, FIXTURE_TRANSLATIONS, build_release,
                            site_config, start_app)
 from webapp.config import ROOT
 from webapp.locales import LOCALES
@@ -58,7 +58,7 @@ def all_results(client, query: str, locale: str) -> list[str]:
         found = results(client, query, locale, page)
         out += found
         resp = client.get(f"/{SEGMENT[locale]}/search/", query_string={"q": query, "page": page})
-        if 'rel="next"' not in resp.get_data(as_text=True):
+        if 'rel="next"' not in markup(resp.get_data(as_text=True)):
             return out
         page += 1
 

@@ -19,6 +19,7 @@ BUILD_DIR/
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
@@ -41,6 +42,19 @@ TRANSLATIONS = "translations"
 
 # A content-hashed static name: ``css/site.0123456789ab.css`` (12 hex of its SHA-256).
 HASHED_RE = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
+
+# Static files a page carries inline instead of linking (issue 25, docs/architecture.md
+# "Inline by hash"): the reading preferences script and the stylesheet, the two requests that
+# held back the first paint. The release records the CSP hash of each (RELEASE_INFO "inline");
+# the worker puts them in every page and its Content-Security-Policy.
+INLINE_ASSETS = ("js/prefs.js", "css/site.css")
+
+
+def csp_hash(data: bytes) -> str:
+    """The CSP hash source of an inline ``<script>``/``<style>`` whose text is ``data`` (UTF-8
+    bytes): ``sha256-<base64 of the SHA-256 digest>`` (CSP Level 3 §8.4, "Does an element match
+    source list"), without the quotes the header puts around it."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
 # What the web app runs: a change to any of these files makes a new code version, so the build
 # renders again and writes new worker data (a bug when only webapp/*.py was hashed: issue 19).

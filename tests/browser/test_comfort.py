@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import PHONE
 from tests.helpers import FULL, UNTRANSLATED, article, plain, shown_text
 
 ARTICLE = f"/{{}}/{FULL}/"
@@ -50,6 +51,34 @@ def test_theme_is_remembered_across_reloads(page, console_errors):
     expect(page.locator("html")).not_to_have_attribute("data-theme", re.compile(".*"))
     page.reload()
     assert background(page) == LIGHT_BG
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_first_paint_needs_no_stylesheet_or_script_request(browser, base_url, locale):
+    """The page's saved theme and its styles come with the page itself (inline, allowed by
+    the CSP's hashes): with every static stylesheet and script request failing (and no service
+    worker to answer them), the article still shows in the reader's dark theme, the page asks
+    for no stylesheet and no prefs.js, and the browser reports no CSP refusal."""
+    context = browser.new_context(viewport=PHONE, base_url=base_url, service_workers="block")
+    try:
+        page = context.new_page()
+        messages: list[str] = []
+        page.on("console", lambda msg: messages.append(msg.text) if msg.type == "error" else None)
+        page.goto(ARTICLE.format(locale))
+        page.evaluate("localStorage.setItem('reader-theme', 'dark')")
+        asked: list[str] = []
+
+        def refuse(route):
+            asked.append(route.request.url)
+            route.abort()
+        page.route(re.compile(r"/static/(css|js)/"), refuse)
+        page.reload(wait_until="load")
+        expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+        assert background(page) == DARK_BG    # site.css's dark token, set by prefs.js's data-theme
+        assert asked and not any("/css/" in url or "prefs" in url for url in asked)  # modules only
+        assert not [m for m in messages if "Content Security Policy" in m], messages
+    finally:
+        context.close()
 
 
 def test_a_chosen_light_theme_beats_a_dark_device(page, console_errors):

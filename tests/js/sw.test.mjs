@@ -40,16 +40,20 @@ function cacheStorage() {
     has: async (name) => stores.has(name)};
 }
 
-/** A fresh worker global scope running sw.js with `data`, and its storage estimate. */
-function worker({maxPages = 3, estimate = {usage: 0, quota: 1000}, extra = {}} = {}) {
+/** A fresh worker global scope running sw.js with `data`, and its storage estimate: an
+ * object, or a function of the worker's CacheStorage answering one (a browser's figure
+ * follows what the origin stores). */
+function worker({maxPages = 3, estimate = {usage: 0, quota: 1000}, photoBudget = 1e6, extra = {}} = {}) {
   const DATA = {release: "r1", shell: [{url: "/zh/offline/", revision: "abc"},
     {url: "/static/css/site.0123456789ab.css", revision: null}], shellVersion: "v1",
     latest: {zh: ["/zh/"]}, locales: TABLE, offlinePages: {zh: "/zh/offline/"},
-    readPatterns: PATTERNS, maxPages, ...extra};
+    readPatterns: PATTERNS, maxPages, photoBudget, photoPrefix: "/static/photos/", ...extra};
+  const storage = cacheStorage();
   const self = {addEventListener() {}, location: {origin: ORIGIN},
-    navigator: {languages: [], storage: {estimate: async () => estimate}},
+    navigator: {languages: [], storage: {estimate: async () =>
+      (typeof estimate === "function" ? estimate(storage) : estimate)}},
     registration: {}, clients: {}};
-  const context = vm.createContext({self, caches: cacheStorage(), fetch() {}, URL, Request,
+  const context = vm.createContext({self, caches: storage, fetch() {}, URL, Request,
     Response, Headers, console, setTimeout, clearTimeout, DATA});
   vm.runInContext(SOURCE, context);
   return context;
@@ -160,4 +164,59 @@ test("offline search without the release's table still folds width and case", as
   assert.deepEqual(await offlineResults(w, "電池"), ["/zh-hant/salt/"]);
   assert.deepEqual(await offlineResults(w, "电池"), []);
   assert.deepEqual(await offlineResults(w, "ｂａｔｔｅｒｙ"), ["/en/battery/"]);
+});
+
+/** Paths kept in one cache of a test worker, sorted. */
+async function keptIn(w, name) {
+  return (await (await w.caches.open(name)).keys()).map((r) => new URL(r.url).pathname).sort();
+}
+const photoFile = (bytes) => new Response(new Uint8Array(bytes), {headers: {"Content-Type": "image/avif"}});
+const SAVED_PHOTO = "/static/photos/harbour-43780cdb-800.1dfaed431dd1.avif";
+const READ_PHOTOS = ["/static/photos/turbines-88e27d0d-800.7d6cf1a2f516.avif",
+  "/static/photos/meeting-d05323e7-800.4cc2ea43712c.avif"];
+
+/** A worker holding a saved article's photo and two photos of pages only read (300 bytes
+ * each, under the photo budget), with `usage` giving the storage estimate's figure. */
+async function workerWithPhotos(usage) {
+  const w = worker({maxPages: 60, estimate: async (storage) => ({usage: await usage(storage), quota: 1000})});
+  w.page = page;
+  w.photoFile = photoFile;
+  await run(w, `writeMeta("saved", [{slug: "photo-fixture", urls: ["/zh/photo-fixture/"],
+    photos: [${JSON.stringify(SAVED_PHOTO)}]}])`);
+  for (const photoPath of [SAVED_PHOTO, ...READ_PHOTOS]) {
+    await run(w, `keepPhoto(${JSON.stringify(photoPath)}, photoFile(300))`);
+  }
+  return w;
+}
+
+const photoCount = async (storage) => (await (await storage.open("reader-photos")).keys()).length;
+
+test("under storage pressure the unsaved photos go first and the read pages stay when that is enough", async () => {
+  // 3 photos of 300 bytes: 900 of 1000 in use (pressure); once the two unsaved ones go, 300
+  const w = await workerWithPhotos(async (storage) => 300 * await photoCount(storage));
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO, ...READ_PHOTOS].sort());
+  for (const p of ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]) await run(w, `keep(${JSON.stringify(p)}, page("x"))`);
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO]);  // a saved article's: never evicted
+  assert.deepEqual(Object.keys(await run(w, `readMeta("photos", {})`)), [SAVED_PHOTO]);
+  assert.deepEqual(await keptIn(w, "reader-pages"), ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]);  // text outlives photos
+});
+
+test("when dropping the unsaved photos is not enough, half the read pages go too, and the saved photo stays", async () => {
+  const w = await workerWithPhotos(async () => 950);  // something else fills the quota
+  for (const p of ["/zh/a/", "/zh/b/", "/zh/c/", "/zh/d/"]) await run(w, `keep(${JSON.stringify(p)}, page("x"))`);
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO]);
+  const pages = await keptIn(w, "reader-pages");
+  assert.ok(pages.length <= 2 && pages.includes("/zh/d/"), pages.join(" "));  // the page just read stays
+});
+
+test("without storage pressure read pages' photos stay within the budget, the longest kept going first", async () => {
+  const w = worker({maxPages: 60, photoBudget: 700});
+  w.photoFile = photoFile;
+  await run(w, `writeMeta("saved", [{slug: "s", urls: [], photos: [${JSON.stringify(SAVED_PHOTO)}]}])`);
+  await run(w, `keepPhoto(${JSON.stringify(SAVED_PHOTO)}, photoFile(500))`);  // outside the budget
+  for (const photoPath of READ_PHOTOS) {
+    await run(w, `keepPhoto(${JSON.stringify(photoPath)}, photoFile(400))`);
+    await new Promise((resolve) => setTimeout(resolve, 5));  // a later Date.now()
+  }
+  assert.deepEqual(await keptIn(w, "reader-photos"), [SAVED_PHOTO, READ_PHOTOS[1]].sort());
 });

@@ -1,6 +1,8 @@
 """Process lifecycle through the real servers: a publish whose stylesheet changes never gives a
-reader a page without its CSS (every worker serves every hashed file of the pool, old workers
-included, during the HUP hand-off), directly and through nginx."""
+reader a page without its CSS, directly and through nginx: the stylesheet travels in the page,
+and every page arrives with the CSP of its own release, which allows its inline stylesheet by
+hash (old and new workers side by side during the HUP hand-off, nginx keeping a page with its
+headers); every hashed file of the pool stays served for pages that link one."""
 
 from __future__ import annotations
 

@@ -582,6 +582,10 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
         ui = build_ui_catalogs(inputs, tmp)
         manifest = assets.build(inputs.static, contract.static_pool(inputs.build))
         sizes = assets.image_sizes(inputs.static, manifest)
+        try:
+            inline = assets.inline_hashes(contract.static_pool(inputs.build), manifest)
+        except ValueError as exc:
+            raise BuildError([str(exc)]) from exc
         rows = db.execute("SELECT slug, md FROM articles ORDER BY slug").fetchall()
         rows += db.execute("SELECT source, data FROM photos ORDER BY source").fetchall()
         mos = db.execute("SELECT slug, locale, mo FROM localized ORDER BY slug, locale").fetchall()
@@ -592,7 +596,7 @@ def _build(config, inputs: Inputs, switch: bool, log, started: float) -> Path:
             [rows, mos, *shell[:5], sorted(e[2] for e in entries)]).encode()).hexdigest()[:16]
         info = {"id": release_id, "created": created, "articles": count, "locales": list(LOCALES),
                 "site_url": inputs.site_url, "assets": manifest, "image_sizes": sizes,
-                "search": index_stats,
+                "inline": inline, "search": index_stats,
                 # what every page shows besides its articles (changed_tags)
                 SHELL_VERSION: hashlib.sha256(json.dumps(shell).encode()).hexdigest()[:16]}
         db.executemany("INSERT INTO meta VALUES (?, ?)",

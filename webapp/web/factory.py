@@ -20,7 +20,7 @@ from webapp import contract
 from webapp.web import observability
 from webapp.web import templating
 from webapp.config import ROOT, Defaults, validate
-from webapp.web.delivery import Gate, MemoFront, PageMemo, StaticPool
+from webapp.web.delivery import Gate, MemoFront, PageMemo, StaticPool, content_security_policy
 from webapp.web.i18n import locale_selector
 from webapp.locales import DEFAULT_LOCALE, LocaleConverter, locale_alias
 from webapp.web.release import Release
@@ -75,8 +75,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     memo = PageMemo(app.config["PAGE_MEMO_MB"] * 1024 * 1024)
     results = PageMemo(app.config["SEARCH_MEMO_MB"] * 1024 * 1024,
                        app.config["SEARCH_MEMO_ENTRIES"])
+    inline = release.inline_assets(contract.static_pool(build))
     app.extensions["reader"] = Site(release=release, memo=memo, site_url=app.config["SITE_URL"],
-                                    results=results)
+                                    results=results, inline=inline)
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(release.translations_dir)
     app.config["BABEL_DEFAULT_LOCALE"] = DEFAULT_LOCALE
@@ -103,6 +104,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops:  # only what the documented proxy sets; URLs never come from forwarded headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0,
                                 x_prefix=0)
-    app.wsgi_app = Gate(app.wsgi_app, trusted_hosts, hsts=app.config["HSTS"])
+    # the release's inline script and stylesheet, allowed by hash (docs/architecture.md)
+    csp = content_security_policy(
+        scripts=[h for rel, (_text, h) in inline.items() if rel.endswith(".js")],
+        styles=[h for rel, (_text, h) in inline.items() if rel.endswith(".css")])
+    app.wsgi_app = Gate(app.wsgi_app, trusted_hosts, hsts=app.config["HSTS"], csp=csp)
     observability.init_app(app)   # outermost: request id, logs, metrics
     return app

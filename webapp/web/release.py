@@ -126,6 +126,9 @@ class Release:
         self.id: str = self.info["id"]
         self.assets: dict[str, str] = self.info["assets"]
         self.image_sizes: dict[str, list[int]] = self.info.get("image_sizes", {})
+        # CSP hashes of the files pages carry inline, recorded by the build (absent in a
+        # release built before issue 25: computed from the pool then)
+        self.inline_hashes: dict[str, str] = self.info.get("inline", {})
         uri = f"file:{self.root / contract.INDEX_DB}?mode=ro&immutable=1"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = Lock()
@@ -134,6 +137,28 @@ class Release:
         self._photos = LRU(cache_size * 4)
         self.count: int = self.info["articles"]
         self.search = Index(self.root / INDEX_FILE)
+
+    def inline_assets(self, pool: Path | str) -> dict[str, tuple[Markup, str]]:
+        """The text and CSP hash (``sha256-...``) of each static file pages carry inline
+        (``contract.INLINE_ASSETS``), read once from the static ``pool`` by its hashed name.
+
+        :returns: source path (``css/site.css``) -> (its UTF-8 text as Markup, its hash).
+        :raises ReleaseError: a file is missing from the release or the pool, or its bytes
+            no longer match the hash the build recorded (the pool was edited)."""
+        out: dict[str, tuple[Markup, str]] = {}
+        for rel in contract.INLINE_ASSETS:
+            path = Path(pool) / self.assets.get(rel, rel)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ReleaseError(f"{path}: {exc.strerror or exc} (pages carry "
+                                   f"{rel} inline): run `make release`") from exc
+            digest = contract.csp_hash(data)
+            if self.inline_hashes.get(rel, digest) != digest:
+                raise ReleaseError(f"{path}: changed since release {self.info['id']} was built "
+                                   "(its CSP hash differs): run `make release`")
+            out[rel] = (Markup(data.decode("utf-8")), digest)
+        return out
 
     def check_ui_catalogs(self) -> None:
         """Open every compiled UI catalog of the release once, at boot: a damaged ``.mo``

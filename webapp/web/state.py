@@ -24,6 +24,8 @@ class Site:
     memo: PageMemo
     site_url: str
     derived: dict = field(default_factory=dict)
+    # the static files pages carry inline: source path -> (text, CSP hash), Release.inline_assets
+    inline: dict = field(default_factory=dict)
     # search results pages, keyed by path and canonical query (bounded: entries and bytes)
     results: PageMemo = field(default_factory=lambda: PageMemo(4 * 1024 * 1024, 512))
 
@@ -60,6 +62,15 @@ def asset_url(path: str) -> str:
 
     :raises KeyError: for a file that is not under ``static/``."""
     return "/static/" + site().release.assets[path]
+
+
+def inline_asset(path: str):
+    """The text (Markup, to be written as it is) of a static file pages carry inline
+    (``contract.INLINE_ASSETS``: ``js/prefs.js``, ``css/site.css``), as published (minified);
+    the page's CSP allows exactly this text by its hash.
+
+    :raises KeyError: for a file that is not inlined."""
+    return site().inline[path][0]
 
 
 def save_urls(slug: str) -> list[str]:

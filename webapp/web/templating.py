@@ -31,6 +31,7 @@ from webapp.web.state import (
     absolute_url,
     asset_url,
     image_size,
+    inline_asset,
     photo,
     photo_url,
     save_urls,
@@ -145,7 +146,8 @@ def init_app(app) -> None:
         LOCALES=locales.LOCALES, SOURCE_LOCALE=locales.SOURCE_LOCALE,
         SECOND_LOCALE=locales.SECOND_LOCALE, COOKIE_NAME=locales.COOKIE_NAME,
         COOKIE_MAX_AGE=locales.COOKIE_MAX_AGE, Status=locales.Status, current_locale=i18n.current_locale,
-        join_names=i18n.join_names, asset_url=asset_url, absolute_url=absolute_url,
+        join_names=i18n.join_names, asset_url=asset_url, inline_asset=inline_asset,
+        absolute_url=absolute_url,
         json_ld=seo.json_ld, lead_photo=seo.lead_photo, share_image=seo.share_image, image_size=image_size, news_article=seo.news_article, THEME_COLOR=THEME_COLOR, month_label=month_label, year_label=year_label,
         save_urls=save_urls, photo=photo, photo_url=photo_url, figure_layout=figure_layout,
         feed_content=feed_content)
