@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 from scripts.harness import ROOT, SEED, free_port, get, stop_process, wait_for
+from webapp import contract
 
 ARTICLE = f"/en/{SEED}/"
 
