@@ -155,8 +155,8 @@ test("offline search folds Simplified and Traditional, full-width and half-width
   assert.deepEqual(await offlineResults(w, "battery jintán"), ["/en/battery/"]);
   assert.deepEqual(await offlineResults(w, "电车"), []);
   // the snippet shows the kept page's own script, the match marked
-  const page = await run(w, `offlineSearch(new URL("/zh/search/?q=%E7%94%B5%E6%B1%A0", self.location.origin))`);
-  assert.match(await page.text(), /動力<mark>電池<\/mark>項目/);
+  const results = await run(w, `offlineSearch(new URL("/zh/search/?q=%E7%94%B5%E6%B1%A0", self.location.origin))`);
+  assert.match(await results.text(), /動力<mark>電池<\/mark>項目/);
 });
 
 test("offline search without the release's table still folds width and case", async () => {
