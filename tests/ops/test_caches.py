@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.ops.conftest import require
+from tests.ops.conftest import hashed_asset, require
 from scripts.harness import PYTHON, ROOT, SEED, Gunicorn, ReleaseTree, get
 from scripts.servers import ARTICLE, Nginx, Varnish, tool, wrk, wrk_result
 
@@ -236,7 +236,7 @@ def test_invented_paths_are_not_stored(stack, proxy):
 def test_static_files_are_cached_for_a_year(stack, proxy):
     g, proxies = stack
     html = get(g.url + ARTICLE)[2].decode()
-    css = re.search(r'href="(/static/css/[^"]+\.css)"', html).group(1)
+    css = hashed_asset(html)
     url = proxies[proxy].url + css
     s1, _h1, b1 = get(url, {"Accept-Encoding": "gzip"})
     s2, h2, b2 = get(url, {"Accept-Encoding": "gzip"})
@@ -636,11 +636,13 @@ def test_a_respelled_static_file_is_never_a_second_object(stack, proxy):
     g, proxies = stack
     p = proxies[proxy]
     html = get(g.url + ARTICLE)[2].decode()
-    css = re.search(r'href="(/static/css/[^"]+\.css)"', html).group(1)
+    css = hashed_asset(html)
     get(p.url + css)
     before = objects(proxy, p)
-    for spelling in (css.replace(".", "%2E", 1), css.replace("/css/", "/css//"),
-                     css.replace("/css/", "/./css/"), css.replace("/static/", "/static/%63ss/../")):
+    folder = f"/{css.split('/')[2]}/"   # /js/ or /css/
+    for spelling in (css.replace(".", "%2E", 1), css.replace(folder, folder + "/"),
+                     css.replace(folder, "/." + folder), css.replace("/static/", "/static/%63ss/../")):
+        assert spelling != css
         for _ in range(2):
             s, h, _ = get(p.url + spelling)
             assert not hit(proxy, h), (spelling, s, h)
