@@ -312,3 +312,17 @@ def test_index_is_incremental(search_site, tmp_path):
 def _rows(release: Path) -> int:
     with sqlite3.connect(release / "search.sqlite") as db:
         return db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+
+def test_a_result_without_a_publication_date_says_added(client):
+    """An article with no publication date shows the day our copy was added, and says so, as
+    the article page and the lists do ("Added" / 收录于); a dated one shows its date bare."""
+    def meta(html: str, href: str) -> str:
+        item = html[html.index(f'href="{href}"'):]
+        found = re.search(r'<p class="list-meta">(.*?)</p>', item[:item.index("</li>")], re.S)
+        return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+    zh = client.get("/zh/search/", query_string={"q": "农贸市场"}).get_data(as_text=True)
+    assert meta(zh, "/zh/market-update/") == "收录于 2026年2月28日"
+    dated = client.get("/zh/search/", query_string={"q": "龙舟"}).get_data(as_text=True)
+    assert meta(dated, "/zh/river-festival/") == "2026年3月14日"
