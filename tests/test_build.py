@@ -47,13 +47,18 @@ def test_the_same_inputs_give_the_same_release(site_copy, tmp_path):
     assert build_release(elsewhere).name == first.name  # the id is the hash of the inputs
 
 
-def test_a_changed_translation_is_a_new_release_and_the_old_one_stays(site_copy):
-    old = site_copy.release()
+def retitle_in_english(site_copy, text: str) -> None:
+    """Give the full fixture article's English catalog a new headline (msgstr of its title)."""
     po = site_copy.po("en", FULL)
     catalog = read_catalog(po, "en")
     title = site_copy.article(FULL).title
-    catalog.get(title.text, context=title.msgctxt).string = "A new English headline"
+    catalog.get(title.text, context=title.msgctxt).string = text
     write_catalog(po, catalog)
+
+
+def test_a_changed_translation_is_a_new_release_and_the_old_one_stays(site_copy):
+    old = site_copy.release()
+    retitle_in_english(site_copy, "A new English headline")
     new = site_copy.release()
     assert new != old and current(site_copy) == new.name
     assert old.is_dir()  # pages rendered by the old release still find everything
@@ -180,11 +185,7 @@ def test_a_release_names_the_cache_tags_whose_pages_it_changed(site_copy, tmp_pa
     from webapp.publish.build import changed_tags
     old = site_copy.release()
     assert changed_tags(old, old) == []
-    po = site_copy.po("en", FULL)
-    catalog = read_catalog(po, "en")
-    title = site_copy.article(FULL).title
-    catalog.get(title.text, context=title.msgctxt).string = "A new English headline"
-    write_catalog(po, catalog)
+    retitle_in_english(site_copy, "A new English headline")
     new = site_copy.release()
     assert changed_tags(old, new) == [f"article-{FULL}", "listing"]
     assert changed_tags(tmp_path / "pruned", new) is None

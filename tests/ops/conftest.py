@@ -9,7 +9,6 @@ fails in CI (``CI=true``), where the test command should have installed it.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -17,14 +16,6 @@ import pytest
 
 from scripts.harness import Gunicorn, ReleaseTree
 from scripts.servers import tool
-
-
-def hashed_asset(html: str) -> str:
-    """The path of the first content-hashed static file a page links (its module scripts: the
-    stylesheet is inline since issue 25), e.g. ``/static/js/app.0123456789ab.js``."""
-    match = re.search(r'(?:href|src)="(/static/[^"]+\.[0-9a-f]{12}\.(?:css|js))"', html)
-    assert match, "the page links no content-hashed static file"
-    return match.group(1)
 
 
 def require(*names: str) -> None:

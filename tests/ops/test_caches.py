@@ -15,9 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.ops.conftest import hashed_asset, require
+from tests.ops.conftest import require
 from scripts.harness import PYTHON, ROOT, SEED, Gunicorn, ReleaseTree, get
-from scripts.servers import ARTICLE, Nginx, Varnish, tool, wrk, wrk_result
+from scripts.servers import ARTICLE, Nginx, Varnish, linked_assets, tool, wrk, wrk_result
 
 S_MAXAGE = 4          # the tests' page s-maxage (production: 60)
 APP_ENV = {"JINTAN_PROXY_FIX_HOPS": "1", "GUNICORN_LOG_FORMAT": "json",
@@ -236,7 +236,7 @@ def test_invented_paths_are_not_stored(stack, proxy):
 def test_static_files_are_cached_for_a_year(stack, proxy):
     g, proxies = stack
     html = get(g.url + ARTICLE)[2].decode()
-    css = hashed_asset(html)
+    css = linked_assets(html)[0]   # a content-hashed file the page links (its first module script)
     url = proxies[proxy].url + css
     s1, _h1, b1 = get(url, {"Accept-Encoding": "gzip"})
     s2, h2, b2 = get(url, {"Accept-Encoding": "gzip"})
@@ -636,7 +636,7 @@ def test_a_respelled_static_file_is_never_a_second_object(stack, proxy):
     g, proxies = stack
     p = proxies[proxy]
     html = get(g.url + ARTICLE)[2].decode()
-    css = hashed_asset(html)
+    css = linked_assets(html)[0]   # a content-hashed file the page links (its first module script)
     get(p.url + css)
     before = objects(proxy, p)
     folder = f"/{css.split('/')[2]}/"   # /js/ or /css/

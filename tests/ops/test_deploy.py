@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.conftest import dump_log, hashed_asset, require
+from tests.ops.conftest import dump_log, require
 from scripts.harness import PYTHON, ROOT, SEED, Gunicorn, free_port, get
-from scripts.servers import ARTICLE, tool
+from scripts.servers import ARTICLE, linked_assets, tool
 
 UNIT = ROOT / "deploy" / "systemd" / "jintan-reader.service"
 CONTAINERFILE = ROOT / "deploy" / "Containerfile"
@@ -213,7 +213,7 @@ def test_image_layout_builds_and_serves_from_a_read_only_mount(tmp_path):
         assert status == 200 and b"<!doctype html>" in body
         ready = json.loads(get(g.url + "/readyz")[2])
         assert ready["ready"] and ready["articles"] >= 1
-        css = hashed_asset(body.decode())
+        css = linked_assets(body.decode())[0]
         assert get(g.url + css)[0] == 200
         assert get(f"http://127.0.0.1:{metrics_port}/metrics")[0] == 200
     finally:
